@@ -1,0 +1,112 @@
+// `pier bench sandbox`: cold start (create → a command running inside) and teardown of real
+// sandboxes, with `docker run` of the same root filesystem side by side when a Docker engine
+// answers on this host.
+import { spawn } from 'node:child_process';
+import { runCommand } from '../../sandbox/host/command.js';
+import type { SandboxRuntime } from '../../sandbox/index.js';
+import { summarize, type Summary } from './stats.js';
+
+/** Result of one benchmark run, as printed with --json. */
+export interface SandboxBench {
+  runs: number;
+  /** create() until a command inside has printed its first byte. */
+  coldStart: Summary;
+  /** create() alone: disk, overlay, runc, network. */
+  create: Summary;
+  /** `runc exec` of a command until its first byte. */
+  exec: Summary;
+  teardown: Summary;
+  docker: null | { runs: number; run: Summary; note: string };
+  /** docker p50 / pier cold start p50. */
+  speedup: number | null;
+}
+
+/** Time from spawning `file args` until it prints its first stdout byte, then waits for exit. */
+function timeToFirstByte(file: string, args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    let first = NaN;
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.stdout.once('data', () => (first = performance.now() - t0));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 && !Number.isNaN(first) ? resolve(first) : reject(new Error(`${file} exited ${code}: ${err}`))));
+  });
+}
+
+async function dockerAvailable(): Promise<boolean> {
+  try {
+    return (await runCommand('docker', ['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 5000 })).code === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Imports the sandbox image's rootfs into Docker once (tagged by image id). */
+async function dockerImage(rootfs: string, id: string): Promise<string> {
+  const tag = `pier-bench:${id}`;
+  if ((await runCommand('docker', ['image', 'inspect', tag])).code === 0) return tag;
+  const tar = spawn('tar', ['-C', rootfs, '-c', '.'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const imp = spawn('docker', ['import', '-', tag], { stdio: ['pipe', 'ignore', 'inherit'] });
+  tar.stdout.pipe(imp.stdin);
+  await new Promise((resolve, reject) => imp.on('close', (c) => (c === 0 ? resolve(c) : reject(new Error(`docker import exited ${c}`)))));
+  return tag;
+}
+
+/** Runs the sandbox benchmark: `runs` sequential cold starts and teardowns. */
+export async function benchSandbox(rt: SandboxRuntime, runs: number, log: (line: string) => void): Promise<SandboxBench> {
+  const { driver } = rt;
+  const image = await rt.images.current();
+  // One warm-up so first-use costs (seccomp translation, firewall) are not counted.
+  const warm = await driver.create({ hostname: 'bench' });
+  await driver.destroy(warm.id);
+
+  const cold: number[] = [];
+  const create: number[] = [];
+  const exec: number[] = [];
+  const teardown: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const s = await driver.create({ hostname: 'bench' });
+    const t1 = performance.now();
+    const child = await driver.execPiped(s.id, { cmd: ['echo', 'ready'] });
+    const first = await new Promise<number>((resolve, reject) => {
+      child.stdout.once('data', () => resolve(performance.now()));
+      child.on('error', reject);
+      child.on('close', (c) => (c === 0 ? undefined : reject(new Error(`exec exited ${c}`))));
+    });
+    await new Promise((r) => child.on('close', r));
+    create.push(t1 - t0);
+    exec.push(first - t1);
+    cold.push(first - t0);
+    const t2 = performance.now();
+    await driver.destroy(s.id);
+    teardown.push(performance.now() - t2);
+    if ((i + 1) % 10 === 0) log(`  pier: ${i + 1}/${runs}`);
+  }
+
+  let docker: SandboxBench['docker'] = null;
+  if (await dockerAvailable()) {
+    const tag = await dockerImage(image.rootfs, image.id);
+    await timeToFirstByte('docker', ['run', '--rm', tag, 'echo', 'ready']);
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      times.push(await timeToFirstByte('docker', ['run', '--rm', '--network', 'none', tag, 'echo', 'ready']));
+      if ((i + 1) % 10 === 0) log(`  docker: ${i + 1}/${runs}`);
+    }
+    docker = { runs, run: summarize(times), note: `docker run --rm of the same rootfs (${tag})` };
+  } else {
+    log('  docker: no Docker engine answers on this host; baseline skipped');
+  }
+  const coldStart = summarize(cold);
+  return {
+    runs,
+    coldStart,
+    create: summarize(create),
+    exec: summarize(exec),
+    teardown: summarize(teardown),
+    docker,
+    speedup: docker ? Math.round((docker.run.p50 / coldStart.p50) * 10) / 10 : null,
+  };
+}

@@ -1,0 +1,30 @@
+// Opens the sandbox runtime the way every CLI command and the server do: from the config.
+import { loadConfig, type Config } from '../server/config.js';
+import { createSandboxRuntime, type SandboxRuntime } from '../sandbox/index.js';
+
+/** Maps the validated configuration onto the runtime's options. */
+export function runtimeOptions(config: Config) {
+  return {
+    stateDir: config.stateDir,
+    runcRoot: config.runcRoot,
+    subnetPool: config.subnetPool,
+    subnetPrefix: config.subnetPrefix,
+    outbound: config.outbound,
+    imageSuite: config.imageSuite,
+    imageMirror: config.imageMirror,
+    limits: {
+      memoryBytes: config.limits.memory,
+      pids: config.limits.pids,
+      cpus: config.limits.cpus,
+      diskBytes: config.limits.disk,
+      inodes: config.limits.inodes,
+      nofile: config.limits.nofile,
+      shmBytes: config.limits.shm,
+    },
+  };
+}
+
+/** Loads the configuration and creates the sandbox runtime from it. */
+export function openRuntime(config: Config = loadConfig()): SandboxRuntime & { config: Config } {
+  return { ...createSandboxRuntime(runtimeOptions(config)), config };
+}

@@ -1,0 +1,85 @@
+// The sandbox runtime's public face: server/ and the CLI import from here and nowhere deeper.
+import { SandboxError } from './errors.js';
+import type { SandboxDriver } from './driver.js';
+import { DEFAULT_LIMITS, type SandboxLimits } from './types.js';
+import { DEFAULT_PATHS, type RuntimePaths } from './layout.js';
+import { createRuncDriver } from './runc/driver.js';
+import { buildImage, listImages, currentImage, defaultRecipe, type ImageInfo, type BuildProgress, type ImageRecipe } from './image/index.js';
+import type { HostCheck } from './host/doctor.js';
+
+export type { SandboxDriver } from './driver.js';
+export type * from './types.js';
+export { DEFAULT_LIMITS } from './types.js';
+export { SandboxError, isSandboxError, type SandboxErrorCode } from './errors.js';
+export { checkHost, type HostCheck } from './host/doctor.js';
+export { detectCgroupMode, type CgroupMode } from './stats/cgroup.js';
+export type { ImageInfo, BuildProgress } from './image/index.js';
+export { DEFAULT_PATHS, type RuntimePaths } from './layout.js';
+export { OWNER_PID_LABEL } from './runc/reconcile.js';
+
+/** Plain settings of the runtime (the server maps its config onto these). */
+export interface SandboxRuntimeOptions {
+  stateDir?: string;
+  runcRoot?: string;
+  /** IPv4 pool of session subnets, and each subnet's prefix length. */
+  subnetPool?: string;
+  subnetPrefix?: number;
+  /** Nodes may reach the internet through NAT. */
+  outbound?: boolean;
+  /** Debian suite and mirror of the image ('' = the host's apt sources). */
+  imageSuite?: string;
+  imageMirror?: string;
+  limits?: Partial<SandboxLimits>;
+}
+
+/** The driver plus image management, sharing one state directory. */
+export interface SandboxRuntime {
+  driver: SandboxDriver;
+  paths: RuntimePaths;
+  images: {
+    /** Builds the image of the current recipe unless it is cached. */
+    build(options?: { force?: boolean; onProgress?: (p: BuildProgress) => void }): Promise<ImageInfo>;
+    list(): Promise<ImageInfo[]>;
+    /** The image sandboxes start from; IMAGE_NOT_FOUND when it is not built. */
+    current(): Promise<ImageInfo>;
+    /** The doctor's line about the image. */
+    check(): Promise<HostCheck>;
+  };
+}
+
+/** Creates the runtime: cheap, touches nothing on the host until used. */
+export function createSandboxRuntime(options: SandboxRuntimeOptions = {}): SandboxRuntime {
+  const paths: RuntimePaths = {
+    stateDir: options.stateDir ?? DEFAULT_PATHS.stateDir,
+    runcRoot: options.runcRoot ?? DEFAULT_PATHS.runcRoot,
+  };
+  const recipe: ImageRecipe = defaultRecipe({ suite: options.imageSuite, mirror: options.imageMirror });
+  const images: SandboxRuntime['images'] = {
+    build: (o = {}) => buildImage(paths, recipe, o),
+    list: () => listImages(paths),
+    current: () => currentImage(paths, recipe),
+    async check() {
+      try {
+        const image = await currentImage(paths, recipe);
+        return { name: 'sandbox image', status: 'ok', detail: `${image.id} (${(image.sizeBytes / 1024 ** 2).toFixed(0)} MiB, built ${image.createdAt})` };
+      } catch (err) {
+        if (err instanceof SandboxError && err.code === 'IMAGE_NOT_FOUND') {
+          return { name: 'sandbox image', status: 'fail', detail: 'not built for the current recipe', fix: 'pier image build' };
+        }
+        throw err;
+      }
+    },
+  };
+  const driver = createRuncDriver({
+    paths,
+    network: { pool: options.subnetPool ?? '10.87.0.0/16', prefix: options.subnetPrefix ?? 27, outbound: options.outbound ?? false },
+    defaultLimits: { ...DEFAULT_LIMITS, ...options.limits },
+    resolveImage: async (id) => {
+      if (id === undefined) return images.current();
+      const found = (await images.list()).find((i) => i.id === id);
+      if (!found) throw new SandboxError('IMAGE_NOT_FOUND', `no image ${id}`);
+      return found;
+    },
+  });
+  return { driver, paths, images };
+}

@@ -1,0 +1,72 @@
+// Unit tests of the rendered nftables ruleset (pure; applying it is an integration test).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isSandboxError } from '../errors.js';
+import { renderRuleset, rulesetVersion } from './firewall.js';
+
+const BASE = { subnetPool: '10.87.0.0/16' };
+const A = 'pierb0123456789';
+const B = 'pierbabcdefabcd';
+
+/** The rules of one chain, without comments and blank lines. */
+function chain(text: string, name: string): string[] {
+  const body = text.split(`chain ${name} {`)[1]?.split('\n\t}')[0] ?? '';
+  return body
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+}
+
+test('outbound off: nodes reach only their own bridge', () => {
+  const text = renderRuleset({ ...BASE, outbound: false, intraPairs: [A] });
+  // One transaction that creates, deletes and redefines the table: atomic and idempotent.
+  assert.match(text, /^table inet pier \{\}\ndelete table inet pier\ntable inet pier \{\n/m);
+  assert.match(text, new RegExp(`elements = \\{ "${A}" \\. "${A}" \\}`));
+  assert.deepEqual(chain(text, 'input'), [
+    'type filter hook input priority filter; policy accept;',
+    'iifname "pierb*" ct state established,related accept',
+    'iifname "pierb*" drop',
+  ]);
+  assert.deepEqual(chain(text, 'forward'), [
+    'type filter hook forward priority filter; policy accept;',
+    'iifname . oifname @intra accept',
+    'iifname "pierb*" oifname "pierb*" drop',
+    'oifname "pierb*" ct state established,related accept',
+    'oifname "pierb*" drop',
+    'iifname "pierb*" drop',
+  ]);
+  assert.doesNotMatch(text, /masquerade|postrouting/);
+});
+
+test('outbound on: DNS, then private ranges dropped, then internet, plus masquerade', () => {
+  const text = renderRuleset({ ...BASE, outbound: true, intraPairs: [A, B], outboundBridges: [A], nameservers: ['10.255.255.53'] });
+  const forward = chain(text, 'forward');
+  assert.deepEqual(forward.slice(5), [
+    'iifname @outbound ip daddr { 10.255.255.53 } meta l4proto { tcp, udp } th dport 53 accept',
+    'iifname "pierb*" ip daddr { 0.0.0.0/8, 10.0.0.0/8, 100.64.0.0/10, 127.0.0.0/8, 169.254.0.0/16, 172.16.0.0/12, 192.168.0.0/16, 224.0.0.0/4, 240.0.0.0/4 } drop',
+    'iifname @outbound meta nfproto ipv4 accept',
+    'iifname "pierb*" drop',
+  ]);
+  for (const range of ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '100.64.0.0/10', '127.0.0.0/8']) {
+    assert.ok(forward.some((r) => r.includes(range) && r.endsWith('drop')), range);
+  }
+  assert.deepEqual(chain(text, 'postrouting'), [
+    'type nat hook postrouting priority srcnat; policy accept;',
+    'ip saddr 10.87.0.0/16 oifname != "pierb*" masquerade',
+  ]);
+  assert.match(text, new RegExp(`set outbound \\{\\n\\t\\ttype ifname\\n\\t\\telements = \\{ "${A}" \\}`));
+});
+
+test('the version depends on the rules, not on the elements', () => {
+  const off = rulesetVersion({ ...BASE, outbound: false });
+  assert.equal(off, rulesetVersion({ ...BASE, outbound: false, intraPairs: [A] }));
+  assert.notEqual(off, rulesetVersion({ ...BASE, outbound: true }));
+  assert.match(renderRuleset({ ...BASE, outbound: false, intraPairs: [B] }), new RegExp(`comment "pier ${off}"`));
+});
+
+test('only pier bridge names reach the ruleset text', () => {
+  for (const bad of ['eth0', 'pierb0123', 'pierb0123456789" accept', 'pierbABCDEFABCD']) {
+    assert.throws(() => renderRuleset({ ...BASE, outbound: false, intraPairs: [bad] }), (e) => isSandboxError(e, 'INVALID_ARGUMENT'), bad);
+  }
+  assert.throws(() => renderRuleset({ outbound: true, subnetPool: '10.87.0.1/16' }), (e) => isSandboxError(e, 'INVALID_ARGUMENT'));
+});

@@ -1,0 +1,365 @@
+// The default SandboxDriver: overlay root on a sparse ext4 disk, an OCI spec generated in
+// TypeScript, runc for the container, a veth on the session's bridge for the network.
+import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, rm, writeFile, rename, unlink, chmod } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import * as pty from 'node-pty';
+import type { IPty } from 'node-pty';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { SandboxError } from '../errors.js';
+import type { SandboxDriver } from '../driver.js';
+import {
+  DEFAULT_LIMITS,
+  type ExecOptions,
+  type NetworkInfo,
+  type ReconcileReport,
+  type RunResult,
+  type SandboxCreateSpec,
+  type SandboxInfo,
+  type SandboxLimits,
+  type SandboxListing,
+  type SandboxStats,
+  type TerminalSize,
+} from '../types.js';
+import { containerId, cgroupPath, sandboxPaths, networkPaths, ID_PATTERN, SANDBOX_ID_BASE, SANDBOX_ID_COUNT, type RuntimePaths } from '../layout.js';
+import { createDisk, seedHome, diskUsage, DISK_DIRS, DISK_MAX_BYTES } from '../rootfs/disk.js';
+import { mountOverlay } from '../rootfs/overlay.js';
+import { unmount } from '../rootfs/mounts.js';
+import { runcRun, runcDeleteForce, runcExecArgv, RUNC, RUNC_ENV } from './runc.js';
+import { buildSpec, loadDockerSeccompProfile, translateSeccomp, GRANTED_CAPABILITIES, type LinuxSeccomp } from '../spec/index.js';
+import * as net from '../net/index.js';
+import { detectCgroupMode, readCgroupUsage, type CgroupMode } from '../stats/cgroup.js';
+import { killTree } from '../host/processes.js';
+import { readSandboxInfo, listSandboxes, reconcileHost } from './reconcile.js';
+
+/** Output kept per stream by `run()` unless the caller says otherwise. */
+export const RUN_MAX_OUTPUT_BYTES = 1024 * 1024;
+/** Time a `run()` command may take unless the caller says otherwise. */
+export const RUN_TIMEOUT_MS = 60_000;
+/** Mode of state directories on the way to a rootfs: traversable, not listable. */
+const DIR_MODE = 0o711;
+/** Marker file present while a sandbox is being created; holds the creator's pid. */
+export const CREATING_MARKER = 'creating';
+
+/** An image the driver can start sandboxes from. */
+export interface ImageRef {
+  id: string;
+  /** Absolute path of the image's root filesystem (shifted into the sandbox uid range). */
+  rootfs: string;
+}
+
+/** How the runc driver is set up. */
+export interface RuncDriverOptions {
+  paths: RuntimePaths;
+  /** Session subnets: the pool, the prefix of each, and whether nodes reach the internet. */
+  network: { pool: string; prefix: number; outbound: boolean };
+  defaultLimits?: SandboxLimits;
+  /** Finds the image by id, or the current one when no id is given. */
+  resolveImage: (id?: string) => Promise<ImageRef>;
+  /** Docker-format seccomp profile to translate (default: Debian's containers-common). */
+  seccompProfilePath?: string;
+}
+
+const newId = (): string => randomBytes(5).toString('hex');
+
+/** Writes JSON atomically: a reader sees the old or the new file, never half of one. */
+async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
+  await rename(tmp, file);
+}
+
+function checkId(id: string): void {
+  if (!ID_PATTERN.test(id)) throw new SandboxError('SANDBOX_NOT_FOUND', `not a sandbox id: ${JSON.stringify(id)}`);
+}
+
+function mergeLimits(base: SandboxLimits, over: Partial<SandboxLimits> | undefined): SandboxLimits {
+  const limits = { ...base, ...over };
+  for (const [key, value] of Object.entries(limits)) {
+    if (!Number.isFinite(value) || value <= 0) {
+      throw new SandboxError('INVALID_ARGUMENT', `limit ${key} must be a positive number, got ${value}`);
+    }
+  }
+  if (limits.diskBytes > DISK_MAX_BYTES) throw new SandboxError('INVALID_ARGUMENT', `disk limit over ${DISK_MAX_BYTES} bytes`);
+  if (limits.diskBytes < 64 * 1024 * 1024) throw new SandboxError('INVALID_ARGUMENT', 'disk limit under 64 MiB');
+  return limits;
+}
+
+/** Creates the runc driver. Cheap; host checks happen on first use. */
+export function createRuncDriver(options: RuncDriverOptions): SandboxDriver {
+  return new RuncDriver(options);
+}
+
+class RuncDriver implements SandboxDriver {
+  #opts: RuncDriverOptions;
+  #paths: RuntimePaths;
+  #limits: SandboxLimits;
+  #seccomp: LinuxSeccomp | null = null;
+  #cgroupMode: CgroupMode | null = null;
+  #ready: Promise<void> | null = null;
+
+  constructor(options: RuncDriverOptions) {
+    this.#opts = options;
+    this.#paths = options.paths;
+    this.#limits = options.defaultLimits ?? DEFAULT_LIMITS;
+  }
+
+  /** One-time set-up: directories, the translated seccomp profile, the firewall. */
+  #init(): Promise<void> {
+    this.#ready ??= (async () => {
+      // Search-only (711): the sandbox's root is host uid 100000 and must traverse these
+      // directories to reach its rootfs and bind sources, but may list none of them.
+      await mkdir(path.join(this.#paths.stateDir, 'sandboxes'), { recursive: true, mode: DIR_MODE });
+      await chmod(this.#paths.stateDir, DIR_MODE);
+      await chmod(path.join(this.#paths.stateDir, 'sandboxes'), DIR_MODE);
+      await mkdir(this.#paths.runcRoot, { recursive: true, mode: 0o700 });
+      const profile = await loadDockerSeccompProfile(this.#opts.seccompProfilePath);
+      this.#seccomp = translateSeccomp(profile, { capabilities: GRANTED_CAPABILITIES, arch: process.arch });
+      this.#cgroupMode = detectCgroupMode();
+      await net.ensureFirewall({ outbound: this.#opts.network.outbound, pool: this.#opts.network.pool });
+    })();
+    this.#ready.catch(() => {
+      this.#ready = null;
+    });
+    return this.#ready;
+  }
+
+  async createNetwork(options: { outbound?: boolean } = {}): Promise<NetworkInfo> {
+    await this.#init();
+    return net.createNetwork(this.#paths, {
+      outbound: options.outbound ?? this.#opts.network.outbound,
+      pool: this.#opts.network.pool,
+      prefix: this.#opts.network.prefix,
+      ephemeral: false,
+    });
+  }
+
+  async destroyNetwork(networkId: string): Promise<void> {
+    await this.#init();
+    for (const s of await listSandboxes(this.#paths)) {
+      if (s.network === networkId) await this.destroy(s.id);
+    }
+    await net.destroyNetwork(this.#paths, networkId);
+  }
+
+  async create(spec: SandboxCreateSpec): Promise<SandboxInfo> {
+    await this.#init();
+    const limits = mergeLimits(this.#limits, spec.limits);
+    const image = await this.#opts.resolveImage(spec.image);
+    const id = newId();
+    const p = sandboxPaths(this.#paths, id);
+    await mkdir(p.dir, { mode: DIR_MODE });
+    await writeFile(path.join(p.dir, CREATING_MARKER), String(process.pid));
+    try {
+      // An implicit network takes the sandbox's id, so reconciliation can pair them.
+      const network = spec.network
+        ? await net.loadNetwork(this.#paths, spec.network)
+        : await net.createNetwork(this.#paths, {
+            id,
+            outbound: this.#opts.network.outbound,
+            pool: this.#opts.network.pool,
+            prefix: this.#opts.network.prefix,
+            ephemeral: true,
+          });
+      const info: SandboxInfo = {
+        id,
+        containerId: containerId(id),
+        hostname: spec.hostname,
+        network: network.id,
+        address: '',
+        image: image.id,
+        limits,
+        labels: spec.labels ?? {},
+        createdAt: new Date().toISOString(),
+      };
+      await writeJsonAtomic(p.info, info);
+
+      await createDisk(p.diskImage, p.disk, limits.diskBytes, limits.inodes);
+      await seedHome(image.rootfs, p.disk);
+      await mountOverlay(image.rootfs, p.upper, p.work, p.rootfs);
+
+      const hostnameFile = path.join(p.dir, 'hostname');
+      await writeFile(hostnameFile, `${spec.hostname}\n`, { mode: 0o644 });
+      const np = networkPaths(this.#paths, network.id);
+      const binds = [
+        { source: np.hosts, destination: '/etc/hosts', readonly: true },
+        { source: np.resolvConf, destination: '/etc/resolv.conf', readonly: true },
+        { source: hostnameFile, destination: '/etc/hostname', readonly: true },
+        ...Object.entries(DISK_DIRS).flatMap(([name, d]) =>
+          'target' in d ? [{ source: path.join(p.disk, name), destination: d.target, readonly: false }] : [],
+        ),
+      ];
+      const config = buildSpec({
+        rootfs: p.rootfs,
+        hostname: spec.hostname,
+        cgroupsPath: cgroupPath(id),
+        idMap: { hostId: SANDBOX_ID_BASE, size: SANDBOX_ID_COUNT },
+        limits,
+        binds,
+        seccomp: this.#seccomp,
+      });
+      await mkdir(p.bundle, { mode: 0o700 });
+      await writeFile(p.config, JSON.stringify(config));
+
+      const pid = await runcRun(this.#paths.runcRoot, info.containerId, p.bundle, path.join(p.dir, 'runc.log'));
+      const { address } = await net.attachNode(this.#paths, {
+        network,
+        sandboxId: id,
+        hostname: spec.hostname,
+        netnsPath: `/proc/${pid}/ns/net`,
+      });
+      info.address = address;
+      await writeJsonAtomic(p.info, info);
+      await unlink(path.join(p.dir, CREATING_MARKER));
+      return info;
+    } catch (err) {
+      await this.#teardown(id).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async #requireRunning(id: string): Promise<SandboxInfo> {
+    checkId(id);
+    const info = await readSandboxInfo(this.#paths, id);
+    if (!info) throw new SandboxError('SANDBOX_NOT_FOUND', `no sandbox ${id}`);
+    return info;
+  }
+
+  #execArgv(info: SandboxInfo, o: ExecOptions, tty: boolean, pidFile?: string): string[] {
+    if (o.cmd.length === 0) throw new SandboxError('INVALID_ARGUMENT', 'empty command');
+    const argv = runcExecArgv({
+      root: this.#paths.runcRoot,
+      id: info.containerId,
+      cmd: o.cmd,
+      env: o.env ?? {},
+      cwd: o.cwd ?? '/root',
+      tty,
+    });
+    if (pidFile) argv.splice(argv.indexOf('exec') + 1, 0, '--pid-file', pidFile);
+    return argv;
+  }
+
+  async execTty(id: string, o: ExecOptions & { size: TerminalSize }): Promise<IPty> {
+    const info = await this.#requireRunning(id);
+    return pty.spawn(RUNC, this.#execArgv(info, o, true), {
+      name: 'xterm-256color',
+      cols: o.size.cols,
+      rows: o.size.rows,
+      env: { ...RUNC_ENV },
+    });
+  }
+
+  async execPiped(id: string, o: ExecOptions): Promise<ChildProcessWithoutNullStreams> {
+    const info = await this.#requireRunning(id);
+    return spawn(RUNC, this.#execArgv(info, o, false), { env: { ...RUNC_ENV }, stdio: 'pipe' });
+  }
+
+  async run(id: string, o: ExecOptions & { timeoutMs?: number; input?: string; maxOutputBytes?: number }): Promise<RunResult> {
+    const info = await this.#requireRunning(id);
+    const pidFile = path.join(sandboxPaths(this.#paths, id).dir, `exec-${newId()}.pid`);
+    const child = spawn(RUNC, this.#execArgv(info, o, false, pidFile), { env: { ...RUNC_ENV }, stdio: 'pipe' });
+    const max = o.maxOutputBytes ?? RUN_MAX_OUTPUT_BYTES;
+    const collect = (stream: NodeJS.ReadableStream) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      stream.on('data', (d: Buffer) => {
+        if (size < max) chunks.push(d.subarray(0, max - size));
+        size += d.length;
+      });
+      return () => Buffer.concat(chunks).toString('utf8');
+    };
+    const out = collect(child.stdout);
+    const err = collect(child.stderr);
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(o.input ?? '');
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      // SIGKILL of runc would not reach the process inside: kill that process's tree.
+      readFile(pidFile, 'utf8')
+        .then((pid) => killTree(Number(pid)))
+        .catch(() => undefined)
+        .finally(() => child.kill('SIGKILL'));
+    }, o.timeoutMs ?? RUN_TIMEOUT_MS);
+    return new Promise((resolve, reject) => {
+      child.on('error', (e) => {
+        clearTimeout(timer);
+        reject(new SandboxError('RUNC_FAILED', `runc exec in ${id}: ${e.message}`, { cause: e }));
+      });
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        rm(pidFile, { force: true }).catch(() => undefined);
+        resolve({ exitCode: code, signal, stdout: out(), stderr: err(), timedOut });
+      });
+    });
+  }
+
+  async stats(id: string): Promise<SandboxStats> {
+    await this.#init();
+    const info = await this.#requireRunning(id);
+    const p = sandboxPaths(this.#paths, id);
+    let usage;
+    try {
+      usage = await readCgroupUsage(this.#cgroupMode ?? detectCgroupMode(), cgroupPath(id));
+    } catch (err) {
+      throw new SandboxError('SANDBOX_NOT_RUNNING', `no cgroup for sandbox ${id}`, { cause: err });
+    }
+    const disk = await diskUsage(p.disk);
+    return {
+      memoryBytes: usage.memoryBytes,
+      memoryLimitBytes: Number.isFinite(usage.memoryLimitBytes) ? usage.memoryLimitBytes : info.limits.memoryBytes,
+      cpuUsageUsec: usage.cpuUsageUsec,
+      pids: usage.pids,
+      pidsLimit: Number.isFinite(usage.pidsLimit) ? usage.pidsLimit : info.limits.pids,
+      diskUsedBytes: disk.usedBytes,
+      diskLimitBytes: disk.totalBytes,
+    };
+  }
+
+  async destroy(id: string): Promise<void> {
+    checkId(id);
+    await this.#init();
+    await this.#teardown(id);
+  }
+
+  /**
+   * Removes everything sandbox `id` may own, in reverse order of creation; each step
+   * tolerates its object being absent, so a half-created sandbox is removed the same way.
+   */
+  async #teardown(id: string): Promise<void> {
+    const p = sandboxPaths(this.#paths, id);
+    const info = await readSandboxInfo(this.#paths, id).catch(() => null);
+    // Killing init kills the whole pid namespace, nested ones and daemons included.
+    await runcDeleteForce(this.#paths.runcRoot, containerId(id));
+    if (info?.network) await net.detachNode(this.#paths, { networkId: info.network, sandboxId: id });
+    else await net.deleteVeth(id);
+    await unmount(p.rootfs);
+    await unmount(p.disk);
+    await rm(p.dir, { recursive: true, force: true });
+    const networkId = info?.network ?? id;
+    const network = await net.loadNetwork(this.#paths, networkId).catch(() => null);
+    if (network?.ephemeral) await net.destroyNetwork(this.#paths, networkId);
+  }
+
+  async list(): Promise<SandboxListing[]> {
+    await this.#init();
+    return listSandboxes(this.#paths);
+  }
+
+  async get(id: string): Promise<SandboxInfo | null> {
+    if (!ID_PATTERN.test(id)) return null;
+    return readSandboxInfo(this.#paths, id);
+  }
+
+  async reconcile(): Promise<ReconcileReport> {
+    await this.#init();
+    return reconcileHost(this.#paths, this.#cgroupMode ?? detectCgroupMode(), (id) => this.#teardown(id));
+  }
+}
+
+/** True when a sandbox directory exists (cheap check for callers). */
+export function sandboxExists(paths: RuntimePaths, id: string): boolean {
+  return ID_PATTERN.test(id) && existsSync(sandboxPaths(paths, id).dir);
+}

@@ -1,0 +1,139 @@
+// Plain data the sandbox runtime takes and returns. Everything here is JSON-serialisable
+// so that a restarted server can re-attach to what it started ([jhub] get_state/load_state).
+
+/** Resource limits of one sandbox. Sizes in bytes. */
+export interface SandboxLimits {
+  /** Memory hard limit; swap is always 0 on top of it. */
+  memoryBytes: number;
+  /** Maximum number of tasks (processes and threads). */
+  pids: number;
+  /** CPU quota in cores, e.g. 0.5 or 1. */
+  cpus: number;
+  /** Size of the sandbox's writable disk (ENOSPC beyond it). */
+  diskBytes: number;
+  /** Number of inodes on the sandbox's writable disk. */
+  inodes: number;
+  /** RLIMIT_NOFILE of every process. */
+  nofile: number;
+  /** Size of the /dev/shm tmpfs (it is also charged to memory). */
+  shmBytes: number;
+}
+
+/** Limits used when a caller names none. */
+export const DEFAULT_LIMITS: SandboxLimits = {
+  memoryBytes: 512 * 1024 * 1024,
+  pids: 512,
+  cpus: 1,
+  diskBytes: 2 * 1024 * 1024 * 1024,
+  inodes: 131_072,
+  nofile: 4096,
+  shmBytes: 64 * 1024 * 1024,
+};
+
+/** What to create. */
+export interface SandboxCreateSpec {
+  /**
+   * Network to join, from `createNetwork`. Absent: the sandbox gets a private network of
+   * its own, removed together with it.
+   */
+  network?: string;
+  /** Hostname inside, also its name in the network's /etc/hosts (e.g. `node1`). */
+  hostname: string;
+  /** Limits; missing fields take DEFAULT_LIMITS. */
+  limits?: Partial<SandboxLimits>;
+  /** Image id; default the newest built image. */
+  image?: string;
+  /** Opaque labels kept with the sandbox (the server stores its session id here). */
+  labels?: Record<string, string>;
+}
+
+/** A session network: one bridge, one subnet, several nodes. */
+export interface NetworkInfo {
+  /** 10 lowercase hex characters. */
+  id: string;
+  /** Host bridge device, `pierb<id>`. */
+  bridge: string;
+  /** Subnet in CIDR form, e.g. `10.87.0.32/27`. */
+  subnet: string;
+  /** Host's address on the bridge (gateway), e.g. `10.87.0.33`. */
+  gateway: string;
+  /** Whether nodes may reach the internet through NAT. */
+  outbound: boolean;
+  /** Removed together with its only sandbox (created implicitly by `create`). */
+  ephemeral: boolean;
+  createdAt: string;
+}
+
+/** Saved state of one sandbox (`sandbox.json`). */
+export interface SandboxInfo {
+  /** 10 lowercase hex characters; every host object is named from it. */
+  id: string;
+  /** runc container id, `pier-<id>`. */
+  containerId: string;
+  hostname: string;
+  network: string;
+  /** The node's IPv4 address on its network. */
+  address: string;
+  image: string;
+  limits: SandboxLimits;
+  labels: Record<string, string>;
+  createdAt: string;
+}
+
+/** Live status, from runc and the mounts. */
+export type SandboxStatus = 'running' | 'stopped' | 'broken';
+
+/** A sandbox with its live status, as `list()` returns it. */
+export interface SandboxListing extends SandboxInfo {
+  status: SandboxStatus;
+  /** Host pid of the sandbox's init, when running. */
+  pid: number | null;
+  /** Why it is broken, when it is. */
+  problem?: string;
+}
+
+/** Resource use of one sandbox, read from its cgroup. */
+export interface SandboxStats {
+  memoryBytes: number;
+  memoryLimitBytes: number;
+  /** Total CPU time used since start, in microseconds. */
+  cpuUsageUsec: number;
+  pids: number;
+  pidsLimit: number;
+  /** Bytes used on the writable disk, and its size. */
+  diskUsedBytes: number;
+  diskLimitBytes: number;
+}
+
+/** How to run a command inside a sandbox. */
+export interface ExecOptions {
+  /** argv; the first element is looked up in the sandbox's PATH. */
+  cmd: string[];
+  /** Extra environment (an allowlist: nothing of the server's leaks in). */
+  env?: Record<string, string>;
+  /** Working directory inside (default `/root`). */
+  cwd?: string;
+}
+
+/** A terminal size in character cells. */
+export interface TerminalSize {
+  cols: number;
+  rows: number;
+}
+
+/** The outcome of a command run to completion. */
+export interface RunResult {
+  exitCode: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+/** What reconciliation did. */
+export interface ReconcileReport {
+  adopted: string[];
+  removed: string[];
+  /** Host objects removed that belonged to no known sandbox. */
+  orphans: string[];
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs whatever pier needs and is missing, then builds: Debian packages (apt), node
+# modules, the TypeScript build and the sandbox image. Safe to run again: each step is
+# skipped when its result is already there. Run as root on Debian 12 or Ubuntu 24.04.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1mpier setup:\033[0m %s\n' "$*"; }
+
+if [ "$(id -u)" != 0 ]; then
+  echo "pier setup: run as root (pier creates namespaces, cgroups, mounts and bridges)." >&2
+  exit 1
+fi
+
+# Host tools, by the command each package provides.
+declare -A NEED=(
+  [runc]=runc [mmdebstrap]=mmdebstrap [newuidmap]=uidmap [nft]=nftables [ip]=iproute2
+  [mkfs.ext4]=e2fsprogs [losetup]=mount [catatonit]=catatonit [chromium]=chromium
+  [unshare]=util-linux [nsenter]=util-linux
+)
+missing=()
+for cmd in "${!NEED[@]}"; do command -v "$cmd" >/dev/null 2>&1 || missing+=("${NEED[$cmd]}"); done
+# The seccomp profile pier translates for every sandbox.
+[ -f /usr/share/containers/seccomp.json ] || missing+=(golang-github-containers-common)
+# A static busybox for the spec test's minimal root filesystem.
+dpkg-query -W -f="\${Status}" busybox-static 2>/dev/null | grep -q "ok installed" || missing+=(busybox-static)
+if [ ${#missing[@]} -gt 0 ]; then
+  mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+  say "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing node modules"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+say "building"
+npm run --silent build
+
+say "sandbox image"
+node bin/pier image build

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs pier's test suites with node's test runner and prints, as its last line, the total
+# over all of them: "N passed, N failed". Usage: scripts/test.sh [unit|integration|security|e2e]…
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+suites=("$@")
+[ ${#suites[@]} -gt 0 ] || suites=(unit integration security)
+
+files_of() {
+  case "$1" in
+    unit) find sandbox server protocol cli -name '*.test.ts' -not -path '*/node_modules/*' 2>/dev/null | sort ;;
+    *) find "test/$1" -name '*.test.ts' 2>/dev/null | sort ;;
+  esac
+}
+
+pass=0; fail=0; status=0
+summary_file=${PIER_TEST_SUMMARY:-/tmp/pier-test-summary}
+for suite in "${suites[@]}"; do
+  mapfile -t files < <(files_of "$suite")
+  if [ ${#files[@]} -eq 0 ]; then echo "== $suite: no test files"; continue; fi
+  echo "== $suite (${#files[@]} files)"
+  log=$(mktemp)
+  # One file at a time for suites that start real sandboxes: a 2-core machine.
+  node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}" 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  p=$(grep -E '^ℹ pass [0-9]+' "$log" | tail -1 | awk '{print $3}')
+  f=$(grep -E '^ℹ fail [0-9]+' "$log" | tail -1 | awk '{print $3}')
+  s=$(grep -E '^ℹ skipped [0-9]+' "$log" | tail -1 | awk '{print $3}')
+  c=$(grep -E '^ℹ cancelled [0-9]+' "$log" | tail -1 | awk '{print $3}')
+  p=${p:-0}; f=${f:-0}; s=${s:-0}; c=${c:-0}
+  # A skip in CI hides an untested defense: count it as a failure there.
+  if [ "${CI:-}" = true ] && [ "$s" -gt 0 ]; then echo "== $suite: $s skipped test(s) count as failed in CI"; f=$((f + s)); fi
+  f=$((f + c))
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "== $suite: the test runner exited $rc"; fi
+  pass=$((pass + p)); fail=$((fail + f))
+  [ "$f" -eq 0 ] || status=1
+  rm -f "$log"
+done
+line="$pass passed, $fail failed"
+echo "$line" > "$summary_file"
+echo "$line"
+exit $status

@@ -1,0 +1,113 @@
+// pier's configuration: read once from the environment and an optional JSON file, validated
+// with zod. The only module that reads process.env.
+import { readFileSync, existsSync } from 'node:fs';
+import { z } from 'zod';
+
+const sizeRe = /^(\d+(?:\.\d+)?)\s*([kmgt]i?b?|b)?$/i;
+const UNIT: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+
+/** Parses `512m`, `2G`, `1.5GiB` or a plain byte count; null when it is not a size. */
+export function parseSize(text: string): number | null {
+  const m = sizeRe.exec(text.trim());
+  if (!m) return null;
+  const unit = (m[2] ?? '').toLowerCase().replace(/i?b$/, '').replace(/^$/, '');
+  const factor = UNIT[unit === '' && /b$/i.test(m[2] ?? '') ? 'b' : unit];
+  if (factor === undefined) return null;
+  return Math.round(Number(m[1]) * factor);
+}
+
+const size = z.union([z.number().int().positive(), z.string().transform((s, ctx) => {
+  const n = parseSize(s);
+  if (n === null || n <= 0) {
+    ctx.addIssue({ code: 'custom', message: `not a size: "${s}" (try 512m or 2g)` });
+    return z.NEVER;
+  }
+  return n;
+})]);
+
+const boolish = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off']).transform((s) => ['1', 'true', 'yes', 'on'].includes(s))]);
+
+export const ConfigSchema = z.object({
+  /** Persistent state: images, sandboxes, networks, the database. */
+  stateDir: z.string().startsWith('/').default('/var/lib/pier'),
+  /** runc's state directory (tmpfs). */
+  runcRoot: z.string().startsWith('/').default('/run/pier/runc'),
+  /** HTTP port of the playground. */
+  port: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Address the playground listens on. */
+  host: z.string().default('0.0.0.0'),
+  /** IPv4 pool that session subnets are cut from, and the prefix length of each. */
+  subnetPool: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/).default('10.87.0.0/16'),
+  subnetPrefix: z.coerce.number().int().min(16).max(29).default(27),
+  /** Whether sandboxes may reach the internet (NAT). Off by default. */
+  outbound: boolish.default(false),
+  /** Debian suite and mirror of the sandbox image (mirror empty: the host's apt sources). */
+  imageSuite: z.string().regex(/^[a-z]+$/).default('bookworm'),
+  imageMirror: z.string().default(''),
+  /** Default limits of a sandbox. */
+  limits: z
+    .object({
+      memory: size.default(512 * 1024 ** 2),
+      pids: z.coerce.number().int().min(16).default(512),
+      cpus: z.coerce.number().positive().max(64).default(1),
+      disk: size.default(2 * 1024 ** 3),
+      inodes: z.coerce.number().int().min(1024).default(131072),
+      nofile: z.coerce.number().int().min(64).default(4096),
+      shm: size.default(64 * 1024 ** 2),
+    })
+    .prefault({}),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Thrown when the configuration is invalid; the message names each bad field. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const ENV_KEYS: Record<string, keyof Config> = {
+  PIER_STATE_DIR: 'stateDir',
+  PIER_RUNC_ROOT: 'runcRoot',
+  PIER_PORT: 'port',
+  PORT: 'port',
+  PIER_HOST: 'host',
+  PIER_SUBNET_POOL: 'subnetPool',
+  PIER_SUBNET_PREFIX: 'subnetPrefix',
+  PIER_OUTBOUND: 'outbound',
+  PIER_IMAGE_SUITE: 'imageSuite',
+  PIER_IMAGE_MIRROR: 'imageMirror',
+};
+
+/**
+ * Builds the configuration from a JSON file (`PIER_CONFIG`, default `/etc/pier/config.json`
+ * when it exists) overlaid with `PIER_*` environment variables.
+ * @throws ConfigError with every problem listed
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const file = env.PIER_CONFIG ?? '/etc/pier/config.json';
+  let fromFile: Record<string, unknown> = {};
+  if (existsSync(file)) {
+    try {
+      fromFile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch (err) {
+      throw new ConfigError(`${file}: not valid JSON (${(err as Error).message})`);
+    }
+  } else if (env.PIER_CONFIG !== undefined) {
+    throw new ConfigError(`${file}: no such file (named by PIER_CONFIG)`);
+  }
+  const merged: Record<string, unknown> = { ...fromFile };
+  for (const [key, field] of Object.entries(ENV_KEYS)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') merged[field] = value;
+  }
+  const parsed = ConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration (${file} and PIER_* variables):\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,59 @@
+// Acceptance 7: nothing is left behind — after many create/destroy cycles, and after a
+// runtime killed with SIGKILL in the middle of a create, once `pier sandbox gc` ran.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { readdirSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { rootSuite } from '../helpers/root.js';
+import { driver, hostObjects, pier, runtime, PIER_BIN } from '../helpers/sandbox.js';
+
+const CYCLES = 200;
+
+function sandboxDirs(): string[] {
+  const dir = path.join(runtime.paths.stateDir, 'sandboxes');
+  return existsSync(dir) ? readdirSync(dir) : [];
+}
+
+function loopDevicesOfPier(): string[] {
+  const out = execFileSync('losetup', ['--list', '--noheadings', '--output', 'NAME,BACK-FILE'], { encoding: 'utf8' });
+  return out.split('\n').filter((l) => l.includes(`${runtime.paths.stateDir}/`));
+}
+
+/** pids of processes whose command line names a pier sandbox init. */
+function sandboxInits(): string[] {
+  const r = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  return r.split('\n').filter((l) => l.includes('catatonit -- /bin/sleep infinity'));
+}
+
+function snapshot() {
+  return { ...hostObjects(), dirs: sandboxDirs(), loops: loopDevicesOfPier(), inits: sandboxInits().length };
+}
+
+describe('lifecycle leaves nothing behind', rootSuite(), () => {
+  test(`${CYCLES} create/destroy cycles`, { timeout: 15 * 60_000 }, async () => {
+    const before = snapshot();
+    for (let i = 0; i < CYCLES; i++) {
+      const s = await driver.create({ hostname: 'node1' });
+      await driver.destroy(s.id);
+    }
+    assert.deepEqual(snapshot(), before);
+  });
+
+  test('`pier sandbox gc` removes what a runtime killed mid-create left', { timeout: 5 * 60_000 }, async () => {
+    const before = snapshot();
+    // Kill at a spread of moments: before the disk, around runc, after the network.
+    for (const delayMs of [5, 25, 50, 75, 100, 150, 250, 400, 800]) {
+      const child = spawn(PIER_BIN, ['sandbox', 'run', '--', 'sleep', '600'], { stdio: 'ignore' });
+      await new Promise((r) => setTimeout(r, delayMs));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.on('exit', r));
+    }
+    const report = JSON.parse(pier(['sandbox', 'gc', '--json'])) as { removed: string[]; orphans: string[] };
+    assert.ok(report.removed.length + report.orphans.length > 0, 'gc found nothing to remove');
+    assert.deepEqual(snapshot(), before);
+    // A second gc finds nothing left.
+    const again = JSON.parse(pier(['sandbox', 'gc', '--json'])) as { removed: string[]; orphans: string[] };
+    assert.deepEqual([again.removed, again.orphans], [[], []]);
+  });
+});
