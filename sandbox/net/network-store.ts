@@ -204,8 +204,8 @@ export async function destroyNetwork(paths: RuntimePaths, id: string): Promise<v
   checkNetworkId(id);
   const record = await readRecord(paths, id).catch(() => null);
   for (const node of await listNodes(paths, id)) await deleteLink(vethName(node.sandboxId));
-  await deleteBridge(bridgeName(id));
-  await removeNetworkRules(bridgeName(id));
+  // Independent: the kernel's bridge removal waits for RCU; nft is a separate transaction.
+  await Promise.all([deleteBridge(bridgeName(id)), removeNetworkRules(bridgeName(id))]);
   await releaseSubnetsOf(paths, id, record?.subnetIndex);
   await rm(networkPaths(paths, id).dir, { recursive: true, force: true });
 }

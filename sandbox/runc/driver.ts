@@ -333,14 +333,26 @@ class RuncDriver implements SandboxDriver {
     const info = await readSandboxInfo(this.#paths, id).catch(() => null);
     // Killing init kills the whole pid namespace, nested ones and daemons included.
     await runcDeleteForce(this.#paths.runcRoot, containerId(id));
-    if (info?.network) await net.detachNode(this.#paths, { networkId: info.network, sandboxId: id });
-    else await net.deleteVeth(id);
-    await unmount(p.rootfs);
-    await unmount(p.disk);
-    await rm(p.dir, { recursive: true, force: true });
-    const networkId = info?.network ?? id;
-    const network = await net.loadNetwork(this.#paths, networkId).catch(() => null);
-    if (network?.ephemeral) await net.destroyNetwork(this.#paths, networkId);
+    // With no process left, the filesystem and the network come apart independently.
+    const filesystem = (async () => {
+      await unmount(p.rootfs);
+      await unmount(p.disk);
+      await rm(p.dir, { recursive: true, force: true });
+    })();
+    const network = (async () => {
+      const networkId = info?.network || id;
+      const net_ = await net.loadNetwork(this.#paths, networkId).catch(() => null);
+      if (net_?.ephemeral) {
+        await net.destroyNetwork(this.#paths, networkId);
+      } else if (info?.network) {
+        await net.detachNode(this.#paths, { networkId: info.network, sandboxId: id });
+      } else {
+        await net.deleteVeth(id);
+      }
+    })();
+    const results = await Promise.allSettled([filesystem, network]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   async list(): Promise<SandboxListing[]> {
