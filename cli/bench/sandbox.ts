@@ -35,9 +35,12 @@ function timeToFirstByte(file: string, args: string[]): Promise<number> {
   });
 }
 
+/** `docker` argv prefix: `-H <host>` when the engine listens on a private socket. */
+let dockerPrefix: string[] = [];
+
 async function dockerAvailable(): Promise<boolean> {
   try {
-    return (await runCommand('docker', ['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 5000 })).code === 0;
+    return (await runCommand('docker', [...dockerPrefix, 'info', '--format', '{{.ServerVersion}}'], { timeoutMs: 5000 })).code === 0;
   } catch {
     return false;
   }
@@ -46,17 +49,23 @@ async function dockerAvailable(): Promise<boolean> {
 /** Imports the sandbox image's rootfs into Docker once (tagged by image id). */
 async function dockerImage(rootfs: string, id: string): Promise<string> {
   const tag = `pier-bench:${id}`;
-  if ((await runCommand('docker', ['image', 'inspect', tag])).code === 0) return tag;
+  if ((await runCommand('docker', [...dockerPrefix, 'image', 'inspect', tag])).code === 0) return tag;
   const tar = spawn('tar', ['-C', rootfs, '-c', '.'], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const imp = spawn('docker', ['import', '-', tag], { stdio: ['pipe', 'ignore', 'inherit'] });
+  const imp = spawn('docker', [...dockerPrefix, 'import', '-', tag], { stdio: ['pipe', 'ignore', 'inherit'] });
   tar.stdout.pipe(imp.stdin);
   await new Promise((resolve, reject) => imp.on('close', (c) => (c === 0 ? resolve(c) : reject(new Error(`docker import exited ${c}`)))));
   return tag;
 }
 
 /** Runs the sandbox benchmark: `runs` sequential cold starts and teardowns. */
-export async function benchSandbox(rt: SandboxRuntime, runs: number, log: (line: string) => void): Promise<SandboxBench> {
+export async function benchSandbox(
+  rt: SandboxRuntime,
+  runs: number,
+  log: (line: string) => void,
+  options: { dockerHost?: string } = {},
+): Promise<SandboxBench> {
   const { driver } = rt;
+  dockerPrefix = options.dockerHost ? ['-H', options.dockerHost] : [];
   const image = await rt.images.current();
   // One warm-up so first-use costs (seccomp translation, firewall) are not counted.
   const warm = await driver.create({ hostname: 'bench' });
@@ -89,10 +98,10 @@ export async function benchSandbox(rt: SandboxRuntime, runs: number, log: (line:
   let docker: SandboxBench['docker'] = null;
   if (await dockerAvailable()) {
     const tag = await dockerImage(image.rootfs, image.id);
-    await timeToFirstByte('docker', ['run', '--rm', tag, 'echo', 'ready']);
+    await timeToFirstByte('docker', [...dockerPrefix, 'run', '--rm', '--network', 'none', tag, 'echo', 'ready']);
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
-      times.push(await timeToFirstByte('docker', ['run', '--rm', '--network', 'none', tag, 'echo', 'ready']));
+      times.push(await timeToFirstByte('docker', [...dockerPrefix, 'run', '--rm', '--network', 'none', tag, 'echo', 'ready']));
       if ((i + 1) % 10 === 0) log(`  docker: ${i + 1}/${runs}`);
     }
     docker = { runs, run: summarize(times), note: `docker run --rm of the same rootfs (${tag})` };

@@ -6,20 +6,21 @@ import { openRuntime } from '../runtime.js';
 import { benchSandbox } from '../bench/sandbox.js';
 import { table } from '../bench/stats.js';
 
-const HELP = `usage: pier bench sandbox [--runs N] [--json]
+const HELP = `usage: pier bench sandbox [--runs N] [--json] [--docker-host unix:///path.sock]
   sandbox   cold start (create → command running), teardown, and docker run of the same
-            rootfs when a Docker engine is present`;
+            rootfs when a Docker engine answers (default socket, or --docker-host)`;
 
 /** `pier bench …` */
 export async function benchCommand(argv: string[]): Promise<number> {
   const [what, ...rest] = argv;
   if (!what || what === '--help' || what === '-h') return (console.log(HELP), what ? 0 : 2);
-  const { values } = parseArgs({ args: rest, options: { runs: { type: 'string' }, json: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({ args: rest, options: { runs: { type: 'string' }, json: { type: 'boolean' }, 'docker-host': { type: 'string' } }, strict: true });
   const runs = Number(values.runs ?? 50);
   if (!Number.isInteger(runs) || runs < 1 || runs > 10_000) throw new UsageError('--runs: a whole number from 1 to 10000');
   const log = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
   if (what === 'sandbox') {
-    const r = await benchSandbox(openRuntime(), runs, log);
+    const dockerHost = values['docker-host'];
+    const r = await benchSandbox(openRuntime(), runs, log, dockerHost ? { dockerHost } : {});
     if (values.json) return (console.log(JSON.stringify(r)), 0);
     const rows = [
       { name: 'pier cold start', summary: r.coldStart, note: 'create → command running' },

@@ -66,7 +66,6 @@ const TOOLS: { cmd: string; args: string[]; pkg: string; why: string }[] = [
   { cmd: 'ip', args: ['-V'], pkg: 'iproute2', why: 'bridges and veths' },
   { cmd: 'mkfs.ext4', args: ['-V'], pkg: 'e2fsprogs', why: 'per-sandbox disks' },
   { cmd: 'nsenter', args: ['--version'], pkg: 'util-linux', why: 'configures sandbox networks' },
-  { cmd: 'catatonit', args: ['--version'], pkg: 'catatonit', why: 'init inside sandboxes (image)' },
 ];
 
 /** Runs every host check. `stateDir` is where sandboxes' disks live. */

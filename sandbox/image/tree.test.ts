@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { mountsUnder, overlaysUsing, parseMountInfo, processesUsing, removeTree } from './tree.js';
+import { overlaysUsing, processesUsing, removeTree } from './tree.js';
+import { parseMountInfo } from '../host/mounts.js';
 
 const MOUNTINFO = `22 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw
 30 22 0:5 / /var/lib/pier/images/.build-abc-1/rootfs/proc rw - proc proc rw
@@ -13,22 +14,6 @@ const MOUNTINFO = `22 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw
 40 22 0:50 / /var/lib/pier/sandboxes/s1/rootfs rw - overlay overlay rw,lowerdir=/var/lib/pier/images/8da79029e793/rootfs,upperdir=/u,workdir=/w
 41 22 0:51 / /mnt/with\\040space rw - tmpfs tmpfs rw
 `;
-
-test('parseMountInfo reads mount points, types and options, unescaping spaces', () => {
-  const m = parseMountInfo(MOUNTINFO);
-  assert.equal(m.length, 6);
-  assert.deepEqual(m[0], { mountPoint: '/', fsType: 'ext4', superOptions: 'rw' });
-  assert.equal(m[5]?.mountPoint, '/mnt/with space');
-});
-
-test('mountsUnder finds mounts strictly inside a directory, deepest first', () => {
-  const m = parseMountInfo(MOUNTINFO);
-  assert.deepEqual(mountsUnder('/var/lib/pier/images/.build-abc-1', m), [
-    '/var/lib/pier/images/.build-abc-1/rootfs/proc',
-    '/var/lib/pier/images/.build-abc-1/rootfs/sys',
-  ].sort((a, b) => b.length - a.length));
-  assert.deepEqual(mountsUnder('/var/lib/pier/images/.build-abc-1/rootfs/proc', m), []);
-});
 
 test('overlaysUsing finds overlays whose lower layer is the image', () => {
   const m = parseMountInfo(MOUNTINFO);

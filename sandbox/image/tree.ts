@@ -5,48 +5,10 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { SandboxError } from '../errors.js';
 import { runCommand } from '../host/command.js';
-
-/** One line of /proc/self/mountinfo, the fields we use. */
-export interface MountEntry {
-  mountPoint: string;
-  fsType: string;
-  /** Per-superblock options, e.g. overlay's `lowerdir=…`. */
-  superOptions: string;
-}
-
-/** Undoes mountinfo's octal escapes (`\040` for a space). */
-const unescape = (s: string): string => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
-
-/** Parses /proc/self/mountinfo text (proc(5)). */
-export function parseMountInfo(text: string): MountEntry[] {
-  const out: MountEntry[] = [];
-  for (const line of text.split('\n')) {
-    const [left, right] = line.split(' - ');
-    if (left === undefined || right === undefined) continue;
-    const mountPoint = left.split(' ')[4];
-    const [fsType, , superOptions] = right.split(' ');
-    if (mountPoint === undefined || fsType === undefined) continue;
-    out.push({ mountPoint: unescape(mountPoint), fsType, superOptions: unescape(superOptions ?? '') });
-  }
-  return out;
-}
-
-/** This process's mount table. */
-export function readMounts(): MountEntry[] {
-  return parseMountInfo(readFileSync('/proc/self/mountinfo', 'utf8'));
-}
-
-/** Mount points strictly inside `dir`, deepest first. */
-export function mountsUnder(dir: string, mounts: MountEntry[] = readMounts()): string[] {
-  const prefix = path.resolve(dir) + path.sep;
-  return mounts
-    .map((m) => m.mountPoint)
-    .filter((p) => p.startsWith(prefix))
-    .sort((a, b) => b.length - a.length);
-}
+import { currentMounts, mountsUnder, type MountEntry } from '../host/mounts.js';
 
 /** Overlay mounts that use `rootfs` as a lower layer (running sandboxes on an image). */
-export function overlaysUsing(rootfs: string, mounts: MountEntry[] = readMounts()): string[] {
+export function overlaysUsing(rootfs: string, mounts: MountEntry[] = currentMounts()): string[] {
   const lower = path.resolve(rootfs);
   return mounts
     .filter((m) => m.fsType === 'overlay')
@@ -80,11 +42,11 @@ export function processesUsing(dir: string): number[] {
  * (STATE_CORRUPT) when a mount stays, rather than delete through it into the host.
  */
 export async function removeTree(dir: string): Promise<void> {
-  for (const mountPoint of mountsUnder(dir)) {
+  for (const { mountPoint } of mountsUnder(dir)) {
     // -l: detach now even if busy; nothing inside a build chroot should be in use.
     await runCommand('umount', ['-l', mountPoint]);
   }
-  const left = mountsUnder(dir);
+  const left = mountsUnder(dir).map((m) => m.mountPoint);
   if (left.length > 0) {
     throw new SandboxError('STATE_CORRUPT', `not removing ${dir}: still mounted inside it: ${left.join(', ')}`);
   }

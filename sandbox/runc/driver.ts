@@ -26,7 +26,7 @@ import {
 import { containerId, cgroupPath, sandboxPaths, networkPaths, ID_PATTERN, SANDBOX_ID_BASE, SANDBOX_ID_COUNT, type RuntimePaths } from '../layout.js';
 import { createDisk, seedHome, diskUsage, DISK_DIRS, DISK_MAX_BYTES } from '../rootfs/disk.js';
 import { mountOverlay } from '../rootfs/overlay.js';
-import { unmount } from '../rootfs/mounts.js';
+import { unmount } from '../host/mounts.js';
 import { runcRun, runcDeleteForce, runcExecArgv, RUNC, RUNC_ENV } from './runc.js';
 import { buildSpec, loadDockerSeccompProfile, translateSeccomp, GRANTED_CAPABILITIES, type LinuxSeccomp } from '../spec/index.js';
 import * as net from '../net/index.js';

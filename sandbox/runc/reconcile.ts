@@ -9,7 +9,7 @@ import { SandboxError } from '../errors.js';
 import type { ReconcileReport, SandboxInfo, SandboxListing } from '../types.js';
 import { ID_PATTERN, NAME, sandboxPaths, type RuntimePaths } from '../layout.js';
 import { runcList, runcState, runcDeleteForce } from './runc.js';
-import { currentMounts, mountsUnder, unmount } from '../rootfs/mounts.js';
+import { currentMounts, mountsUnder, unmount } from '../host/mounts.js';
 import { cgroupDirs, type CgroupMode } from '../stats/cgroup.js';
 import { isAlive } from '../host/processes.js';
 import { runCommand } from '../host/command.js';

@@ -1,7 +1,7 @@
 // Mount bookkeeping: what is mounted under a directory (from /proc/self/mountinfo), and
 // unmounting that tolerates "not mounted" so teardown can be repeated safely.
 import { readFileSync } from 'node:fs';
-import { runCommand, runChecked } from '../host/command.js';
+import { runCommand, runChecked } from './command.js';
 import { SandboxError } from '../errors.js';
 
 /** One line of /proc/self/mountinfo, the fields we use. */
@@ -9,6 +9,8 @@ export interface MountEntry {
   mountPoint: string;
   fsType: string;
   source: string;
+  /** Per-superblock options, e.g. overlay's `lowerdir=…`. */
+  superOptions: string;
 }
 
 /** Decodes the octal escapes (\040 for space…) mountinfo uses in paths. */
@@ -26,10 +28,9 @@ export function parseMountInfo(text: string): MountEntry[] {
     const l = left.split(' ');
     const r = right.split(' ');
     const mountPoint = l[4];
-    const fsType = r[0];
-    const source = r[1];
+    const [fsType, source, superOptions] = r;
     if (mountPoint === undefined || fsType === undefined || source === undefined) continue;
-    entries.push({ mountPoint: unescape(mountPoint), fsType, source: unescape(source) });
+    entries.push({ mountPoint: unescape(mountPoint), fsType, source: unescape(source), superOptions: unescape(superOptions ?? '') });
   }
   return entries;
 }

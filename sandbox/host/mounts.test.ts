@@ -13,7 +13,8 @@ const SAMPLE = [
 test('parseMountInfo reads mount points, types and sources', () => {
   const m = parseMountInfo(SAMPLE);
   assert.equal(m.length, 5);
-  assert.deepEqual(m[1], { mountPoint: '/var/lib/pier/sandboxes/abc/disk', fsType: 'ext4', source: '/dev/loop0' });
+  assert.deepEqual(m[1], { mountPoint: '/var/lib/pier/sandboxes/abc/disk', fsType: 'ext4', source: '/dev/loop0', superOptions: 'rw' });
+  assert.equal(m[2]?.superOptions, 'rw,lowerdir=/x');
   assert.equal(m[4]?.mountPoint, '/mnt/with space');
 });
 
