@@ -2,7 +2,7 @@
 // baseline run side by side. Give it a quiet machine.
 import { parseArgs } from 'node:util';
 import { UsageError } from '../main.js';
-import { openRuntime } from '../runtime.js';
+import { openRuntime } from '../../server/runtime.js';
 import { benchSandbox } from '../bench/sandbox.js';
 import { table } from '../bench/stats.js';
 

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../server/config.js';
 import { checkHost, type HostCheck } from '../../sandbox/index.js';
-import { openRuntime } from '../runtime.js';
+import { openRuntime } from '../../server/runtime.js';
 
 const MARK: Record<HostCheck['status'], string> = { ok: '✓', warn: '!', fail: '✗' };
 

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { isSandboxError, type BuildProgress, type ImageInfo } from '../../sandbox/index.js';
 import { UsageError } from '../main.js';
-import { openRuntime } from '../runtime.js';
+import { openRuntime } from '../../server/runtime.js';
 
 /** Least time between two redraws of the progress bar. */
 const RENDER_INTERVAL_MS = 100;

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../main.js';
 import { parseSize } from '../../server/config.js';
-import { openRuntime } from '../runtime.js';
+import { openRuntime } from '../../server/runtime.js';
 import { OWNER_PID_LABEL, type SandboxDriver, type SandboxLimits } from '../../sandbox/index.js';
 
 const HELP = `usage:

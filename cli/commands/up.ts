@@ -1,6 +1,6 @@
 // pier up: prepares the host for serving (reconciles sandboxes left by a previous run).
 // The web playground itself lands with the playground issue; until then this says so.
-import { openRuntime } from '../runtime.js';
+import { openRuntime } from '../../server/runtime.js';
 
 /** `pier up` */
 export async function upCommand(_argv: string[]): Promise<number> {

@@ -1,9 +1,10 @@
-// Opens the sandbox runtime the way every CLI command and the server do: from the config.
-import { loadConfig, type Config } from '../server/config.js';
-import { createSandboxRuntime, type SandboxRuntime } from '../sandbox/index.js';
+// Opens the sandbox runtime from pier's configuration: the one place that maps config
+// fields onto the runtime's plain options (the server and the CLI both use it).
+import { loadConfig, type Config } from './config.js';
+import { createSandboxRuntime, type SandboxRuntime, type SandboxRuntimeOptions } from '../sandbox/index.js';
 
 /** Maps the validated configuration onto the runtime's options. */
-export function runtimeOptions(config: Config) {
+export function runtimeOptions(config: Config): SandboxRuntimeOptions {
   return {
     stateDir: config.stateDir,
     runcRoot: config.runcRoot,
@@ -24,7 +25,7 @@ export function runtimeOptions(config: Config) {
   };
 }
 
-/** Loads the configuration and creates the sandbox runtime from it. */
+/** Loads the configuration (unless given) and creates the sandbox runtime from it. */
 export function openRuntime(config: Config = loadConfig()): SandboxRuntime & { config: Config } {
   return { ...createSandboxRuntime(runtimeOptions(config)), config };
 }

@@ -1,0 +1,119 @@
+// Wire shapes of pier's JSON API and live session events: zod schemas and their types,
+// shared by the server and the browser. No Node APIs, no logic.
+import { z } from 'zod';
+
+/** Node names inside a session: node1 … node5. */
+export const NodeName = z.string().regex(/^node[1-9]$/);
+/** Session ids: 32 lowercase hex characters (128 random bits). */
+export const SessionId = z.string().regex(/^[0-9a-f]{32}$/);
+/** Terminal ids: 32 lowercase hex characters. */
+export const TerminalId = z.string().regex(/^[0-9a-f]{32}$/);
+
+/** At most this many nodes per session. */
+export const MAX_NODES = 5;
+/** At most this many terminals (tabs) per node. */
+export const MAX_TERMINALS_PER_NODE = 8;
+
+export const TerminalView = z.object({
+  id: TerminalId,
+  node: NodeName,
+  /** Tab title, e.g. "node1 #2". */
+  title: z.string().max(80),
+  createdAt: z.string(),
+});
+export type TerminalView = z.infer<typeof TerminalView>;
+
+export const NodeStatus = z.enum(['starting', 'running', 'resetting', 'error']);
+export type NodeStatus = z.infer<typeof NodeStatus>;
+
+export const NodeLimits = z.object({
+  memoryBytes: z.number(),
+  pids: z.number(),
+  cpus: z.number(),
+  diskBytes: z.number(),
+});
+
+export const NodeView = z.object({
+  name: NodeName,
+  status: NodeStatus,
+  /** IPv4 address on the session's private network. */
+  address: z.string(),
+  limits: NodeLimits,
+  /** Namespace ids as `lsns` shows them, e.g. { pid: 4026532188, net: … }. */
+  namespaces: z.record(z.string(), z.number()),
+  terminals: z.array(TerminalView),
+  /** TCP ports something listens on inside the node. */
+  ports: z.array(z.number().int().min(1).max(65535)),
+});
+export type NodeView = z.infer<typeof NodeView>;
+
+export const SessionView = z.object({
+  id: SessionId,
+  createdAt: z.string(),
+  /** When the session ends unless extended (ISO time). */
+  expiresAt: z.string(),
+  /** Seconds before `expiresAt` at which the page warns. */
+  warnBeforeSeconds: z.number(),
+  /** Whether "extend" is still possible (a cap on total lifetime). */
+  canExtend: z.boolean(),
+  lessonId: z.string().nullable(),
+  nodes: z.array(NodeView),
+  maxNodes: z.number(),
+});
+export type SessionView = z.infer<typeof SessionView>;
+
+export const NodeStats = z.object({
+  node: NodeName,
+  at: z.string(),
+  memoryBytes: z.number(),
+  memoryLimitBytes: z.number(),
+  /** CPU use since the previous sample, in percent of one core. */
+  cpuPercent: z.number(),
+  cpuLimitPercent: z.number(),
+  pids: z.number(),
+  pidsLimit: z.number(),
+  diskUsedBytes: z.number(),
+  diskLimitBytes: z.number(),
+});
+export type NodeStats = z.infer<typeof NodeStats>;
+
+// ── Requests ─────────────────────────────────────────────────────────────────────────
+
+/** POST /api/sessions */
+export const CreateSessionRequest = z.object({ lessonId: z.string().max(100).optional() }).strict();
+export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
+
+// POST /api/sessions/:id/nodes                       → 201 NodeView   (adds the next nodeN)
+// POST /api/sessions/:id/nodes/:node/reset           → 200 NodeView
+// POST /api/sessions/:id/nodes/:node/terminals       → 201 TerminalView
+// DELETE /api/sessions/:id/terminals/:terminal       → 204
+// POST /api/sessions/:id/extend                      → 200 SessionView
+// DELETE /api/sessions/:id                           → 204 (ends the session, removes its sandboxes)
+// GET  /api/sessions/:id                             → 200 SessionView
+// GET  /healthz                                      → 200 { ok: true }
+// WS   /ws/terminals/:terminal                       → protocol/terminal.ts
+// WS   /ws/sessions/:id/events                       → SessionEvent JSON text frames
+// HTTP+WS /p/:session/:node/:port/…                  → port proxy (owner only)
+// HTTP+WS <session>-<node>-<port>.<host>             → port proxy, subdomain form
+
+/** Error body of every non-2xx JSON answer. */
+export const ApiError = z.object({
+  error: z.object({
+    /** Stable code, e.g. SESSION_NOT_FOUND, RATE_LIMITED, NODE_LIMIT, INVALID_REQUEST. */
+    code: z.string(),
+    /** A sentence fit to show the user (English; the UI translates known codes). */
+    message: z.string(),
+  }),
+});
+export type ApiError = z.infer<typeof ApiError>;
+
+// ── Live events (server → browser, JSON text frames on /ws/sessions/:id/events) ─────────
+
+export const SessionEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('session'), session: SessionView }),
+  z.object({ type: z.literal('stats'), stats: NodeStats }),
+  z.object({ type: z.literal('ports'), node: NodeName, ports: z.array(z.number()) }),
+  z.object({ type: z.literal('expiring'), secondsLeft: z.number() }),
+  z.object({ type: z.literal('ended'), reason: z.enum(['expired', 'idle', 'ended', 'error']) }),
+]);
+export type SessionEvent = z.infer<typeof SessionEvent>;
