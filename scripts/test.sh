@@ -5,11 +5,12 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(unit integration security)
+[ ${#suites[@]} -gt 0 ] || suites=(unit integration security e2e)
 
 files_of() {
   case "$1" in
-    unit) find sandbox server protocol cli -name '*.test.ts' -not -path '*/node_modules/*' 2>/dev/null | sort ;;
+    unit) find sandbox server protocol cli app -name '*.test.ts' -not -path '*/node_modules/*' 2>/dev/null | sort ;;
+    e2e) find e2e -name '*.test.ts' 2>/dev/null | sort ;;
     *) find "test/$1" -name '*.test.ts' 2>/dev/null | sort ;;
   esac
 }

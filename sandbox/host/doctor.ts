@@ -17,6 +17,9 @@ export interface HostCheck {
 /** Minimum kernel: overlayfs mounts inside a user namespace (podman, lessons) need 5.11. */
 export const MIN_KERNEL: [number, number] = [5, 11];
 
+/** pid_max large enough that fork-bombing sandboxes cannot exhaust the host's pids. */
+export const PID_MAX_RECOMMENDED = 4_194_304;
+
 /**
  * runc releases with the fixes for CVE-2025-31133, CVE-2025-52565 and CVE-2025-52881
  * (masked-path and /proc write redirection races), per maintained branch.
@@ -94,6 +97,15 @@ export async function checkHost(stateDir: string): Promise<HostCheck[]> {
     status: maxUserns > 0 ? 'ok' : 'fail',
     detail: `max_user_namespaces=${maxUserns}`,
     fix: 'sysctl -w user.max_user_namespaces=15000',
+  });
+
+  // Every sandbox may use up to its pids limit; together they share the host's pid space.
+  const pidMax = Number(readTrim('/proc/sys/kernel/pid_max') ?? '0');
+  checks.push({
+    name: 'pid_max',
+    status: pidMax >= PID_MAX_RECOMMENDED ? 'ok' : 'warn',
+    detail: `kernel.pid_max=${pidMax} (room for ${Math.floor(pidMax / 512)} sandboxes filling a 512-pid limit)`,
+    fix: `sysctl -w kernel.pid_max=${PID_MAX_RECOMMENDED}`,
   });
 
   const filesystems = readTrim('/proc/filesystems') ?? '';

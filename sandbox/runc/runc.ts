@@ -30,8 +30,11 @@ export type RuncState = z.infer<typeof StateSchema>;
  * @returns the host pid of the container's init
  */
 export function runcRun(root: string, id: string, bundle: string, logFile: string): Promise<number> {
+  // --no-new-keyring: otherwise runc makes a session keyring named `_ses.pier-<id>` owned by
+  // the sandbox root's host uid, which every sandbox shares — so any student could list all
+  // live sandbox ids in a fresh procfs's /proc/keys (SECURITY.md #22, found by its test).
   const pidFile = `${bundle}/init.pid`;
-  const args = ['--root', root, 'run', '--detach', '--pid-file', pidFile, '--bundle', bundle, id];
+  const args = ['--root', root, 'run', '--detach', '--no-new-keyring', '--pid-file', pidFile, '--bundle', bundle, id];
   return new Promise((resolve, reject) => {
     const logFd = openSync(logFile, 'w');
     // Detached init inherits runc's stdio: a pipe here would never close, so a file.

@@ -29,7 +29,7 @@ const withLimits = (over: Partial<SandboxLimits>) => input({ limits: { ...DEFAUL
 
 test('process: catatonit init, root, /root, no terminal, no_new_privs, OOM first', () => {
   const { process: p } = buildSpec(input());
-  assert.deepEqual(p.args, ['/usr/bin/catatonit', '--', '/bin/sleep', 'infinity']);
+  assert.deepEqual(p.args, ['/usr/bin/catatonit', '-P']);
   assert.deepEqual(p.user, { uid: 0, gid: 0 });
   assert.equal(p.cwd, '/root');
   assert.equal(p.terminal, false);

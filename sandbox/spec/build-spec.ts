@@ -20,8 +20,13 @@ const SANDBOX_OOM_SCORE_ADJ = 500;
 /** Size of the /dev tmpfs: device nodes only. */
 const DEV_TMPFS_SIZE_KIB = 65_536;
 
-/** Init: catatonit reaps zombies and forwards signals; terminals come via `runc exec`. */
-const INIT_ARGS = ['/usr/bin/catatonit', '--', '/bin/sleep', 'infinity'];
+/**
+ * Init: catatonit in pause mode (-P) reaps zombies and runs no child; terminals come via
+ * `runc exec`. No child matters: catatonit exits with its child, and `kill -9 -1` inside —
+ * the usual cure of a fork bomb — spares PID 1 but not a child such as `sleep infinity`,
+ * which ended the whole sandbox (SECURITY.md attack 1: the student's shell recovers).
+ */
+const INIT_ARGS = ['/usr/bin/catatonit', '-P'];
 
 /**
  * The whole environment of the sandbox's processes: an allowlist, never the server's
@@ -36,7 +41,12 @@ const BASE_ENV = [
 
 /**
  * runc's and containerd's defaults: host information and knobs a container has no business
- * reading (SECURITY.md attack 23).
+ * reading (SECURITY.md attack 23). Only a first layer here: the sandbox's root holds SYS_ADMIN
+ * in its user namespace, so it may unmount a mask or mount a fresh procfs/sysfs beside them
+ * (mount_too_revealing() counts only locked mounts, and these are not). What then holds is
+ * that the files belong to the host's root, unmapped here (kcore, kmsg, timer_list: 0400).
+ * /proc/keys (0444) lists the keys of the viewer's host uid, which every sandbox shares:
+ * runc's `_ses.pier-<id>` keyrings of other sandboxes show there (test/security/isolation).
  */
 const MASKED_PATHS = [
   '/proc/acpi',
@@ -164,7 +174,11 @@ export function baseSpec(): OciSpec {
       { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
       // A fresh sysfs is allowed because the sandbox owns its network namespace.
       { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
-      // Read-only: nested podman uses --cgroups=disabled; no writable release_agent (CVE-2022-0492).
+      // Read-only: nested podman uses --cgroups=disabled. The sandbox's root can still mount a
+      // v1 hierarchy read-write (rooted at its cgroup namespace): the limit files there belong
+      // to the host's root (EACCES), and release_agent exists only at a hierarchy's root,
+      // outside the namespace; Linux >= 5.17 also wants init-ns SYS_ADMIN for it (CVE-2022-0492).
+      // SECURITY.md attacks 16, 17 (test/security/kernel.test.ts).
       { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', 'ro'] },
     ],
     linux: {

@@ -55,8 +55,10 @@ export const GRANTED_CAPABILITIES: readonly string[] = [
   // podman. Each check is ns_capable() against the user namespace owning the resource:
   // mounts in the sandbox's own mount namespace pass; mounting a block device or a
   // filesystem without FS_USERNS_MOUNT fails, since the kernel asks for SYS_ADMIN in the
-  // initial namespace. The cgroup mount is read-only (CVE-2022-0492 needs a writable
-  // release_agent of a v1 hierarchy, which a userns cannot mount).
+  // initial namespace. The cgroup mount is read-only, and a fresh v1 mount inside is rooted at
+  // the sandbox's cgroup namespace, where no release_agent exists (CVE-2022-0492) and every
+  // file belongs to the host's root. Masked paths can be unmounted or a fresh procfs mounted:
+  // they are not what protects the host (see build-spec.ts MASKED_PATHS).
   'CAP_SYS_ADMIN',
   // Raising rlimits — bounded by the sandbox's cgroup limits, which it cannot write.
   'CAP_SYS_RESOURCE',

@@ -1,7 +1,7 @@
 // Test helpers over the real sandbox runtime, opened exactly as `pier` opens it.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { openRuntime } from '../../cli/runtime.js';
+import { openRuntime } from '../../server/runtime.js';
 import type { SandboxCreateSpec, SandboxInfo, RunResult, SandboxDriver } from '../../sandbox/index.js';
 
 /** The runtime used by every integration and security test. */
