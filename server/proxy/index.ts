@@ -1,0 +1,19 @@
+// The port proxy's public face: the server mounts `createPortProxy` on its request and
+// upgrade handlers and polls `listeningPorts` for each node's open ports.
+export {
+  createPortProxy,
+  CONNECT_TIMEOUT_MS,
+  RESPONSE_TIMEOUT_MS,
+  MAX_CONNECTIONS_PER_SESSION,
+  PIER_COOKIE_PREFIX,
+  PATH_FORM_SANDBOX_CSP,
+  type PortProxy,
+  type PortProxyOptions,
+  type ProxyTarget,
+  type ProxyRefusal,
+  type ProxyLogger,
+} from './proxy.js';
+export { parseProxyPath, parseProxyHost, parsePort, PROXY_PATH_ROOT, type ProxyAddress, type ProxyMatch, type ProxyHostOptions } from './address.js';
+export { listeningPorts, parseProcNetTcp, listeningFrom, TCP_LISTEN, type ListeningPort, type TcpSocketEntry } from './ports.js';
+export { createTargetGuard, type TargetGuard, type TargetGuardOptions } from './target.js';
+export { ProxyError, isProxyError, PROXY_STATUS, type ProxyErrorCode } from './errors.js';
