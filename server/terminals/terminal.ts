@@ -1,0 +1,281 @@
+// One live terminal: a pty, the log of its output, a headless copy of its screen, and the
+// viewers attached to it, with coalescing and flow control. Knows nothing of sockets. [sshx]
+import { performance } from 'node:perf_hooks';
+import { OutputLog, OUTPUT_LOG_BYTES } from './output-log.js';
+import { ScreenMirror } from './screen-mirror.js';
+import { MAX_OUTPUT_FRAME_BYTES } from '../../protocol/terminal.js';
+import type { AttachOptions, AttachResult, Disposable, ExitStatus, TerminalPty, Viewer } from './types.js';
+
+export type { AttachOptions, AttachResult, Disposable, ExitStatus, TerminalPty, Viewer } from './types.js';
+
+/** Output is sent at once when nothing was sent for this long; else batched this long (ms). */
+export const COALESCE_MS = 4;
+/** A batch is sent early once it holds this many bytes. */
+export const COALESCE_BYTES = 64 * 1024;
+/** The pty is paused when the slowest writer (or the mirror) is this many bytes behind. */
+export const HIGH_WATERMARK_BYTES = 256 * 1024;
+/** …and resumed once every one of them is less than this many bytes behind. */
+export const LOW_WATERMARK_BYTES = 64 * 1024;
+/** A viewer never has more than this many sent-but-unacknowledged bytes. */
+export const SEND_WINDOW_BYTES = HIGH_WATERMARK_BYTES;
+/** A viewer further behind than this (bytes) is painted the screen instead of a replay. */
+export const MAX_REPLAY_BYTES = HIGH_WATERMARK_BYTES;
+/** After SIGHUP at dispose(), a pty still alive this long later gets SIGKILL (ms). */
+export const KILL_GRACE_MS = 2000;
+
+interface ViewerState {
+  readOnly: boolean;
+  /** Stream offset sent up to, and acknowledged (rendered) up to. */
+  sent: number;
+  acked: number;
+  exitSent: boolean;
+}
+
+/**
+ * A live terminal. Flow control, per pty:
+ *
+ *              worst backlog > HIGH_WATERMARK_BYTES
+ *   RUNNING ─────────────────────────────────────────► PAUSED (pty.pause())
+ *      ▲                                                  │
+ *      └──────────────────────────────────────────────────┘
+ *     (pty.resume())   worst backlog < LOW_WATERMARK_BYTES
+ *
+ * backlog = log.end − acked of each writing viewer, and log.end − parsed of the screen
+ * mirror; read-only viewers never count. Each viewer's sends stop at SEND_WINDOW_BYTES
+ * unacknowledged (or while its transport is congested) and go on as acks arrive; a viewer
+ * whose next byte has left the log is resynced with a screen. Output is pushed to viewers at
+ * once when idle, else batched for COALESCE_MS or COALESCE_BYTES.
+ */
+export class Terminal {
+  readonly #pty: TerminalPty;
+  readonly #log: OutputLog;
+  readonly #mirror: ScreenMirror;
+  readonly #viewers = new Map<Viewer, ViewerState>();
+  readonly #disposables: Disposable[] = [];
+  readonly #exitListeners = new Set<(status: ExitStatus) => void>();
+  #paused = false;
+  #exit: ExitStatus | null = null;
+  #disposed = false;
+  #flushTimer: NodeJS.Timeout | undefined;
+  #lastFlushAt = -Infinity;
+  /** Output up to here was released to viewers (the rest waits for the coalescing timer). */
+  #flushedTo = 0;
+  #size: { cols: number; rows: number };
+
+  /**
+   * Takes ownership of `pty`: dispose() kills it.
+   * @param size the pty's current size
+   * @param options.logBytes output kept for replay (bytes)
+   */
+  constructor(pty: TerminalPty, size: { cols: number; rows: number }, options: { logBytes?: number } = {}) {
+    this.#pty = pty;
+    this.#size = { ...size };
+    this.#log = new OutputLog(options.logBytes ?? OUTPUT_LOG_BYTES);
+    this.#mirror = new ScreenMirror(size, () => this.#updateFlow());
+    this.#disposables.push(pty.onData((d) => this.#ptyOnData(d)), pty.onExit((e) => this.#ptyOnExit(e)), this.#mirror, {
+      dispose: () => clearTimeout(this.#flushTimer),
+    });
+  }
+
+  /** Total output bytes so far. */
+  get offset(): number {
+    return this.#log.end;
+  }
+  /** Whether the pty is paused by flow control. */
+  get paused(): boolean {
+    return this.#paused;
+  }
+  /** How the pty ended, or null while it runs. */
+  get exitStatus(): ExitStatus | null {
+    return this.#exit;
+  }
+  /** Whether dispose() was called. */
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+  /** Attached viewers. */
+  get viewerCount(): number {
+    return this.#viewers.size;
+  }
+
+  /** The current screen and the stream offset it is current to. */
+  snapshot(): { offset: number; screen: string } {
+    return this.#mirror.snapshot();
+  }
+
+  /** Calls `listener` when the pty exits (not if it already has: see exitStatus). */
+  onExit(listener: (status: ExitStatus) => void): Disposable {
+    this.#exitListeners.add(listener);
+    return { dispose: () => this.#exitListeners.delete(listener) };
+  }
+
+  /**
+   * Attaches `viewer` (again, if it was). A viewer behind by at most MAX_REPLAY_BYTES of
+   * kept output gets exactly the bytes after `resumeFrom` (a new one: from 0, while the whole
+   * history is that short); one further behind, or claiming an offset this stream never had,
+   * gets the screen and the bytes after it. A writing viewer's size is applied to the pty.
+   * The viewer's callbacks are never called from inside attach(): the caller sends the
+   * result first; more output (past one window) and `exit` follow from a microtask.
+   * @throws Error when the terminal was disposed
+   */
+  attach(viewer: Viewer, options: AttachOptions): AttachResult {
+    if (this.#disposed) throw new Error('terminal is closed');
+    const end = this.#log.end;
+    const from = options.resumeFrom ?? (this.#log.start === 0 ? 0 : undefined);
+    const canReplay = from !== undefined && from >= this.#log.start && from <= end && end - from <= MAX_REPLAY_BYTES;
+    const snap = canReplay ? undefined : this.#mirror.snapshot();
+    const offset = snap?.offset ?? from ?? 0;
+    const read = this.#log.readFrom(offset, SEND_WINDOW_BYTES);
+    const replay = typeof read === 'string' ? new Uint8Array(0) : read.bytes;
+    this.#viewers.set(viewer, { readOnly: options.readOnly, sent: offset + replay.length, acked: offset, exitSent: false });
+    if (!options.readOnly) this.#resizePty(options.cols, options.rows);
+    this.#updateFlow();
+    queueMicrotask(() => this.#pump(viewer));
+    return snap ? { offset, screen: snap.screen, replay } : { offset, replay };
+  }
+
+  /** Detaches `viewer`; the terminal lives on. Idempotent. */
+  detach(viewer: Viewer): void {
+    if (this.#viewers.delete(viewer)) this.#updateFlow();
+  }
+
+  /**
+   * Writes a viewer's keystrokes to the pty.
+   * @returns false when dropped (read-only viewer, not attached, pty gone)
+   */
+  input(viewer: Viewer, bytes: Uint8Array): boolean {
+    const st = this.#viewers.get(viewer);
+    if (!st || st.readOnly || this.#exit || this.#disposed) return false;
+    this.#pty.write(Buffer.from(bytes));
+    return true;
+  }
+
+  /**
+   * Resizes the pty to a writing viewer's window (columns, rows).
+   * @returns false when dropped (read-only viewer, not attached, pty gone)
+   */
+  resize(viewer: Viewer, cols: number, rows: number): boolean {
+    const st = this.#viewers.get(viewer);
+    if (!st || st.readOnly || this.#exit || this.#disposed) return false;
+    this.#resizePty(cols, rows);
+    return true;
+  }
+
+  /** The viewer has rendered every byte before `offset` (clamped to what it was sent). */
+  ack(viewer: Viewer, offset: number): void {
+    const st = this.#viewers.get(viewer);
+    if (!st) return;
+    st.acked = Math.max(st.acked, Math.min(offset, st.sent));
+    this.#pump(viewer);
+    this.#updateFlow();
+  }
+
+  /** The viewer's transport has room again: send what waited. */
+  drained(viewer: Viewer): void {
+    this.#pump(viewer);
+  }
+
+  /** Kills the pty (SIGHUP, then SIGKILL after KILL_GRACE_MS), tells viewers, frees all. */
+  dispose(reason = 'closed'): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    for (const d of this.#disposables.splice(0)) d.dispose();
+    if (!this.#exit) {
+      const escalate = setTimeout(() => kill(this.#pty, 'SIGKILL'), KILL_GRACE_MS).unref();
+      const sub = this.#pty.onExit(() => (clearTimeout(escalate), sub.dispose()));
+      kill(this.#pty, 'SIGHUP');
+    }
+    const viewers = [...this.#viewers.keys()];
+    this.#viewers.clear();
+    this.#exitListeners.clear();
+    for (const v of viewers) v.closed(reason);
+  }
+
+  #ptyOnData(data: string | Uint8Array): void {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    if (bytes.length === 0 || this.#disposed) return;
+    this.#log.append(bytes);
+    this.#mirror.write(bytes);
+    if (this.#flushTimer !== undefined) {
+      if (this.#log.end - this.#flushedTo >= COALESCE_BYTES) this.#flush();
+    } else if (performance.now() - this.#lastFlushAt >= COALESCE_MS) {
+      this.#flush(); // idle: an echo goes out at once
+    } else {
+      this.#flushTimer = setTimeout(() => this.#flush(), COALESCE_MS);
+    }
+    this.#updateFlow();
+  }
+
+  #ptyOnExit(e: { exitCode: number; signal?: number }): void {
+    this.#exit = { code: e.signal ? null : e.exitCode, signal: e.signal || null };
+    this.#flush();
+    for (const l of [...this.#exitListeners]) l(this.#exit);
+  }
+
+  /** Pushes everything logged so far to every viewer (as far as each one's window allows). */
+  #flush(): void {
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    this.#lastFlushAt = performance.now();
+    this.#flushedTo = this.#log.end;
+    for (const v of [...this.#viewers.keys()]) this.#pump(v);
+  }
+
+  /** Sends `viewer` the output it has not had, up to its window; then `exit` if due. */
+  #pump(viewer: Viewer): void {
+    let st = this.#viewers.get(viewer);
+    let resynced = false;
+    while (st && st.sent < this.#flushedTo) {
+      if (viewer.writable && !viewer.writable()) return;
+      const room = SEND_WINDOW_BYTES - (st.sent - st.acked);
+      if (room <= 0) return;
+      const read = this.#log.readFrom(st.sent, Math.min(room, MAX_OUTPUT_FRAME_BYTES));
+      if (typeof read === 'string') {
+        if (resynced) return; // cannot happen: the mirror is never a log's length behind
+        resynced = true;
+        const snap = this.#mirror.snapshot();
+        st.sent = st.acked = snap.offset;
+        viewer.resync(snap.offset, snap.screen);
+      } else {
+        st.sent += read.bytes.length;
+        viewer.output(read.offset, read.bytes);
+      }
+      st = this.#viewers.get(viewer);
+    }
+    if (st && this.#exit && !st.exitSent && st.sent === this.#log.end) {
+      st.exitSent = true;
+      viewer.exit(this.#exit);
+    }
+  }
+
+  /** Applies the state machine above. */
+  #updateFlow(): void {
+    if (this.#disposed || this.#exit) return;
+    const end = this.#log.end;
+    let worst = this.#mirror.backlog;
+    for (const st of this.#viewers.values()) if (!st.readOnly) worst = Math.max(worst, end - st.acked);
+    if (!this.#paused && worst > HIGH_WATERMARK_BYTES) {
+      this.#paused = true;
+      this.#pty.pause();
+    } else if (this.#paused && worst < LOW_WATERMARK_BYTES) {
+      this.#paused = false;
+      this.#pty.resume();
+    }
+  }
+
+  #resizePty(cols: number, rows: number): void {
+    if (cols === this.#size.cols && rows === this.#size.rows) return;
+    this.#size = { cols, rows };
+    this.#pty.resize(cols, rows);
+    this.#mirror.resize(cols, rows);
+  }
+}
+
+/** Signals the pty's process; a process already gone is not an error. */
+function kill(pty: TerminalPty, signal: string): void {
+  try {
+    pty.kill(signal);
+  } catch {
+    // ESRCH: it exited between our check and the signal.
+  }
+}
