@@ -57,6 +57,11 @@ describe('playground in the browser', { ...rootSuite(), timeout: 10 * 60_000 }, 
   test('add node2 and ping it from node1', async () => {
     await page.click('[data-testid="add-node"]');
     await waitForCount(page, '[data-testid="node-item"]', 2, 30_000);
+    await page.waitForSelector('[data-testid="node-item"][data-node="node2"][data-status="running"]', { timeout: 30_000 });
+    // Adding a node selects it; go back to node1 as a student would.
+    await page.click('[data-testid="node-item"][data-node="node1"]');
+    await page.waitForSelector('[data-testid="node-item"][data-node="node1"][data-selected="true"]');
+    await waitForText(page, /root@node1/);
     await typeLine(page, 'ping -c1 -W3 node2');
     await waitForText(page, /1 packets transmitted, 1 received/);
   });
@@ -90,7 +95,7 @@ describe('playground in the browser', { ...rootSuite(), timeout: 10 * 60_000 }, 
     await popup.waitForLoadState();
     assert.match(await popup.content(), /Directory listing for \//);
     await popup.close();
-    await page.click('[data-testid="terminal"]');
+    await page.click('[data-testid="terminal"]:visible');
     await page.keyboard.press('Control+C');
     await waitForText(page, /KeyboardInterrupt|[#$] $/m);
   });
@@ -117,10 +122,8 @@ describe('playground in the browser', { ...rootSuite(), timeout: 10 * 60_000 }, 
   });
 
   test('end the session: its sandboxes are gone on the host', async () => {
-    page.once('dialog', (d) => void d.accept());
     await page.click('[data-testid="end-session"]');
-    const confirm = await page.$('[data-testid="confirm-yes"]');
-    if (confirm) await confirm.click();
+    await page.click('[data-testid="end-session-confirm"]', { timeout: 5000 });
     await page.waitForSelector('[data-testid="session-ended"]', { timeout: 30_000 });
     const deadline = Date.now() + 15_000;
     let left = (await driver.list()).length;

@@ -37,7 +37,8 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-say "building"
+say "building (server and UI)"
+export NEXT_TELEMETRY_DISABLED=1
 npm run --silent build
 
 say "sandbox image"

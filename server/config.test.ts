@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfig, parseSize, ConfigError } from './config.js';
+import { loadConfig, parseSize, parseDuration, ConfigError } from './config.js';
 
 test('parseSize reads the sizes admins write', () => {
   const cases: [string, number | null][] = [
@@ -41,4 +41,40 @@ test('invalid values are refused with every bad field named', () => {
 
 test('a named config file that does not exist is an error', () => {
   assert.throws(() => loadConfig({ PIER_CONFIG: '/nonexistent/pier.json' } as NodeJS.ProcessEnv), /no such file/);
+});
+
+test('durations read as admins write them, into milliseconds', () => {
+  const cases: [string, number | null][] = [
+    ['90s', 90_000],
+    ['30m', 30 * 60_000],
+    ['2h', 2 * 3_600_000],
+    ['1.5h', 1.5 * 3_600_000],
+    ['1d', 86_400_000],
+    ['500ms', 500],
+    ['45', 45_000],
+    ['soon', null],
+    ['-5m', null],
+    ['', null],
+  ];
+  for (const [input, want] of cases) assert.equal(parseDuration(input), want, input);
+});
+
+test('session settings have defaults and read PIER_* variables', () => {
+  const d = loadConfig({} as NodeJS.ProcessEnv);
+  assert.equal(d.sessionLifetime, 2 * 3_600_000);
+  assert.equal(d.sessionExtension, 30 * 60_000);
+  assert.equal(d.sessionMaxLifetime, 4 * 3_600_000);
+  assert.equal(d.sessionIdle, 30 * 60_000);
+  assert.equal(d.sessionWarnBefore, 5 * 60_000);
+  assert.equal(d.maxSessions, 200);
+  assert.equal(d.maxSessionsPerOwner, 3);
+  assert.deepEqual(d.createRate, { ownerPerMinute: 5, ownerBurst: 3, addressPerMinute: 60, addressBurst: 30 });
+  assert.equal(d.database, '');
+  const c = loadConfig({ PIER_SESSION_LIFETIME: '45m', PIER_SESSION_IDLE: '600', PIER_MAX_SESSIONS: '50', PIER_DATABASE: '/tmp/x.db', PIER_LOG_LEVEL: 'debug' } as NodeJS.ProcessEnv);
+  assert.equal(c.sessionLifetime, 45 * 60_000);
+  assert.equal(c.sessionIdle, 600_000);
+  assert.equal(c.maxSessions, 50);
+  assert.equal(c.database, '/tmp/x.db');
+  assert.equal(c.logLevel, 'debug');
+  assert.throws(() => loadConfig({ PIER_SESSION_IDLE: 'later' } as NodeJS.ProcessEnv), (err: unknown) => err instanceof ConfigError && /sessionIdle/.test(err.message));
 });

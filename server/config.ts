@@ -25,6 +25,31 @@ const size = z.union([z.number().int().positive(), z.string().transform((s, ctx)
   return n;
 })]);
 
+const durationRe = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/i;
+const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Parses `90s`, `30m`, `2h`, `1d`, `500ms` or a plain number of seconds into ms; null otherwise. */
+export function parseDuration(text: string): number | null {
+  const m = durationRe.exec(text.trim());
+  if (!m) return null;
+  const factor = DURATION_MS[(m[2] ?? 's').toLowerCase()];
+  if (factor === undefined) return null;
+  return Math.round(Number(m[1]) * factor);
+}
+
+/** A duration in the config: a number of seconds or text such as `30m`; parsed to ms. */
+const duration = z.union([
+  z.number().positive().transform((s) => Math.round(s * 1000)),
+  z.string().transform((s, ctx) => {
+    const n = parseDuration(s);
+    if (n === null || n <= 0) {
+      ctx.addIssue({ code: 'custom', message: `not a duration: "${s}" (try 90s, 30m or 2h)` });
+      return z.NEVER;
+    }
+    return n;
+  }),
+]);
+
 const boolish = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off']).transform((s) => ['1', 'true', 'yes', 'on'].includes(s))]);
 
 export const ConfigSchema = z.object({
@@ -56,6 +81,36 @@ export const ConfigSchema = z.object({
       shm: size.default(64 * 1024 ** 2),
     })
     .prefault({}),
+  /** Server log level (pino): fatal, error, warn, info, debug, trace or silent. */
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** SQLite file of sessions, nodes and terminals ('' = `<stateDir>/pier.db`). */
+  database: z.string().default(''),
+  /** How long a new session lives unless extended (ms after parsing). */
+  sessionLifetime: duration.default(2 * 3_600_000),
+  /** What one "extend" adds to a session's end time (ms). */
+  sessionExtension: duration.default(30 * 60_000),
+  /** Cap on a session's total lifetime, counted from its creation, extensions included (ms). */
+  sessionMaxLifetime: duration.default(4 * 3_600_000),
+  /** A session with no terminal input, attach or API call for this long ends (ms). */
+  sessionIdle: duration.default(30 * 60_000),
+  /** How long before the end the page is warned (`expiring` event) (ms). */
+  sessionWarnBefore: duration.default(5 * 60_000),
+  /** Live sessions on this server at most; more answer 503. */
+  maxSessions: z.coerce.number().int().min(1).default(200),
+  /** Live sessions one owner (browser) may hold at once; more answer 429. */
+  maxSessionsPerOwner: z.coerce.number().int().min(1).default(3),
+  /**
+   * Token buckets limiting session creation: per owner cookie, and per client address (a
+   * classroom behind one NAT address shares the latter, so it is larger).
+   */
+  createRate: z
+    .object({
+      ownerPerMinute: z.coerce.number().positive().default(5),
+      ownerBurst: z.coerce.number().int().min(1).default(3),
+      addressPerMinute: z.coerce.number().positive().default(60),
+      addressBurst: z.coerce.number().int().min(1).default(30),
+    })
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -80,6 +135,15 @@ const ENV_KEYS: Record<string, keyof Config> = {
   PIER_OUTBOUND: 'outbound',
   PIER_IMAGE_SUITE: 'imageSuite',
   PIER_IMAGE_MIRROR: 'imageMirror',
+  PIER_DATABASE: 'database',
+  PIER_LOG_LEVEL: 'logLevel',
+  PIER_SESSION_LIFETIME: 'sessionLifetime',
+  PIER_SESSION_EXTENSION: 'sessionExtension',
+  PIER_SESSION_MAX_LIFETIME: 'sessionMaxLifetime',
+  PIER_SESSION_IDLE: 'sessionIdle',
+  PIER_SESSION_WARN_BEFORE: 'sessionWarnBefore',
+  PIER_MAX_SESSIONS: 'maxSessions',
+  PIER_MAX_SESSIONS_PER_OWNER: 'maxSessionsPerOwner',
 };
 
 /**

@@ -1,21 +1,17 @@
 // Reads and types into the playground's xterm terminal from Playwright. The terminal view
-// exposes its xterm instance on its container element for tests (`pierTerminal`), since a
-// WebGL-rendered screen has no text in the DOM.
+// offers `pierReadBuffer()` on its container element for tests, since a WebGL-rendered
+// screen has no text in the DOM.
 import type { Page } from 'playwright-core';
 
 /** Selector of the visible terminal container. */
-export const ACTIVE_TERMINAL = '[data-testid="terminal"]:not([hidden])';
+export const ACTIVE_TERMINAL = '[data-testid="terminal"]:visible';
 
 /** The active terminal's whole buffer (scrollback + screen) as text lines. */
 export function terminalText(page: Page): Promise<string> {
-  return page.$eval(ACTIVE_TERMINAL, (el) => {
-    const term = (el as HTMLElement & { pierTerminal?: { buffer: { active: { length: number; getLine(i: number): { translateToString(trim: boolean): string } | undefined } } } }).pierTerminal;
-    if (!term) return '';
-    const b = term.buffer.active;
-    const lines: string[] = [];
-    for (let i = 0; i < b.length; i++) lines.push(b.getLine(i)?.translateToString(true) ?? '');
-    return lines.join('\n');
-  });
+  return page
+    .locator(ACTIVE_TERMINAL)
+    .first()
+    .evaluate((el) => (el as { pierReadBuffer?: () => string }).pierReadBuffer?.() ?? '', undefined, { timeout: 5000 });
 }
 
 /** Polls the terminal until `re` matches its text; returns the text. */

@@ -1,0 +1,253 @@
+'use client';
+// The playground page: loads the session, keeps it live over the events socket, and lays
+// out header, lesson slot, node column (nodes, stats, ports) and the terminal tabs.
+import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
+import Link from 'next/link';
+import type { NodeView } from '../../protocol/http';
+import * as api from '../_lib/api-client';
+import { errorText } from '../_lib/error-text';
+import { connectSessionEvents, eventsPath } from '../_lib/events-socket';
+import { INITIAL_STATE, playgroundReducer } from '../_lib/session-state';
+import { socketUrl, type SocketStatus } from '../_lib/socket-client';
+import { pruneTerminalResume } from '../_lib/terminal-resume-store';
+import { ConfirmAction } from './confirm-action';
+import { ExpiryBanner } from './expiry-banner';
+import { LessonSlot } from './lesson-slot';
+import { NodeList } from './node-list';
+import { PlaygroundLoading } from './playground-loading';
+import { PortLinks } from './port-links';
+import { usePrefs } from './prefs-provider';
+import { PrefsSwitches } from './prefs-switches';
+import { SessionEnded } from './session-ended';
+import { SessionTimer } from './session-timer';
+import { StatsPanel } from './stats-panel';
+import { TerminalTabs } from './terminal-tabs';
+
+/** How long after the countdown reaches zero the page asks the server whether it is over (ms). */
+export const EXPIRY_RECHECK_DELAY_MS = 3000;
+
+type Busy = { adding?: boolean; resetting?: boolean; opening?: boolean; extending?: boolean; ending?: boolean };
+
+/** The whole playground for `sessionId`. */
+export function Playground({ sessionId }: { sessionId: string }) {
+  const { t, lang } = usePrefs();
+  const [state, dispatch] = useReducer(playgroundReducer, INITIAL_STATE);
+  const [missing, setMissing] = useState(false);
+  const [loadFailure, setLoadFailure] = useState<api.ApiFailure | null>(null);
+  const [selectedNode, setSelectedNode] = useState<string | null>(null);
+  const [activeByNode, setActiveByNode] = useState<Record<string, string>>({});
+  const [visited, setVisited] = useState<readonly string[]>([]);
+  const [eventsStatus, setEventsStatus] = useState<SocketStatus>('connecting');
+  const [busy, setBusy] = useState<Busy>({});
+  const [notice, setNotice] = useState<api.ApiFailure | null>(null);
+  const { session, ended } = state;
+
+  const load = useCallback(async () => {
+    const result = await api.getSession(sessionId);
+    if (result.ok) {
+      setLoadFailure(null);
+      dispatch({ type: 'loaded', session: result.value });
+    } else if (result.status === 404) {
+      setMissing(true);
+    } else {
+      setLoadFailure(result);
+    }
+    return result;
+  }, [sessionId]);
+
+  // The session itself, once; afterwards the events feed keeps it current.
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  // The live events feed, for as long as the session runs.
+  useEffect(() => {
+    if (ended || missing) return;
+    let wasDown = false;
+    const feed = connectSessionEvents(socketUrl(eventsPath(sessionId), window.location), {
+      onEvent: (event) => dispatch({ type: 'event', event, receivedAtMs: Date.now() }),
+      onStatus: (status) => {
+        setEventsStatus(status);
+        // Catch up on anything missed while the feed was down.
+        if (status === 'open' && wasDown) void load();
+        if (status === 'reconnecting') wasDown = true;
+      },
+      onGone: () => void load(),
+    });
+    return () => feed.close();
+  }, [sessionId, ended, missing, load]);
+
+  // If the countdown runs out and no `ended` event came (feed down), ask the server.
+  const expiresAt = session?.expiresAt;
+  useEffect(() => {
+    if (!expiresAt || ended) return;
+    const delay = Date.parse(expiresAt) - (Date.now() + state.skewMs) + EXPIRY_RECHECK_DELAY_MS;
+    if (!Number.isFinite(delay)) return;
+    const handle = setTimeout(() => {
+      void load().then((result) => {
+        if (!result.ok && result.status === 404) dispatch({ type: 'ended', reason: 'expired' });
+      });
+    }, Math.max(0, Math.min(delay, 2 ** 31 - 1)));
+    return () => clearTimeout(handle);
+  }, [expiresAt, ended, state.skewMs, load]);
+
+  // Forget saved terminal screens of terminals that no longer exist (all of them once the
+  // session is over; the effect runs after the terminals' own cleanup saved them).
+  useEffect(() => {
+    if (ended || missing) pruneTerminalResume([]);
+  }, [ended, missing]);
+  // While it runs, forget those of closed terminals.
+  const terminalIds = useMemo(() => session?.nodes.flatMap((n) => n.terminals.map((term) => term.id)) ?? [], [session]);
+  useEffect(() => {
+    if (session) pruneTerminalResume(terminalIds);
+  }, [session, terminalIds]);
+
+  const node: NodeView | undefined = session?.nodes.find((n) => n.name === selectedNode) ?? session?.nodes[0];
+  const activeId = node ? (node.terminals.find((term) => term.id === activeByNode[node.name])?.id ?? node.terminals[0]?.id ?? null) : null;
+
+  // Remember every terminal shown, so switching back keeps its screen and connection.
+  useEffect(() => {
+    if (activeId) setVisited((v) => (v.includes(activeId) ? v : [...v, activeId]));
+  }, [activeId]);
+  const mountedIds = useMemo(() => {
+    const alive = new Set(terminalIds);
+    const ids = visited.filter((id) => alive.has(id));
+    return activeId && !ids.includes(activeId) ? [...ids, activeId] : ids;
+  }, [visited, terminalIds, activeId]);
+
+  /** Runs one API call with its busy flag; failures show as a notice (a gone session reloads). */
+  async function run<T>(flag: keyof Busy, call: () => Promise<api.ApiResult<T>>, onOk: (value: T) => void): Promise<api.ApiResult<T>> {
+    setBusy((b) => ({ ...b, [flag]: true }));
+    setNotice(null);
+    const result = await call();
+    setBusy((b) => ({ ...b, [flag]: false }));
+    if (result.ok) onOk(result.value);
+    else if (result.status === 404 && result.code === 'SESSION_NOT_FOUND') void load();
+    else setNotice(result);
+    return result;
+  }
+
+  const addNode = () =>
+    run('adding', () => api.addNode(sessionId), (added) => {
+      dispatch({ type: 'node', node: added });
+      setSelectedNode(added.name);
+    });
+
+  const resetNode = (name: string) => {
+    const current = session?.nodes.find((n) => n.name === name);
+    if (current) dispatch({ type: 'node', node: { ...current, status: 'resetting' } });
+    void run('resetting', () => api.resetNode(sessionId, name), (fresh) => dispatch({ type: 'node', node: fresh })).then((result) => {
+      if (!result.ok) void load(); // undo the optimistic "resetting"
+    });
+  };
+
+  const newTab = () => {
+    if (!node) return;
+    void run('opening', () => api.createTerminal(sessionId, node.name), (term) => {
+      dispatch({ type: 'terminal-added', terminal: term });
+      setActiveByNode((m) => ({ ...m, [term.node]: term.id }));
+    });
+  };
+
+  const closeTab = (id: string) =>
+    run('opening', () => api.closeTerminal(sessionId, id), () => dispatch({ type: 'terminal-removed', id }));
+
+  const extend = () => run('extending', () => api.extendSession(sessionId), (s) => dispatch({ type: 'loaded', session: s }));
+
+  const end = () => run('ending', () => api.endSession(sessionId), () => dispatch({ type: 'ended', reason: 'ended' }));
+
+  if (ended) return <SessionEnded reason={ended} message={t(`ended.${ended}`)} />;
+  if (missing) return <SessionEnded reason="not-found" message={t('error.SESSION_NOT_FOUND')} />;
+  if (!session) {
+    if (!loadFailure) return <PlaygroundLoading />;
+    return (
+      <div role="alert" className="flex h-dvh flex-col items-center justify-center gap-4 px-6 text-center">
+        <p>{errorText(lang, loadFailure)}</p>
+        <button type="button" onClick={() => void load()} className="rounded-md bg-accent px-4 py-2 font-medium text-accent-fg">
+          {t('page.retry')}
+        </button>
+      </div>
+    );
+  }
+
+  return (
+    <div data-testid="playground" data-session-id={session.id} className="flex h-dvh min-h-[600px] flex-col overflow-hidden">
+      <header className="flex h-12 shrink-0 items-center gap-3 border-b border-line bg-panel px-4">
+        <Link href="/" aria-label={t('header.home')} className="font-mono text-lg font-bold tracking-tight">
+          pier
+        </Link>
+        <span className="hidden font-mono text-xs text-muted sm:inline" title={session.id}>
+          {session.id.slice(0, 8)}
+        </span>
+        <div className="ml-auto flex items-center gap-3">
+          <SessionTimer expiresAt={session.expiresAt} skewMs={state.skewMs} warnBeforeSeconds={session.warnBeforeSeconds} />
+          <ConfirmAction
+            testId="end-session"
+            label={busy.ending ? t('play.ending') : t('play.endSession')}
+            question={t('play.endConfirm')}
+            confirmLabel={t('play.endYes')}
+            cancelLabel={t('play.cancel')}
+            onConfirm={() => void end()}
+            disabled={busy.ending}
+            className="rounded-md border border-danger/50 px-3 py-1 text-sm text-danger hover:bg-danger/10 disabled:opacity-50"
+          />
+          <PrefsSwitches />
+        </div>
+      </header>
+      <ExpiryBanner
+        expiresAt={session.expiresAt}
+        skewMs={state.skewMs}
+        warnBeforeSeconds={session.warnBeforeSeconds}
+        canExtend={session.canExtend}
+        extending={busy.extending ?? false}
+        onExtend={() => void extend()}
+      />
+      {eventsStatus === 'reconnecting' && (
+        <div role="status" data-testid="events-reconnecting" className="border-b border-line bg-raised px-4 py-1 text-xs text-muted">
+          {t('play.eventsReconnecting')}
+        </div>
+      )}
+      {notice && (
+        <div role="alert" data-testid="action-error" className="flex items-center justify-between border-b border-danger/40 bg-danger/10 px-4 py-1.5 text-sm text-danger">
+          <span>{errorText(lang, notice)}</span>
+          <button type="button" onClick={() => setNotice(null)} aria-label="×" className="px-2">
+            ×
+          </button>
+        </div>
+      )}
+      <div className="flex min-h-0 flex-1">
+        <LessonSlot lessonId={session.lessonId} />
+        <aside className="flex w-60 shrink-0 flex-col gap-5 overflow-y-auto border-r border-line bg-panel p-3">
+          <NodeList
+            nodes={session.nodes}
+            selected={node?.name ?? null}
+            maxNodes={session.maxNodes}
+            adding={busy.adding ?? false}
+            onSelect={setSelectedNode}
+            onAdd={() => void addNode()}
+            onReset={resetNode}
+          />
+          {node && (
+            <>
+              <StatsPanel node={node} stats={state.stats[node.name]} />
+              <PortLinks sessionId={session.id} node={node.name} ports={node.ports} />
+            </>
+          )}
+        </aside>
+        <main className="flex min-w-0 flex-1 flex-col">
+          {node && (
+            <TerminalTabs
+              node={node}
+              activeId={activeId}
+              mountedIds={mountedIds}
+              opening={busy.opening ?? false}
+              onActivate={(id) => setActiveByNode((m) => ({ ...m, [node.name]: id }))}
+              onNew={newTab}
+              onClose={(id) => void closeTab(id)}
+            />
+          )}
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,21 @@
+// Turns an API failure into a sentence in the user's language: known codes are translated,
+// anything else shows the server's own (English) sentence.
+import type { ApiFailure } from './api-client';
+import { translate, type Lang, type MessageKey } from './i18n';
+
+/** Error codes that have their own translated sentence. */
+const KNOWN_CODES: Readonly<Record<string, MessageKey>> = {
+  RATE_LIMITED: 'error.RATE_LIMITED',
+  UNAVAILABLE: 'error.UNAVAILABLE',
+  NODE_LIMIT: 'error.NODE_LIMIT',
+  TERMINAL_LIMIT: 'error.TERMINAL_LIMIT',
+  SESSION_NOT_FOUND: 'error.SESSION_NOT_FOUND',
+  INVALID_REQUEST: 'error.INVALID_REQUEST',
+  NETWORK: 'error.NETWORK',
+};
+
+/** The sentence to show for `failure` in `lang`. A 503 reads as "at capacity" whatever its code. */
+export function errorText(lang: Lang, failure: Pick<ApiFailure, 'status' | 'code' | 'message'>): string {
+  const key = KNOWN_CODES[failure.code] ?? (failure.status === 503 ? 'error.UNAVAILABLE' : undefined);
+  return key ? translate(lang, key) : translate(lang, 'error.UNKNOWN', { message: failure.message });
+}

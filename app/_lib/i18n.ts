@@ -1,0 +1,266 @@
+// Every user-visible string of the UI in English and Korean, and the functions that pick a
+// language and fill in a message. Pure: no React, no DOM, no Next.
+
+/** The languages the UI speaks. */
+export const LANGS = ['en', 'ko'] as const;
+export type Lang = (typeof LANGS)[number];
+
+/** The language used when nothing better is known. */
+export const DEFAULT_LANG: Lang = 'en';
+
+/** localStorage key (and cookie name) holding the language the user picked. */
+export const LANG_STORAGE_KEY = 'pier-lang';
+
+const en = {
+  'app.name': 'pier',
+  'app.tagline': 'A real Linux sandbox in your browser, ready in under a second.',
+
+  'header.language': 'Language',
+  'header.theme': 'Theme',
+  'header.themeDark': 'Dark theme',
+  'header.themeLight': 'Light theme',
+  'header.home': 'pier home',
+
+  'home.intro':
+    'A root shell in your own sandbox, several nodes on a private network, and live resource stats. Nothing to install.',
+  'home.start': 'Start a playground',
+  'home.starting': 'Starting your sandbox…',
+  'home.startHint': 'A playground lasts a limited time; you can extend it while it runs.',
+  'home.lessonsTitle': 'Lessons',
+  'home.lessonsComing':
+    'Lessons are coming: step-by-step Markdown lessons beside the terminal, checked automatically inside your sandbox.',
+
+  'error.RATE_LIMITED': 'Too many playgrounds were started from here. Wait a minute, then try again.',
+  'error.UNAVAILABLE': 'The server is at capacity right now. Try again in a few minutes.',
+  'error.NODE_LIMIT': 'This playground already has the most nodes it may have.',
+  'error.TERMINAL_LIMIT': 'This node already has the most terminals it may have.',
+  'error.SESSION_NOT_FOUND': 'This playground does not exist or has already ended.',
+  'error.INVALID_REQUEST': 'The server did not accept this request.',
+  'error.NETWORK': 'Could not reach the server. Check your connection and try again.',
+  'error.UNKNOWN': 'Something went wrong: {message}',
+
+  'page.errorTitle': 'Something went wrong',
+  'page.errorBody': 'The page hit an unexpected error. Trying again usually helps.',
+  'page.retry': 'Try again',
+  'page.notFoundTitle': 'Page not found',
+  'page.notFoundBody': 'There is nothing at this address.',
+  'page.backHome': 'Back to the start page',
+  'page.loading': 'Loading…',
+
+  'play.loading': 'Opening your playground…',
+  'play.timeLeft': 'Time left',
+  'play.extend': 'Extend',
+  'play.extending': 'Extending…',
+  'play.cannotExtend': 'This playground cannot be extended any further.',
+  'play.expiringSoon': 'This playground ends in {time}. Save anything you need.',
+  'play.endSession': 'End session',
+  'play.endConfirm': 'End this playground? All nodes and their files are deleted.',
+  'play.endYes': 'End it',
+  'play.cancel': 'Cancel',
+  'play.ending': 'Ending…',
+  'play.eventsReconnecting': 'Live updates lost; reconnecting…',
+
+  'ended.title': 'Session ended',
+  'ended.expired': 'The playground reached the end of its time.',
+  'ended.idle': 'The playground was closed after being idle for too long.',
+  'ended.ended': 'The playground was ended.',
+  'ended.error': 'The playground stopped because of a server error.',
+  'ended.startNew': 'Start a new playground',
+
+  'nodes.title': 'Nodes',
+  'nodes.add': 'Add node',
+  'nodes.adding': 'Adding…',
+  'nodes.max': 'At most {max} nodes',
+  'nodes.reset': 'Reset',
+  'nodes.resetConfirm': 'Reset {node}? Its files and processes are lost.',
+  'nodes.resetYes': 'Reset',
+  'nodes.status.starting': 'starting',
+  'nodes.status.running': 'running',
+  'nodes.status.resetting': 'resetting',
+  'nodes.status.error': 'error',
+
+  'tabs.new': 'New terminal',
+  'tabs.close': 'Close {title}',
+  'tabs.none': 'No terminal is open on this node.',
+  'tabs.open': 'Open a terminal',
+
+  'term.connecting': 'connecting…',
+  'term.reconnecting': 'reconnecting…',
+  'term.exited': 'The shell exited.',
+  'term.exitedCode': 'The shell exited with code {code}.',
+  'term.closed': 'This terminal was closed.',
+  'term.readOnly': 'read-only',
+  'term.error': 'Terminal error: {message}',
+
+  'stats.title': 'Resources',
+  'stats.memory': 'Memory',
+  'stats.cpu': 'CPU',
+  'stats.pids': 'Processes',
+  'stats.disk': 'Disk',
+  'stats.waiting': 'Waiting for the first sample…',
+  'stats.namespaces': 'Namespaces',
+  'stats.ports': 'Open ports',
+  'stats.noPorts': 'Nothing listens on a TCP port yet.',
+  'stats.portLink': 'Open port {port} of {node} in a new tab',
+  'stats.address': 'Address',
+
+  'lesson.title': 'Lesson',
+  'lesson.show': 'Show the lesson pane',
+  'lesson.hide': 'Hide the lesson pane',
+  'lesson.none': 'No lesson is attached to this playground.',
+} as const;
+
+/** A key of the message dictionary. */
+export type MessageKey = keyof typeof en;
+
+const ko: Record<MessageKey, string> = {
+  'app.name': 'pier',
+  'app.tagline': '브라우저에서 1초 안에 준비되는 진짜 리눅스 샌드박스.',
+
+  'header.language': '언어',
+  'header.theme': '테마',
+  'header.themeDark': '어두운 테마',
+  'header.themeLight': '밝은 테마',
+  'header.home': 'pier 처음 화면',
+
+  'home.intro':
+    '나만의 샌드박스에서 쓰는 root 셸, 사설 네트워크로 이어진 여러 노드, 실시간 자원 통계. 설치할 것은 없습니다.',
+  'home.start': '플레이그라운드 시작',
+  'home.starting': '샌드박스를 준비하는 중…',
+  'home.startHint': '플레이그라운드는 정해진 시간 동안 유지되며, 사용 중에 연장할 수 있습니다.',
+  'home.lessonsTitle': '레슨',
+  'home.lessonsComing':
+    '레슨을 준비하고 있습니다. 터미널 옆에 단계별 마크다운 레슨이 열리고, 각 단계는 샌드박스 안에서 자동으로 확인됩니다.',
+
+  'error.RATE_LIMITED': '이곳에서 너무 많은 플레이그라운드가 시작되었습니다. 1분 뒤에 다시 시도하세요.',
+  'error.UNAVAILABLE': '지금은 서버가 가득 찼습니다. 몇 분 뒤에 다시 시도하세요.',
+  'error.NODE_LIMIT': '이 플레이그라운드는 이미 최대 개수의 노드를 가지고 있습니다.',
+  'error.TERMINAL_LIMIT': '이 노드는 이미 최대 개수의 터미널을 가지고 있습니다.',
+  'error.SESSION_NOT_FOUND': '이 플레이그라운드는 없거나 이미 끝났습니다.',
+  'error.INVALID_REQUEST': '서버가 이 요청을 받아들이지 않았습니다.',
+  'error.NETWORK': '서버에 연결할 수 없습니다. 네트워크를 확인하고 다시 시도하세요.',
+  'error.UNKNOWN': '문제가 생겼습니다: {message}',
+
+  'page.errorTitle': '문제가 생겼습니다',
+  'page.errorBody': '예상하지 못한 오류가 났습니다. 다시 시도하면 대개 해결됩니다.',
+  'page.retry': '다시 시도',
+  'page.notFoundTitle': '페이지를 찾을 수 없습니다',
+  'page.notFoundBody': '이 주소에는 아무것도 없습니다.',
+  'page.backHome': '처음 화면으로',
+  'page.loading': '불러오는 중…',
+
+  'play.loading': '플레이그라운드를 여는 중…',
+  'play.timeLeft': '남은 시간',
+  'play.extend': '연장',
+  'play.extending': '연장하는 중…',
+  'play.cannotExtend': '이 플레이그라운드는 더 연장할 수 없습니다.',
+  'play.expiringSoon': '이 플레이그라운드는 {time} 뒤에 끝납니다. 필요한 것은 미리 저장하세요.',
+  'play.endSession': '세션 종료',
+  'play.endConfirm': '이 플레이그라운드를 끝낼까요? 모든 노드와 파일이 삭제됩니다.',
+  'play.endYes': '종료',
+  'play.cancel': '취소',
+  'play.ending': '종료하는 중…',
+  'play.eventsReconnecting': '실시간 정보 연결이 끊겼습니다. 다시 연결하는 중…',
+
+  'ended.title': '세션이 끝났습니다',
+  'ended.expired': '플레이그라운드의 사용 시간이 끝났습니다.',
+  'ended.idle': '오랫동안 사용하지 않아 플레이그라운드를 닫았습니다.',
+  'ended.ended': '플레이그라운드를 종료했습니다.',
+  'ended.error': '서버 오류로 플레이그라운드가 멈췄습니다.',
+  'ended.startNew': '새 플레이그라운드 시작',
+
+  'nodes.title': '노드',
+  'nodes.add': '노드 추가',
+  'nodes.adding': '추가하는 중…',
+  'nodes.max': '노드는 최대 {max}개',
+  'nodes.reset': '초기화',
+  'nodes.resetConfirm': '{node}을(를) 초기화할까요? 파일과 프로세스가 모두 사라집니다.',
+  'nodes.resetYes': '초기화',
+  'nodes.status.starting': '시작 중',
+  'nodes.status.running': '실행 중',
+  'nodes.status.resetting': '초기화 중',
+  'nodes.status.error': '오류',
+
+  'tabs.new': '새 터미널',
+  'tabs.close': '{title} 닫기',
+  'tabs.none': '이 노드에 열린 터미널이 없습니다.',
+  'tabs.open': '터미널 열기',
+
+  'term.connecting': '연결하는 중…',
+  'term.reconnecting': '다시 연결하는 중…',
+  'term.exited': '셸이 종료되었습니다.',
+  'term.exitedCode': '셸이 코드 {code}(으)로 종료되었습니다.',
+  'term.closed': '이 터미널은 닫혔습니다.',
+  'term.readOnly': '읽기 전용',
+  'term.error': '터미널 오류: {message}',
+
+  'stats.title': '자원',
+  'stats.memory': '메모리',
+  'stats.cpu': 'CPU',
+  'stats.pids': '프로세스',
+  'stats.disk': '디스크',
+  'stats.waiting': '첫 측정값을 기다리는 중…',
+  'stats.namespaces': '네임스페이스',
+  'stats.ports': '열린 포트',
+  'stats.noPorts': '아직 TCP 포트를 여는 프로그램이 없습니다.',
+  'stats.portLink': '{node}의 {port}번 포트를 새 탭에서 열기',
+  'stats.address': '주소',
+
+  'lesson.title': '레슨',
+  'lesson.show': '레슨 창 보이기',
+  'lesson.hide': '레슨 창 숨기기',
+  'lesson.none': '이 플레이그라운드에는 연결된 레슨이 없습니다.',
+};
+
+/** Both dictionaries; `ko` is typed against `en`'s keys so a missing key fails to compile. */
+export const DICTIONARIES: Record<Lang, Record<MessageKey, string>> = { en, ko };
+
+/** Values substituted into `{name}` placeholders. */
+export type MessageParams = Record<string, string | number>;
+
+/**
+ * The message `key` in `lang`, with each `{name}` replaced by `params[name]`; a placeholder
+ * without a value is left as written so the gap is visible rather than silent.
+ */
+export function translate(lang: Lang, key: MessageKey, params?: MessageParams): string {
+  const template = DICTIONARIES[lang][key];
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = params[name];
+    return value === undefined ? whole : String(value);
+  });
+}
+
+/** Whether `value` names a language the UI speaks. */
+export function isLang(value: unknown): value is Lang {
+  return typeof value === 'string' && (LANGS as readonly string[]).includes(value);
+}
+
+/**
+ * The UI language for a browser language tag (`navigator.language`, "ko-KR") or an
+ * `Accept-Language` header ("ko-KR,ko;q=0.9,en;q=0.8"): the first listed language the UI
+ * speaks, else the default. Quality values are honoured; ties keep the listed order.
+ */
+export function langFromTags(tags: string | null | undefined): Lang {
+  if (!tags) return DEFAULT_LANG;
+  const ranked = tags
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...rest] = part.trim().split(';');
+      const q = rest.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      const quality = q ? Number.parseFloat(q.slice(2)) : 1;
+      return { base: tag.toLowerCase().split('-')[0] ?? '', quality: Number.isNaN(quality) ? 0 : quality, index };
+    })
+    .filter((entry) => entry.quality > 0)
+    .sort((a, b) => b.quality - a.quality || a.index - b.index);
+  for (const entry of ranked) if (isLang(entry.base)) return entry.base;
+  return DEFAULT_LANG;
+}
+
+/**
+ * The language to use: the user's saved choice if it is valid, else the browser's
+ * preference (`navigator.language` or `Accept-Language`).
+ */
+export function pickLang(saved: string | null | undefined, browserTags: string | null | undefined): Lang {
+  return isLang(saved) ? saved : langFromTags(browserTags);
+}

@@ -1,0 +1,150 @@
+// The JSON API of protocol/http.ts: sessions, nodes, terminals. Each route validates its
+// parameters and body at the edge, calls one session-manager method, and answers JSON.
+// Unknown sessions and other owners' sessions both answer 404 (existence is not revealed).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { CreateSessionRequest, NodeName, SessionId, TerminalId } from '../../protocol/http.js';
+import { ServerError } from '../errors.js';
+import type { SessionManager } from '../sessions/manager.js';
+import { readJsonBody } from './body.js';
+import { requestOrigin } from './origin.js';
+import { newOwnerId, ownerOf, ownerSetCookie } from './owner-cookie.js';
+import type { CreateLimiter } from './rate-limit.js';
+import { sendError, sendJson } from './respond.js';
+import { Router, type Params } from './router.js';
+
+/** What a route handler gets. */
+export interface ApiRequest {
+  req: IncomingMessage;
+  /** The caller's owner id (from the cookie, or new). */
+  owner: string;
+  /** Path parameters, validated by `param`. */
+  params: Params;
+  /** The parsed JSON body (undefined when there is none). */
+  body: unknown;
+  /** The client's address, for rate limits. */
+  address: string;
+}
+
+/** What a route handler answers. */
+export interface ApiAnswer {
+  status: number;
+  body?: unknown;
+}
+
+type Handler = (r: ApiRequest) => Promise<ApiAnswer>;
+
+/** The session operations the API calls (the SessionManager; a fake in unit tests). */
+export type ApiSessions = Pick<SessionManager<unknown>, 'create' | 'view' | 'endByOwner' | 'extend' | 'addNode' | 'resetNode' | 'newTerminal' | 'closeTerminal'>;
+
+/** What the API needs. */
+export interface ApiOptions {
+  sessions: ApiSessions;
+  limiter: CreateLimiter;
+  /** Cookie signing secret. */
+  secret: Buffer;
+  log: Logger;
+}
+
+/** Bodies of POSTs that take no fields: absent or `{}`. */
+const EmptyBody = z.object({}).strict().optional();
+
+/** Parses `value` or throws INVALID_REQUEST with zod's first complaint. */
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  throw new ServerError('INVALID_REQUEST', 'body does not validate', { userMessage: `Invalid request: ${where}${issue?.message ?? 'invalid'}`.slice(0, 300) });
+}
+
+/** A path parameter: one that cannot be valid names nothing, hence `notFound`. */
+function param(params: Params, name: string, schema: z.ZodType<string>, notFound: 'SESSION_NOT_FOUND' | 'NODE_NOT_FOUND' | 'TERMINAL_NOT_FOUND'): string {
+  const r = schema.safeParse(params[name]);
+  if (!r.success) throw new ServerError(notFound, `malformed ${name} in path`);
+  return r.data;
+}
+
+const sessionParam = (p: Params) => param(p, 'id', SessionId, 'SESSION_NOT_FOUND');
+const nodeParam = (p: Params) => param(p, 'node', NodeName, 'NODE_NOT_FOUND');
+const terminalParam = (p: Params) => param(p, 'terminal', TerminalId, 'TERMINAL_NOT_FOUND');
+
+/** The routes of the API. */
+function routes(o: ApiOptions): Router<Handler> {
+  const { sessions, limiter } = o;
+  return new Router<Handler>()
+    .add('POST', '/api/sessions', async ({ owner, body, address }) => {
+      const request = parse(CreateSessionRequest.optional(), body) ?? {};
+      const decision = limiter.take(owner, address);
+      if (!decision.ok) throw new ServerError('RATE_LIMITED', `create rate limit for ${address}`, { retryAfterSeconds: decision.retryAfterMs / 1000 });
+      return { status: 201, body: await sessions.create(owner, request) };
+    })
+    .add('GET', '/api/sessions/:id', async ({ owner, params }) => ({ status: 200, body: await sessions.view(sessionParam(params), owner) }))
+    .add('DELETE', '/api/sessions/:id', async ({ owner, params }) => {
+      await sessions.endByOwner(sessionParam(params), owner);
+      return { status: 204 };
+    })
+    .add('POST', '/api/sessions/:id/extend', async ({ owner, params, body }) => {
+      parse(EmptyBody, body);
+      return { status: 200, body: await sessions.extend(sessionParam(params), owner) };
+    })
+    .add('POST', '/api/sessions/:id/nodes', async ({ owner, params, body }) => {
+      parse(EmptyBody, body);
+      return { status: 201, body: await sessions.addNode(sessionParam(params), owner) };
+    })
+    .add('POST', '/api/sessions/:id/nodes/:node/reset', async ({ owner, params, body }) => {
+      parse(EmptyBody, body);
+      return { status: 200, body: await sessions.resetNode(sessionParam(params), owner, nodeParam(params)) };
+    })
+    .add('POST', '/api/sessions/:id/nodes/:node/terminals', async ({ owner, params, body }) => {
+      parse(EmptyBody, body);
+      return { status: 201, body: await sessions.newTerminal(sessionParam(params), owner, nodeParam(params)) };
+    })
+    .add('DELETE', '/api/sessions/:id/terminals/:terminal', async ({ owner, params }) => {
+      await sessions.closeTerminal(sessionParam(params), owner, terminalParam(params));
+      return { status: 204 };
+    });
+}
+
+/** Whether a path belongs to the API (or the health check). */
+export function isApiPath(pathname: string): boolean {
+  return pathname === '/healthz' || pathname === '/api' || pathname.startsWith('/api/');
+}
+
+/** Creates the API's request handler: `(req, res, pathname)`. */
+export function createApi(o: ApiOptions): (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<void> {
+  const router = routes(o);
+  return async (req, res, pathname) => {
+    if (pathname === '/healthz') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, new ServerError('METHOD_NOT_ALLOWED', 'healthz'), o.log);
+      return sendJson(res, 200, { ok: true });
+    }
+    let owner = ownerOf(req, o.secret);
+    if (owner === null) {
+      owner = newOwnerId();
+      res.setHeader('set-cookie', ownerSetCookie(owner, o.secret, { secure: (req.socket as TLSSocket).encrypted === true }));
+    }
+    const context = { method: req.method, path: pathname };
+    try {
+      // A browser's cross-site request carries an Origin naming the other site: refused
+      // for anything that changes state (SameSite=Lax already withholds the cookie).
+      const method = req.method ?? 'GET';
+      if (method !== 'GET' && method !== 'HEAD' && requestOrigin(req) === 'cross') {
+        throw new ServerError('FORBIDDEN_ORIGIN', `origin ${req.headers.origin ?? ''} for host ${req.headers.host ?? ''}`);
+      }
+      const match = router.match(method, pathname);
+      if (match.kind === 'not-found') throw new ServerError('NOT_FOUND', `no route ${method} ${pathname}`);
+      if (match.kind === 'method-not-allowed') {
+        res.setHeader('allow', match.allow.join(', '));
+        throw new ServerError('METHOD_NOT_ALLOWED', `${method} ${pathname}`);
+      }
+      const body = await readJsonBody(req);
+      const answer = await match.handler({ req, owner, params: match.params, body, address: req.socket.remoteAddress ?? 'unknown' });
+      sendJson(res, answer.status, answer.body);
+    } catch (err) {
+      sendError(res, err, o.log, context);
+    }
+  };
+}

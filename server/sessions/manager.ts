@@ -1,0 +1,615 @@
+// The session core ([sshx] session.rs): creates, changes and ends playground sessions —
+// a network, its nodes (sandboxes), their terminals, timers and live events — and adopts
+// the sessions a previous server process left running. Knows nothing of HTTP or sockets.
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { IPty } from 'node-pty';
+import { isSandboxError, type SandboxDriver, type SandboxInfo, type TerminalSize } from '../../sandbox/index.js';
+import { MAX_TERMINALS_PER_NODE, type NodeStats, type NodeView, type SessionEvent, type SessionView, type TerminalView } from '../../protocol/http.js';
+import { ServerError } from '../errors.js';
+import type { Store, EndReason } from '../store/store.js';
+import { systemClock, type Clock } from './clock.js';
+import { SessionMonitor, type MonitoredNode } from './monitor.js';
+import { NodeProcs } from './node-procs.js';
+import { Session, toTerminalView, type NodeLimitsView, type NodeState, type TerminalState } from './session.js';
+import { TerminalPool, type TerminalMeta } from './terminal-pool.js';
+import { SessionTimers } from './timers.js';
+import type { SessionPolicy } from './policy.js';
+export { policyFromConfig, type SessionPolicy } from './policy.js';
+import { planAdoption, SERVER_LABEL, SESSION_LABEL } from './adoption.js';
+import { SessionEventBus, type SessionListener } from './event-bus.js';
+
+export { SESSION_LABEL, SERVER_LABEL } from './adoption.js';
+/** The shell of every terminal. */
+export const TERMINAL_COMMAND = ['/bin/bash', '-l'];
+/** Size of a pty before the client says its own. */
+export const DEFAULT_TERMINAL_SIZE: TerminalSize = { cols: 80, rows: 24 };
+/** How long ended sessions stay in the database (ms). */
+export const ENDED_RETENTION_MS = 7 * 24 * 3600 * 1000;
+/** Seconds a client is told to wait when the server is full. */
+export const SERVER_FULL_RETRY_S = 60;
+
+export type { SessionListener } from './event-bus.js';
+
+/** What `adopt` found after a restart. */
+export interface AdoptReport {
+  kept: string[];
+  ended: { id: string; reason: EndReason }[];
+  /** `session/node` whose sandbox was gone: marked `error`. */
+  lostNodes: string[];
+  /** Sandboxes of this server that belonged to no live session: destroyed. */
+  orphans: string[];
+}
+
+/** What the manager needs. */
+export interface SessionManagerOptions<T> {
+  driver: SandboxDriver;
+  store: Store;
+  policy: SessionPolicy;
+  log: Logger;
+  /** Opens and closes terminal objects over ptys (server/terminals). */
+  terminals: TerminalPool<T>;
+  /** Identifies this server's sandboxes (a value kept in the database). */
+  serverId: string;
+  clock?: Clock;
+}
+
+/** A new id: 32 lowercase hex characters (128 random bits). */
+export function newId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+const limitsOf = (info: SandboxInfo): NodeLimitsView => ({
+  memoryBytes: info.limits.memoryBytes,
+  pids: info.limits.pids,
+  cpus: info.limits.cpus,
+  diskBytes: info.limits.diskBytes,
+});
+
+/**
+ * Every live session of this server. Methods taking an `owner` answer SESSION_NOT_FOUND
+ * both for a session that does not exist and for one of another owner.
+ */
+export class SessionManager<T> {
+  readonly #driver: SandboxDriver;
+  readonly #store: Store;
+  readonly #policy: SessionPolicy;
+  readonly #log: Logger;
+  readonly #clock: Clock;
+  readonly #serverId: string;
+  readonly #terminals: TerminalPool<T>;
+  readonly #procs: NodeProcs;
+  readonly #monitor: SessionMonitor;
+  readonly #sessions = new Map<string, Session>();
+  /** Terminal id → session id, for attaching by terminal id alone. */
+  readonly #terminalIndex = new Map<string, string>();
+  readonly #events: SessionEventBus;
+  /** Creations in flight, per owner (they count against the caps). */
+  readonly #creating = new Map<string, number>();
+  /** Ends in flight, so `close` can wait for them. */
+  readonly #ending = new Set<Promise<void>>();
+  #closed = false;
+
+  constructor(options: SessionManagerOptions<T>) {
+    this.#driver = options.driver;
+    this.#store = options.store;
+    this.#policy = options.policy;
+    this.#log = options.log;
+    this.#clock = options.clock ?? systemClock;
+    this.#serverId = options.serverId;
+    this.#terminals = options.terminals;
+    this.#events = new SessionEventBus(options.log);
+    this.#procs = new NodeProcs(options.driver);
+    this.#monitor = new SessionMonitor(options.driver, this.#procs, {
+      nodesOf: (id) => this.#monitoredNodes(id),
+      onStats: (id, stats) => this.#statsArrived(id, stats),
+      onPorts: (id, node, ports) => this.#portsArrived(id, node, ports),
+      onNodeGone: (id, node, sandboxId) => this.#nodeGone(id, node, sandboxId),
+    });
+  }
+
+  /** Live sessions. */
+  get liveCount(): number {
+    return this.#sessions.size;
+  }
+
+  /** Live sessions of `owner`. */
+  countFor(owner: string): number {
+    let n = 0;
+    for (const s of this.#sessions.values()) if (s.owner === owner) n++;
+    return n;
+  }
+
+  // ── queries ──────────────────────────────────────────────────────────────────────
+
+  /** The view of a session. @throws SESSION_NOT_FOUND */
+  async view(sessionId: string, owner: string): Promise<SessionView> {
+    const s = this.#owned(sessionId, owner);
+    s.timers.touch();
+    await this.#loadNamespaces(s);
+    return this.#view(s);
+  }
+
+  /**
+   * Whether `owner` owns `sessionId`: `live`, `ended` (it existed and ended), or null (no
+   * such session, or not theirs).
+   */
+  ownership(sessionId: string, owner: string): 'live' | 'ended' | null {
+    const live = this.#sessions.get(sessionId);
+    if (live) return live.owner === owner && !live.ended ? 'live' : live.owner === owner ? 'ended' : null;
+    const row = this.#store.getSession(sessionId);
+    return row !== null && row.owner === owner ? 'ended' : null;
+  }
+
+  /**
+   * Where a terminal is: its session's state for `owner`. `closed` when its session is live
+   * and the owner's, but the terminal is gone; `ended` when its session ended.
+   */
+  terminalOwnership(terminalId: string, owner: string): 'live' | 'closed' | 'ended' | null {
+    const sessionId = this.#terminalIndex.get(terminalId);
+    if (sessionId !== undefined) {
+      const s = this.#sessions.get(sessionId);
+      if (s && s.owner === owner) return s.ended ? 'ended' : 'live';
+      return null;
+    }
+    const row = this.#store.getTerminal(terminalId);
+    if (row === null) return null;
+    const session = this.#store.getSession(row.sessionId);
+    if (session === null || session.owner !== owner) return null;
+    return session.endedAt !== null ? 'ended' : 'closed';
+  }
+
+  /**
+   * Where the port proxy may connect for `owner`: the node's address on the session
+   * network; null when the session is not theirs, or the node does not run.
+   */
+  proxyTarget(sessionId: string, owner: string, nodeName: string): { host: string } | null {
+    const s = this.#sessions.get(sessionId);
+    const node = s?.nodes.get(nodeName);
+    if (!s || s.ended || s.owner !== owner || !node || node.status !== 'running' || node.address === '') return null;
+    s.timers.touch();
+    return { host: node.address };
+  }
+
+  // ── operations ───────────────────────────────────────────────────────────────────
+
+  /**
+   * Starts a session for `owner`: a network, node1 and one terminal on it.
+   * @throws ServerError SERVER_FULL (503) or TOO_MANY_SESSIONS (429); SandboxError
+   */
+  async create(owner: string, options: { lessonId?: string } = {}): Promise<SessionView> {
+    this.#assertOpen();
+    const creating = [...this.#creating.values()].reduce((a, b) => a + b, 0);
+    if (this.#sessions.size + creating >= this.#policy.maxSessions) {
+      throw new ServerError('SERVER_FULL', `${this.#sessions.size} live and ${creating} starting sessions (max ${this.#policy.maxSessions})`, {
+        retryAfterSeconds: SERVER_FULL_RETRY_S,
+      });
+    }
+    if (this.countFor(owner) + (this.#creating.get(owner) ?? 0) >= this.#policy.maxSessionsPerOwner) {
+      throw new ServerError('TOO_MANY_SESSIONS', `owner has ${this.countFor(owner)} live sessions (max ${this.#policy.maxSessionsPerOwner})`);
+    }
+    this.#creating.set(owner, (this.#creating.get(owner) ?? 0) + 1);
+    try {
+      return await this.#create(owner, options.lessonId ?? null);
+    } finally {
+      const n = (this.#creating.get(owner) ?? 1) - 1;
+      if (n > 0) this.#creating.set(owner, n);
+      else this.#creating.delete(owner);
+    }
+  }
+
+  async #create(owner: string, lessonId: string | null): Promise<SessionView> {
+    const id = newId();
+    const createdAt = this.#clock.now();
+    const expiresAt = createdAt + this.#policy.lifetimeMs;
+    const network = await this.#driver.createNetwork();
+    // Saved before the sandbox exists: a crash from here on leaves a row that adoption ends.
+    this.#store.transaction(() => {
+      this.#store.insertSession({ id, owner, createdAt, expiresAt, lessonId, networkId: network.id });
+      this.#store.putNode(id, 'node1', null, 'starting');
+    });
+    let info: SandboxInfo;
+    try {
+      info = await this.#createSandbox(id, network.id, 'node1');
+    } catch (err) {
+      this.#store.endSession(id, this.#clock.now(), 'error');
+      await this.#driver.destroyNetwork(network.id).catch((e: unknown) => this.#log.error({ err: e, session: id }, 'cannot remove the network of a failed session'));
+      throw err;
+    }
+    const session = this.#newSession({ id, owner, createdAt, expiresAt, extendedCount: 0, lessonId, networkId: network.id });
+    session.nodes.set('node1', { name: 'node1', sandboxId: info.id, status: 'running', address: info.address, limits: limitsOf(info), ports: [] });
+    const terminal: TerminalState = { id: newId(), node: 'node1', title: 'node1', createdAt };
+    this.#store.transaction(() => {
+      this.#store.putNode(id, 'node1', info.id, 'running');
+      this.#store.insertTerminal({ ...terminal, sessionId: id });
+    });
+    this.#addTerminalState(session, terminal);
+    this.#sessions.set(id, session);
+    session.timers.schedule(expiresAt);
+    if (this.#closed) {
+      // The server began closing while this sandbox started: keep it for the next start.
+      session.timers.dispose();
+      throw new ServerError('SHUTTING_DOWN', 'server closed during create');
+    }
+    this.#log.info({ session: id, owner, network: network.id, sandbox: info.id, lessonId }, 'session created');
+    return this.#view(session);
+  }
+
+  /**
+   * Adds the next node (node2…node5) on the session's network, with one terminal.
+   * @throws SESSION_NOT_FOUND, NODE_LIMIT; SandboxError
+   */
+  async addNode(sessionId: string, owner: string): Promise<NodeView> {
+    const s = this.#owned(sessionId, owner);
+    s.timers.touch();
+    return s.exclusive(async () => {
+      this.#assertLive(s);
+      const name = s.nextNodeName();
+      if (name === null) throw new ServerError('NODE_LIMIT', `session ${s.id} has ${s.nodes.size} nodes`);
+      const node: NodeState = { name, sandboxId: null, status: 'starting', address: '', limits: { ...this.#policy.defaultLimits }, ports: [] };
+      s.nodes.set(name, node);
+      this.#store.putNode(s.id, name, null, 'starting');
+      this.#emitView(s);
+      let info: SandboxInfo;
+      try {
+        info = await this.#createSandbox(s.id, s.networkId, name);
+      } catch (err) {
+        s.nodes.delete(name);
+        this.#store.deleteNode(s.id, name);
+        this.#emitView(s);
+        throw err;
+      }
+      if (s.ended) {
+        await this.#driver.destroy(info.id);
+        throw new ServerError('SESSION_NOT_FOUND', `session ${s.id} ended while ${name} started`);
+      }
+      Object.assign(node, { sandboxId: info.id, status: 'running', address: info.address, limits: limitsOf(info) });
+      const terminal: TerminalState = { id: newId(), node: name, title: name, createdAt: this.#clock.now() };
+      this.#store.transaction(() => {
+        this.#store.putNode(s.id, name, info.id, 'running');
+        this.#store.insertTerminal({ ...terminal, sessionId: s.id });
+      });
+      this.#addTerminalState(s, terminal);
+      this.#log.info({ session: s.id, node: name, sandbox: info.id }, 'node added');
+      await this.#loadNamespaces(s);
+      this.#emitView(s);
+      return s.nodeView(node, (id) => this.#procs.cachedNamespaces(id));
+    });
+  }
+
+  /**
+   * Replaces a node's sandbox with a fresh one of the same name on the same network. Its
+   * terminals keep their ids; their ptys are closed and re-open on the next attach.
+   * @throws SESSION_NOT_FOUND, NODE_NOT_FOUND, NODE_BUSY; SandboxError
+   */
+  async resetNode(sessionId: string, owner: string, nodeName: string): Promise<NodeView> {
+    const s = this.#owned(sessionId, owner);
+    s.timers.touch();
+    const node = this.#node(s, nodeName);
+    if (node.status === 'starting' || node.status === 'resetting') throw new ServerError('NODE_BUSY', `${nodeName} is ${node.status}`);
+    return s.exclusive(async () => {
+      this.#assertLive(s);
+      const old = node.sandboxId;
+      Object.assign(node, { status: 'resetting', address: '', ports: [] });
+      this.#store.putNode(s.id, node.name, old, 'resetting');
+      this.#emitView(s);
+      for (const t of s.terminalsOf(node.name)) this.#terminals.close(t.id, 'reset');
+      let info: SandboxInfo;
+      try {
+        if (old !== null) {
+          this.#forgetSandbox(old);
+          await this.#driver.destroy(old);
+        }
+        info = await this.#createSandbox(s.id, s.networkId, node.name);
+      } catch (err) {
+        Object.assign(node, { status: 'error', sandboxId: null });
+        this.#store.putNode(s.id, node.name, null, 'error');
+        this.#emitView(s);
+        throw err;
+      }
+      if (s.ended) {
+        await this.#driver.destroy(info.id);
+        throw new ServerError('SESSION_NOT_FOUND', `session ${s.id} ended while ${node.name} was reset`);
+      }
+      Object.assign(node, { sandboxId: info.id, status: 'running', address: info.address, limits: limitsOf(info) });
+      this.#store.putNode(s.id, node.name, info.id, 'running');
+      this.#log.info({ session: s.id, node: node.name, old, sandbox: info.id }, 'node reset');
+      await this.#loadNamespaces(s);
+      this.#emitView(s);
+      return s.nodeView(node, (id) => this.#procs.cachedNamespaces(id));
+    });
+  }
+
+  /** Opens a new terminal tab on a node. @throws SESSION_NOT_FOUND, NODE_NOT_FOUND, TERMINAL_LIMIT */
+  async newTerminal(sessionId: string, owner: string, nodeName: string): Promise<TerminalView> {
+    const s = this.#owned(sessionId, owner);
+    s.timers.touch();
+    return s.exclusive(async () => {
+      this.#assertLive(s);
+      this.#node(s, nodeName);
+      if (s.terminalsOf(nodeName).length >= MAX_TERMINALS_PER_NODE) {
+        throw new ServerError('TERMINAL_LIMIT', `${nodeName} has ${MAX_TERMINALS_PER_NODE} terminals`);
+      }
+      const terminal: TerminalState = { id: newId(), node: nodeName, title: s.nextTerminalTitle(nodeName), createdAt: this.#clock.now() };
+      this.#store.insertTerminal({ ...terminal, sessionId: s.id });
+      this.#addTerminalState(s, terminal);
+      this.#emitView(s);
+      return toTerminalView(terminal);
+    });
+  }
+
+  /** Closes a terminal tab and its pty. @throws SESSION_NOT_FOUND, TERMINAL_NOT_FOUND */
+  async closeTerminal(sessionId: string, owner: string, terminalId: string): Promise<void> {
+    const s = this.#owned(sessionId, owner);
+    s.timers.touch();
+    return s.exclusive(async () => {
+      this.#assertLive(s);
+      if (!s.terminals.has(terminalId)) throw new ServerError('TERMINAL_NOT_FOUND', `no terminal ${terminalId} in ${s.id}`);
+      s.terminals.delete(terminalId);
+      this.#terminalIndex.delete(terminalId);
+      this.#store.deleteTerminal(terminalId);
+      this.#terminals.close(terminalId, 'closed');
+      this.#emitView(s);
+    });
+  }
+
+  /**
+   * Pushes the session's end back by the extension, up to the lifetime cap.
+   * @throws SESSION_NOT_FOUND, CANNOT_EXTEND
+   */
+  async extend(sessionId: string, owner: string): Promise<SessionView> {
+    const s = this.#owned(sessionId, owner);
+    s.timers.touch();
+    const cap = s.createdAt + this.#policy.maxLifetimeMs;
+    if (!s.canExtend(this.#policy)) throw new ServerError('CANNOT_EXTEND', `session ${s.id} is at its lifetime cap`);
+    s.expiresAt = Math.min(s.expiresAt + this.#policy.extensionMs, cap);
+    s.extendedCount += 1;
+    this.#store.setSessionExpiry(s.id, s.expiresAt, s.extendedCount);
+    s.timers.schedule(s.expiresAt);
+    this.#log.info({ session: s.id, expiresAt: new Date(s.expiresAt).toISOString(), extendedCount: s.extendedCount }, 'session extended');
+    this.#emitView(s);
+    return this.#view(s);
+  }
+
+  /** Ends a session of `owner` at their request and removes its sandboxes. @throws SESSION_NOT_FOUND */
+  async endByOwner(sessionId: string, owner: string): Promise<void> {
+    this.#owned(sessionId, owner);
+    await this.end(sessionId, 'ended');
+  }
+
+  /**
+   * Ends a session: tells its listeners, closes its terminals, removes its network and
+   * every sandbox on it. Idempotent; resolves when the sandboxes are gone.
+   */
+  async end(sessionId: string, reason: EndReason): Promise<void> {
+    const s = this.#sessions.get(sessionId);
+    if (!s || s.ended) return;
+    s.ended = true;
+    s.timers.dispose();
+    this.#store.endSession(s.id, this.#clock.now(), reason);
+    this.#events.emit(s.id, { type: 'ended', reason });
+    this.#events.clear(s.id);
+    for (const t of s.terminals.values()) {
+      this.#terminals.close(t.id, 'ended');
+      this.#terminalIndex.delete(t.id);
+    }
+    const done = s
+      .exclusive(async () => {
+        for (const n of s.nodes.values()) if (n.sandboxId !== null) this.#forgetSandbox(n.sandboxId);
+        await this.#driver.destroyNetwork(s.networkId);
+      })
+      .catch((err: unknown) => this.#log.error({ err, session: s.id }, 'cannot remove the sandboxes of an ended session'))
+      .finally(() => {
+        this.#sessions.delete(s.id);
+        this.#ending.delete(done);
+      });
+    this.#ending.add(done);
+    this.#log.info({ session: s.id, reason }, 'session ended');
+    await done;
+  }
+
+  /** Records activity (terminal input, an attach): the idle timeout starts again. */
+  touch(sessionId: string): void {
+    this.#sessions.get(sessionId)?.timers.touch();
+  }
+
+  // ── terminals and events (for the socket layer) ──────────────────────────────────
+
+  /**
+   * The live terminal `terminalId` of `owner`, opening a pty in its node when it has none
+   * (first attach, a dead shell, or after a restart or reset).
+   * @throws TERMINAL_NOT_FOUND (not theirs, closed or ended), NODE_BUSY; SandboxError
+   */
+  async attachTerminal(terminalId: string, owner: string, size: TerminalSize = DEFAULT_TERMINAL_SIZE): Promise<{ terminal: T; sessionId: string }> {
+    const sessionId = this.#terminalIndex.get(terminalId);
+    const s = sessionId === undefined ? undefined : this.#sessions.get(sessionId);
+    const t = s?.terminals.get(terminalId);
+    if (!s || !t || s.owner !== owner || s.ended) throw new ServerError('TERMINAL_NOT_FOUND', `no terminal ${terminalId} for this owner`);
+    s.timers.touch();
+    const node = this.#node(s, t.node);
+    if (node.status !== 'running' || node.sandboxId === null) throw new ServerError('NODE_BUSY', `${node.name} is ${node.status}`);
+    const sandboxId = node.sandboxId;
+    const meta: TerminalMeta = { id: t.id, sessionId: s.id, node: t.node, title: t.title, size };
+    const terminal = await this.#terminals.ensure(meta, (): Promise<IPty> => this.#driver.execTty(sandboxId, { cmd: TERMINAL_COMMAND, size }));
+    return { terminal, sessionId: s.id };
+  }
+
+  /**
+   * Subscribes to a session's events and starts sampling its stats while subscribed. The
+   * listener gets the current `session` view at once (and `expiring` when due).
+   * @returns unsubscribe
+   * @throws SESSION_NOT_FOUND
+   */
+  async subscribe(sessionId: string, owner: string, listener: SessionListener): Promise<() => void> {
+    const s = this.#owned(sessionId, owner);
+    s.timers.touch();
+    await this.#loadNamespaces(s);
+    if (s.ended) throw new ServerError('SESSION_NOT_FOUND', `session ${sessionId} ended`);
+    const remove = this.#events.add(s.id, listener);
+    const unwatch = this.#monitor.watch(s.id);
+    listener({ type: 'session', session: this.#view(s) });
+    if (s.timers.warning()) listener({ type: 'expiring', secondsLeft: s.timers.secondsLeft() });
+    return () => {
+      unwatch();
+      remove();
+    };
+  }
+
+  // ── restart ──────────────────────────────────────────────────────────────────────
+
+  /**
+   * Takes over what a previous server process left: reconciles the host, keeps sessions
+   * whose sandboxes live, marks lost nodes `error`, ends expired sessions and those with
+   * no node left, and destroys this server's sandboxes that no session claims.
+   */
+  async adopt(): Promise<AdoptReport> {
+    const reconciled = await this.#driver.reconcile();
+    const listing = await this.#driver.list();
+    this.#procs.learn(listing);
+    const now = this.#clock.now();
+    const plan = planAdoption({ rows: this.#store.liveSessions(), nodesOf: (id) => this.#store.nodesOf(id), listing, serverId: this.#serverId, now });
+    const report: AdoptReport = { kept: [], ended: [], lostNodes: [], orphans: plan.orphans };
+    for (const fate of plan.sessions) {
+      const row = fate.session;
+      if (fate.action === 'end') {
+        await this.#endRow(row.id, row.networkId, fate.reason);
+        report.ended.push({ id: row.id, reason: fate.reason });
+        continue;
+      }
+      const session = this.#newSession(fate.session);
+      for (const { node, sandbox } of fate.live) {
+        session.nodes.set(node.name, { name: node.name, sandboxId: sandbox.id, status: 'running', address: sandbox.address, limits: limitsOf(sandbox), ports: [] });
+      }
+      for (const node of fate.lost) {
+        session.nodes.set(node.name, { name: node.name, sandboxId: null, status: 'error', address: '', limits: { ...this.#policy.defaultLimits }, ports: [] });
+        this.#store.putNode(row.id, node.name, null, 'error');
+        report.lostNodes.push(`${row.id}/${node.name}`);
+      }
+      for (const t of this.#store.terminalsOf(row.id)) this.#addTerminalState(session, { id: t.id, node: t.node, title: t.title, createdAt: t.createdAt });
+      this.#sessions.set(row.id, session);
+      session.timers.schedule(session.expiresAt);
+      report.kept.push(row.id);
+    }
+    for (const id of plan.orphans) {
+      await this.#driver.destroy(id).catch((err: unknown) => this.#log.error({ err, sandbox: id }, 'cannot remove an orphan sandbox'));
+    }
+    const pruned = this.#store.pruneEnded(now - ENDED_RETENTION_MS);
+    this.#log.info({ ...report, reconciled: { adopted: reconciled.adopted.length, removed: reconciled.removed.length, orphans: reconciled.orphans.length }, pruned }, 'sessions adopted');
+    return report;
+  }
+
+  /**
+   * Stops timers and sampling and closes every terminal (their ptys). Sandboxes stay: a
+   * restarted server adopts them. Waits for ends already under way.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#monitor.close();
+    for (const s of this.#sessions.values()) s.timers.dispose();
+    this.#terminals.closeAll('shutdown');
+    this.#events.clear();
+    await Promise.all([...this.#ending]);
+  }
+
+  // ── internals ────────────────────────────────────────────────────────────────────
+
+  #assertOpen(): void {
+    if (this.#closed) throw new ServerError('SHUTTING_DOWN', 'the session manager is closed');
+  }
+
+  #assertLive(s: Session): void {
+    if (s.ended) throw new ServerError('SESSION_NOT_FOUND', `session ${s.id} has ended`);
+  }
+
+  #owned(sessionId: string, owner: string): Session {
+    const s = this.#sessions.get(sessionId);
+    if (!s || s.owner !== owner || s.ended) throw new ServerError('SESSION_NOT_FOUND', `no live session ${sessionId} for this owner`);
+    return s;
+  }
+
+  #node(s: Session, name: string): NodeState {
+    const node = s.nodes.get(name);
+    if (!node) throw new ServerError('NODE_NOT_FOUND', `no ${name} in session ${s.id}`);
+    return node;
+  }
+
+  #newSession(facts: ConstructorParameters<typeof Session>[0]): Session {
+    let session: Session;
+    const timers = new SessionTimers(this.#clock, this.#policy, {
+      onExpire: () => void this.end(session.id, 'expired'),
+      onIdle: () => void this.end(session.id, 'idle'),
+      onWarn: (secondsLeft) => this.#emit(session.id, { type: 'expiring', secondsLeft }),
+    });
+    session = new Session(facts, timers);
+    return session;
+  }
+
+  #createSandbox(sessionId: string, networkId: string, hostname: string): Promise<SandboxInfo> {
+    return this.#driver.create({ network: networkId, hostname, labels: { [SESSION_LABEL]: sessionId, [SERVER_LABEL]: this.#serverId } });
+  }
+
+  #addTerminalState(s: Session, t: TerminalState): void {
+    s.terminals.set(t.id, t);
+    this.#terminalIndex.set(t.id, s.id);
+  }
+
+  #forgetSandbox(sandboxId: string): void {
+    this.#procs.forget(sandboxId);
+    this.#monitor.forget(sandboxId);
+  }
+
+  /** Ends a session that has no live object (found ended or broken at adoption). */
+  async #endRow(sessionId: string, networkId: string | null, reason: EndReason): Promise<void> {
+    this.#store.endSession(sessionId, this.#clock.now(), reason);
+    if (networkId === null) return;
+    await this.#driver.destroyNetwork(networkId).catch((err: unknown) => {
+      if (!isSandboxError(err, 'NETWORK_NOT_FOUND')) this.#log.error({ err, session: sessionId }, 'cannot remove the network of an ended session');
+    });
+  }
+
+  async #loadNamespaces(s: Session): Promise<void> {
+    await Promise.all([...s.nodes.values()].map((n) => (n.sandboxId !== null && n.status === 'running' ? this.#procs.namespaces(n.sandboxId) : null)));
+  }
+
+  #view(s: Session): SessionView {
+    return s.toView(this.#policy, (id) => this.#procs.cachedNamespaces(id));
+  }
+
+  #emit(sessionId: string, event: SessionEvent): void {
+    this.#events.emit(sessionId, event);
+  }
+
+  #emitView(s: Session): void {
+    if (this.#events.has(s.id)) this.#emit(s.id, { type: 'session', session: this.#view(s) });
+  }
+
+  #monitoredNodes(sessionId: string): MonitoredNode[] {
+    const s = this.#sessions.get(sessionId);
+    if (!s || s.ended) return [];
+    const out: MonitoredNode[] = [];
+    for (const n of s.nodes.values()) if (n.status === 'running' && n.sandboxId !== null) out.push({ name: n.name, sandboxId: n.sandboxId, cpus: n.limits.cpus });
+    return out;
+  }
+
+  #statsArrived(sessionId: string, stats: NodeStats): void {
+    this.#emit(sessionId, { type: 'stats', stats });
+  }
+
+  #portsArrived(sessionId: string, nodeName: string, ports: number[]): void {
+    const node = this.#sessions.get(sessionId)?.nodes.get(nodeName);
+    if (!node || (node.ports.length === ports.length && node.ports.every((p, i) => p === ports[i]))) return;
+    node.ports = ports;
+    this.#emit(sessionId, { type: 'ports', node: nodeName, ports });
+  }
+
+  #nodeGone(sessionId: string, nodeName: string, sandboxId: string): void {
+    const s = this.#sessions.get(sessionId);
+    const node = s?.nodes.get(nodeName);
+    if (!s || s.ended || !node || node.sandboxId !== sandboxId || node.status !== 'running') return;
+    this.#log.warn({ session: sessionId, node: nodeName, sandbox: sandboxId }, 'node sandbox is no longer running');
+    this.#forgetSandbox(sandboxId);
+    Object.assign(node, { status: 'error', address: '', ports: [] });
+    this.#store.putNode(s.id, node.name, sandboxId, 'error');
+    this.#emitView(s);
+  }
+}

@@ -1,0 +1,28 @@
+// The numbers that govern sessions, taken from the configuration once at start.
+import type { Config } from '../config.js';
+import type { NodeLimitsView, ViewPolicy } from './session.js';
+
+/** The numbers that govern sessions (from the config, in ms). */
+export interface SessionPolicy extends ViewPolicy {
+  lifetimeMs: number;
+  extensionMs: number;
+  idleMs: number;
+  maxSessions: number;
+  maxSessionsPerOwner: number;
+  /** Limits shown for a node whose sandbox is gone (the config's defaults). */
+  defaultLimits: NodeLimitsView;
+}
+
+/** The policy of `config`. */
+export function policyFromConfig(config: Config): SessionPolicy {
+  return {
+    lifetimeMs: config.sessionLifetime,
+    extensionMs: config.sessionExtension,
+    maxLifetimeMs: Math.max(config.sessionMaxLifetime, config.sessionLifetime),
+    idleMs: config.sessionIdle,
+    warnBeforeMs: config.sessionWarnBefore,
+    maxSessions: config.maxSessions,
+    maxSessionsPerOwner: config.maxSessionsPerOwner,
+    defaultLimits: { memoryBytes: config.limits.memory, pids: config.limits.pids, cpus: config.limits.cpus, diskBytes: config.limits.disk },
+  };
+}

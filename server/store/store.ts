@@ -1,0 +1,209 @@
+// The one data-access module of the server's state: sessions, their nodes and terminals in
+// SQLite (WAL). Every row read is parsed with zod; callers never see SQL or raw rows.
+import Database from 'better-sqlite3';
+import { closeSync, openSync } from 'node:fs';
+import type { z } from 'zod';
+import { ServerError } from '../errors.js';
+import type { NodeStatus } from '../../protocol/http.js';
+import { MIGRATIONS, NodeRow, SessionRow, TerminalRow, type EndReason } from './schema.js';
+
+export type { SessionRow, NodeRow, TerminalRow, EndReason } from './schema.js';
+
+/** How long a writer waits for another connection's lock before failing (ms). */
+export const BUSY_TIMEOUT_MS = 5_000;
+
+/** A new session, as `insertSession` takes it. */
+export interface NewSession {
+  id: string;
+  owner: string;
+  createdAt: number;
+  expiresAt: number;
+  lessonId: string | null;
+  networkId: string | null;
+}
+
+/**
+ * The server's store. Synchronous (better-sqlite3): each call is one short statement or
+ * transaction, fast enough to run on the event loop.
+ */
+export class Store {
+  readonly #db: Database.Database;
+  readonly #stmts: ReturnType<typeof prepare>;
+
+  /** Use `openStore`. */
+  private constructor(db: Database.Database) {
+    this.#db = db;
+    this.#stmts = prepare(db);
+  }
+
+  /**
+   * Opens (creating when absent, mode 0600) the database at `file` and brings its schema up
+   * to date. `:memory:` gives a private in-memory database.
+   * @throws ServerError STATE_CORRUPT when the file is newer than this server or unreadable
+   */
+  static open(file: string): Store {
+    if (file !== ':memory:') closeSync(openSync(file, 'a', 0o600));
+    let db: Database.Database;
+    try {
+      db = new Database(file);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      migrate(db);
+    } catch (err) {
+      if (err instanceof ServerError) throw err;
+      throw new ServerError('STATE_CORRUPT', `cannot open the database ${file}: ${(err as Error).message}`, { cause: err });
+    }
+    return new Store(db);
+  }
+
+  /** The schema version (number of migrations applied). */
+  get version(): number {
+    return Number(this.#db.pragma('user_version', { simple: true }));
+  }
+
+  /** A value of the `meta` table, or null. */
+  getMeta(key: string): string | null {
+    const row = this.#stmts.getMeta.get(key) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  /** Sets a value of the `meta` table. */
+  setMeta(key: string, value: string): void {
+    this.#stmts.setMeta.run(key, value);
+  }
+
+  // ── sessions ─────────────────────────────────────────────────────────────────────
+
+  insertSession(s: NewSession): void {
+    this.#stmts.insertSession.run(s.id, s.owner, s.createdAt, s.expiresAt, s.lessonId, s.networkId);
+  }
+
+  setSessionNetwork(id: string, networkId: string): void {
+    this.#stmts.setNetwork.run(networkId, id);
+  }
+
+  setSessionExpiry(id: string, expiresAt: number, extendedCount: number): void {
+    this.#stmts.setExpiry.run(expiresAt, extendedCount, id);
+  }
+
+  /** Marks a session ended (no-op when it already is). */
+  endSession(id: string, at: number, reason: EndReason): void {
+    this.#stmts.endSession.run(at, reason, id);
+  }
+
+  /** A session, live or ended; null when there is none. */
+  getSession(id: string): SessionRow | null {
+    return parseRow(SessionRow, this.#stmts.getSession.get(id), 'sessions');
+  }
+
+  /** Every session that has not ended. */
+  liveSessions(): SessionRow[] {
+    return this.#stmts.liveSessions.all().map((r) => parseRow(SessionRow, r, 'sessions')!);
+  }
+
+  /** Deletes sessions that ended before `before` (ms), with their nodes and terminals. */
+  pruneEnded(before: number): number {
+    return this.#stmts.pruneEnded.run(before).changes;
+  }
+
+  // ── nodes ────────────────────────────────────────────────────────────────────────
+
+  /** Inserts or replaces a node of a session. */
+  putNode(sessionId: string, name: string, sandboxId: string | null, status: NodeStatus): void {
+    this.#stmts.putNode.run(sessionId, name, sandboxId, status);
+  }
+
+  /** Removes a node of a session (its sandbox could not be created). */
+  deleteNode(sessionId: string, name: string): void {
+    this.#stmts.deleteNode.run(sessionId, name);
+  }
+
+  /** The nodes of a session, by name. */
+  nodesOf(sessionId: string): NodeRow[] {
+    return this.#stmts.nodesOf.all(sessionId).map((r) => parseRow(NodeRow, r, 'nodes')!);
+  }
+
+  // ── terminals ────────────────────────────────────────────────────────────────────
+
+  insertTerminal(t: TerminalRow): void {
+    this.#stmts.insertTerminal.run(t.id, t.sessionId, t.node, t.title, t.createdAt);
+  }
+
+  deleteTerminal(id: string): void {
+    this.#stmts.deleteTerminal.run(id);
+  }
+
+  getTerminal(id: string): TerminalRow | null {
+    return parseRow(TerminalRow, this.#stmts.getTerminal.get(id), 'terminals');
+  }
+
+  /** The terminals of a session, oldest first. */
+  terminalsOf(sessionId: string): TerminalRow[] {
+    return this.#stmts.terminalsOf.all(sessionId).map((r) => parseRow(TerminalRow, r, 'terminals')!);
+  }
+
+  /** Runs `fn` in one transaction. */
+  transaction<T>(fn: () => T): T {
+    return this.#db.transaction(fn)();
+  }
+
+  /** Closes the database (checkpointing the WAL). Idempotent. */
+  close(): void {
+    if (this.#db.open) this.#db.close();
+  }
+}
+
+/** Opens the store at `file`; see Store.open. */
+export function openStore(file: string): Store {
+  return Store.open(file);
+}
+
+function prepare(db: Database.Database) {
+  return {
+    getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+    setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    insertSession: db.prepare(
+      'INSERT INTO sessions (id, owner, created_at, expires_at, lesson_id, network_id) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    setNetwork: db.prepare('UPDATE sessions SET network_id = ? WHERE id = ?'),
+    setExpiry: db.prepare('UPDATE sessions SET expires_at = ?, extended_count = ? WHERE id = ?'),
+    endSession: db.prepare('UPDATE sessions SET ended_at = ?, ended_reason = ? WHERE id = ? AND ended_at IS NULL'),
+    getSession: db.prepare('SELECT * FROM sessions WHERE id = ?'),
+    liveSessions: db.prepare('SELECT * FROM sessions WHERE ended_at IS NULL ORDER BY created_at'),
+    pruneEnded: db.prepare('DELETE FROM sessions WHERE ended_at IS NOT NULL AND ended_at < ?'),
+    putNode: db.prepare(
+      'INSERT INTO nodes (session_id, name, sandbox_id, status) VALUES (?, ?, ?, ?) ' +
+        'ON CONFLICT (session_id, name) DO UPDATE SET sandbox_id = excluded.sandbox_id, status = excluded.status',
+    ),
+    deleteNode: db.prepare('DELETE FROM nodes WHERE session_id = ? AND name = ?'),
+    nodesOf: db.prepare('SELECT * FROM nodes WHERE session_id = ? ORDER BY name'),
+    insertTerminal: db.prepare('INSERT INTO terminals (id, session_id, node, title, created_at) VALUES (?, ?, ?, ?, ?)'),
+    deleteTerminal: db.prepare('DELETE FROM terminals WHERE id = ?'),
+    getTerminal: db.prepare('SELECT * FROM terminals WHERE id = ?'),
+    terminalsOf: db.prepare('SELECT * FROM terminals WHERE session_id = ? ORDER BY created_at, rowid'),
+  };
+}
+
+/** Applies the migrations the database has not seen yet. */
+function migrate(db: Database.Database): void {
+  const version = Number(db.pragma('user_version', { simple: true }));
+  if (version > MIGRATIONS.length) {
+    throw new ServerError('STATE_CORRUPT', `database schema version ${version} is newer than this server's (${MIGRATIONS.length}); upgrade pier`);
+  }
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+/** Parses one row at the edge; null for no row. @throws ServerError STATE_CORRUPT */
+function parseRow<S extends z.ZodType>(schema: S, row: unknown, table: string): z.output<S> | null {
+  if (row === undefined) return null;
+  const parsed = schema.safeParse(row);
+  if (!parsed.success) throw new ServerError('STATE_CORRUPT', `a ${table} row does not parse: ${parsed.error.message}`);
+  return parsed.data;
+}

@@ -1,0 +1,111 @@
+// A SandboxDriver in memory, for unit tests of the server's contract edges ([jhub]
+// mocking.py): creates that fail or hang, sandboxes that vanish. Never used in integration
+// or e2e tests, which use the real runtime.
+import { randomBytes } from 'node:crypto';
+import type { IPty } from 'node-pty';
+import {
+  DEFAULT_LIMITS,
+  SandboxError,
+  type NetworkInfo,
+  type ReconcileReport,
+  type SandboxCreateSpec,
+  type SandboxDriver,
+  type SandboxInfo,
+  type SandboxListing,
+  type SandboxStats,
+} from '../../sandbox/index.js';
+
+const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+
+/** The in-memory driver; its fields are open for tests to inspect and steer. */
+export class FakeDriver implements SandboxDriver {
+  readonly networks = new Map<string, NetworkInfo>();
+  readonly sandboxes = new Map<string, SandboxInfo & { status: SandboxListing['status'] }>();
+  /** Calls in order, e.g. `create node1`, `destroy <id>`. */
+  readonly calls: string[] = [];
+  /** When set, the next create() rejects with it (once). */
+  failNextCreate: Error | null = null;
+  #nextAddress = 2;
+
+  async createNetwork(): Promise<NetworkInfo> {
+    const id = hex(5);
+    const n: NetworkInfo = { id, bridge: `pierb${id}`, subnet: '10.87.0.0/27', gateway: '10.87.0.1', outbound: false, ephemeral: false, createdAt: new Date().toISOString() };
+    this.networks.set(id, n);
+    this.calls.push('createNetwork');
+    return n;
+  }
+
+  async destroyNetwork(networkId: string): Promise<void> {
+    this.calls.push(`destroyNetwork ${networkId}`);
+    for (const [id, s] of this.sandboxes) if (s.network === networkId) this.sandboxes.delete(id);
+    this.networks.delete(networkId);
+  }
+
+  async create(spec: SandboxCreateSpec): Promise<SandboxInfo> {
+    this.calls.push(`create ${spec.hostname}`);
+    if (this.failNextCreate) {
+      const err = this.failNextCreate;
+      this.failNextCreate = null;
+      throw err;
+    }
+    if (spec.network && !this.networks.has(spec.network)) throw new SandboxError('NETWORK_NOT_FOUND', spec.network);
+    const id = hex(5);
+    const info: SandboxInfo = {
+      id,
+      containerId: `pier-${id}`,
+      hostname: spec.hostname,
+      network: spec.network ?? id,
+      address: `10.87.0.${this.#nextAddress++}`,
+      image: 'img',
+      limits: { ...DEFAULT_LIMITS, ...spec.limits },
+      labels: spec.labels ?? {},
+      createdAt: new Date().toISOString(),
+    };
+    this.sandboxes.set(id, { ...info, status: 'running' });
+    return info;
+  }
+
+  async execTty(id: string): Promise<IPty> {
+    throw new SandboxError('SANDBOX_NOT_RUNNING', `fake driver has no ptys (${id})`);
+  }
+
+  async execPiped(): Promise<never> {
+    throw new Error('not in the fake');
+  }
+
+  async run(): Promise<never> {
+    throw new Error('not in the fake');
+  }
+
+  async stats(id: string): Promise<SandboxStats> {
+    const s = this.sandboxes.get(id);
+    if (!s) throw new SandboxError('SANDBOX_NOT_FOUND', id);
+    if (s.status !== 'running') throw new SandboxError('SANDBOX_NOT_RUNNING', id);
+    return { memoryBytes: 1, memoryLimitBytes: s.limits.memoryBytes, cpuUsageUsec: 0, pids: 1, pidsLimit: s.limits.pids, diskUsedBytes: 1, diskLimitBytes: s.limits.diskBytes };
+  }
+
+  async destroy(id: string): Promise<void> {
+    this.calls.push(`destroy ${id}`);
+    this.sandboxes.delete(id);
+  }
+
+  async list(): Promise<SandboxListing[]> {
+    return [...this.sandboxes.values()].map((s) => ({ ...s, pid: null }));
+  }
+
+  async get(id: string): Promise<SandboxInfo | null> {
+    return this.sandboxes.get(id) ?? null;
+  }
+
+  async reconcile(): Promise<ReconcileReport> {
+    this.calls.push('reconcile');
+    const removed: string[] = [];
+    for (const [id, s] of this.sandboxes) {
+      if (s.status !== 'running') {
+        this.sandboxes.delete(id);
+        removed.push(id);
+      }
+    }
+    return { adopted: [...this.sandboxes.keys()], removed, orphans: [] };
+  }
+}
