@@ -121,6 +121,26 @@ describe('playground in the browser', { ...rootSuite(), timeout: 10 * 60_000 }, 
     await other.close();
   });
 
+  test('the server is killed and restarted: the open page reconnects, files survive', async () => {
+    await typeLine(page, 'echo kept-$((7*6)) > /root/note');
+    await page.waitForTimeout(300);
+    await server.kill();
+    server = await startServer(server.port);
+    // No reload: the page's sockets reconnect by themselves to the restarted server.
+    await page.waitForSelector('[data-testid="terminal"]:visible[data-status="open"]', { timeout: 30_000 }).catch(() => undefined);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      await typeLine(page, 'cat /root/note');
+      try {
+        await waitForText(page, /^kept-42$/m, 3000);
+        break;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+      }
+    }
+    assert.equal(page.url(), sessionUrl);
+  });
+
   test('end the session: its sandboxes are gone on the host', async () => {
     await page.click('[data-testid="end-session"]');
     await page.click('[data-testid="end-session-confirm"]', { timeout: 5000 });

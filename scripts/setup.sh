@@ -34,7 +34,9 @@ fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing node modules"
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install` against the committed lock, not `npm ci`: npm 11 refuses `ci` when the
+  # lock lacks optional packages of other platforms (@next/swc-*, @tailwindcss/oxide-*).
+  npm install --no-audit --no-fund --loglevel=error
 fi
 
 say "building (server and UI)"
