@@ -16,6 +16,8 @@ export { detectCgroupMode, type CgroupMode } from './stats/cgroup.js';
 export type { ImageInfo, BuildProgress } from './image/index.js';
 export { DEFAULT_PATHS, type RuntimePaths } from './layout.js';
 export { OWNER_PID_LABEL } from './runc/reconcile.js';
+/** Pure IPv4 math of session subnets, for callers that check addresses (the port proxy). */
+export { parseIpv4, formatIpv4, parseCidr, type Cidr } from './net/subnet.js';
 
 /** Plain settings of the runtime (the server maps its config onto these). */
 export interface SandboxRuntimeOptions {

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTargetGuard, parseIpv4 } from './target.js';
+import { createTargetGuard } from './target.js';
+import { parseIpv4 } from '../../sandbox/index.js';
 
 describe('parseIpv4', () => {
   const cases: [string, number | null][] = [

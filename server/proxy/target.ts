@@ -3,6 +3,7 @@
 // addresses, whatever `resolve` returned. A bug in the server's lookup then yields a 500,
 // not an open proxy to the host's services or the LAN.
 import { networkInterfaces } from 'node:os';
+import { parseCidr, parseIpv4 } from '../../sandbox/index.js';
 
 /** Offsets inside each session subnet that are not nodes (sandbox/net/subnet.ts). */
 const NETWORK_OFFSET = 0;
@@ -24,30 +25,6 @@ export interface TargetGuardOptions {
 
 /** Checks one target; returns why it is refused, or null when it may be connected to. */
 export type TargetGuard = (host: string, port: number) => string | null;
-
-/** Parses a dotted quad strictly (no leading zeros, no shorthand); null otherwise. */
-export function parseIpv4(text: string): number | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (!m) return null;
-  let n = 0;
-  for (const part of m.slice(1)) {
-    const octet = Number(part);
-    if (octet > 255 || (part.length > 1 && part.startsWith('0'))) return null;
-    n = n * 256 + octet;
-  }
-  return n;
-}
-
-/** Parses `a.b.c.d/n` with host bits zero. @throws Error when it is not one */
-function parseCidr(text: string): { base: number; prefix: number } {
-  const [addr = '', len = '', ...rest] = text.split('/');
-  const base = parseIpv4(addr);
-  const prefix = /^\d{1,2}$/.test(len) ? Number(len) : NaN;
-  if (base === null || rest.length > 0 || !(prefix >= 0 && prefix <= 32) || base % 2 ** (32 - prefix) !== 0) {
-    throw new Error(`not an IPv4 network in CIDR form: ${JSON.stringify(text)}`);
-  }
-  return { base, prefix };
-}
 
 /** Every address of the host's interfaces, IPv4-mapped forms included. */
 function interfaceAddresses(): string[] {
