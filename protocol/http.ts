@@ -83,9 +83,24 @@ export type NodeStats = z.infer<typeof NodeStats>;
 export const CreateSessionRequest = z.object({ lessonId: z.string().max(100).optional() }).strict();
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
 
+/** POST /api/sessions/:id/nodes/:node/ports/:port/link: no fields (body absent or `{}`). */
+export const PortLinkRequest = z.object({}).strict();
+export type PortLinkRequest = z.infer<typeof PortLinkRequest>;
+
+/**
+ * The answer: a link that opens the port on its own host,
+ * `http(s)://<session>-<node>-<port>.<host>/?pier_port_token=<token>`. The token is good for
+ * about a minute and only for that session, node and port; following it sets a cookie for
+ * that host alone (12 h). Owner only (404 otherwise); 409 SUBDOMAIN_UNAVAILABLE when the
+ * page's host is an IP address.
+ */
+export const PortLink = z.object({ url: z.string().regex(/^https?:\/\//).max(2048) });
+export type PortLink = z.infer<typeof PortLink>;
+
 // POST /api/sessions/:id/nodes                       → 201 NodeView   (adds the next nodeN)
 // POST /api/sessions/:id/nodes/:node/reset           → 200 NodeView
 // POST /api/sessions/:id/nodes/:node/terminals       → 201 TerminalView
+// POST /api/sessions/:id/nodes/:node/ports/:port/link → 200 PortLink
 // DELETE /api/sessions/:id/terminals/:terminal       → 204
 // POST /api/sessions/:id/extend                      → 200 SessionView
 // DELETE /api/sessions/:id                           → 204 (ends the session, removes its sandboxes)
@@ -94,7 +109,8 @@ export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
 // WS   /ws/terminals/:terminal                       → protocol/terminal.ts
 // WS   /ws/sessions/:id/events                       → SessionEvent JSON text frames
 // HTTP+WS /p/:session/:node/:port/…                  → port proxy (owner only)
-// HTTP+WS <session>-<node>-<port>.<host>             → port proxy, subdomain form
+// HTTP+WS <session>-<node>-<port>.<host>             → port proxy, subdomain form (signed in
+//                                                      by a PortLink's token → `pier_port` cookie)
 
 /** Error body of every non-2xx JSON answer. */
 export const ApiError = z.object({

@@ -19,6 +19,7 @@ export type ServerErrorCode =
   | 'TERMINAL_LIMIT'
   | 'NODE_BUSY'
   | 'CANNOT_EXTEND'
+  | 'SUBDOMAIN_UNAVAILABLE'
   | 'RATE_LIMITED'
   | 'TOO_MANY_SESSIONS'
   | 'SERVER_FULL'
@@ -43,6 +44,7 @@ export const SERVER_ERROR_STATUS: Record<ServerErrorCode, number> = {
   TERMINAL_LIMIT: 409,
   NODE_BUSY: 409,
   CANNOT_EXTEND: 409,
+  SUBDOMAIN_UNAVAILABLE: 409,
   RATE_LIMITED: 429,
   TOO_MANY_SESSIONS: 429,
   SERVER_FULL: 503,
@@ -68,6 +70,7 @@ const USER_MESSAGES: Record<ServerErrorCode, string> = {
   TERMINAL_LIMIT: 'This node already has the maximum number of terminals.',
   NODE_BUSY: 'That node is being reset; try again in a moment.',
   CANNOT_EXTEND: 'This playground cannot be extended any further.',
+  SUBDOMAIN_UNAVAILABLE: 'A port gets its own address only when pier is opened by a host name (such as localhost), not an IP address.',
   RATE_LIMITED: 'Too many playgrounds started in a short time; wait a moment and try again.',
   TOO_MANY_SESSIONS: 'You already have the maximum number of playgrounds open; end one first.',
   SERVER_FULL: 'The server is at capacity right now; try again in a few minutes.',

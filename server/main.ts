@@ -14,7 +14,8 @@ import { pino, type Logger } from 'pino';
 import { loadConfig, type Config } from './config.js';
 import { isServerError } from './errors.js';
 import { createApi } from './http/api.js';
-import { loadOrCreateSecret, ownerOf } from './http/owner-cookie.js';
+import { loadOrCreateSecret } from './http/owner-cookie.js';
+import { createPortAccess } from './http/port-access.js';
 import { CreateLimiter } from './http/rate-limit.js';
 import { createRequestHandler } from './http/request-handler.js';
 import { prepareNext, type NextApp } from './next-app.js';
@@ -120,16 +121,19 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     cleanups.push(() => manager.close());
     const adopted = await manager.adopt();
 
+    const proxyLog = log.child({ area: 'proxy' });
+    // Path form: the owner cookie; subdomain form: the `pier_port` cookie a link's token gave.
+    const portAccess = createPortAccess({
+      sessions: manager,
+      secret,
+      onRefused: (fields) => proxyLog.debug(fields, 'port access refused'),
+    });
     const proxy: PortProxy = createPortProxy({
       subnetPool: config.subnetPool,
       subnetPrefix: config.subnetPrefix,
-      log: log.child({ area: 'proxy' }),
-      resolve: async (req, address) => {
-        const owner = ownerOf(req, secret);
-        const target = owner === null ? null : manager.proxyTarget(address.session, owner, address.node);
-        // Not the owner and no such node look the same (SECURITY.md row 33).
-        return target === null ? { status: 404, message: 'No such playground node, or it is not yours.' } : { host: target.host, port: address.port };
-      },
+      log: proxyLog,
+      resolve: portAccess.resolve,
+      signIn: portAccess.signIn,
     });
     cleanups.push(() => proxy.close());
 

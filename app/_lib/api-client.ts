@@ -4,9 +4,11 @@ import type { z } from 'zod';
 import {
   ApiError,
   NodeView,
+  PortLink,
   SessionView,
   TerminalView,
   type NodeView as NodeViewType,
+  type PortLink as PortLinkType,
   type SessionView as SessionViewType,
   type TerminalView as TerminalViewType,
 } from '../../protocol/http';
@@ -114,4 +116,12 @@ export function extendSession(id: string): Promise<ApiResult<SessionViewType>> {
 /** DELETE /api/sessions/:id: ends the playground and removes its sandboxes. */
 export function endSession(id: string): Promise<ApiResult<void>> {
   return call<void>('DELETE', sessionPath(id), null);
+}
+
+/**
+ * POST /api/sessions/:id/nodes/:node/ports/:port/link: a one-minute link that opens the
+ * port on its own host (`<session>-<node>-<port>.<host>`), for apps that need the root path.
+ */
+export function createPortLink(id: string, node: string, port: number): Promise<ApiResult<PortLinkType>> {
+  return call('POST', `${sessionPath(id)}/nodes/${encodeURIComponent(node)}/ports/${port}/link`, PortLink, {});
 }

@@ -12,6 +12,7 @@ const KNOWN_CODES: Readonly<Record<string, MessageKey>> = {
   SESSION_NOT_FOUND: 'error.SESSION_NOT_FOUND',
   INVALID_REQUEST: 'error.INVALID_REQUEST',
   NETWORK: 'error.NETWORK',
+  SUBDOMAIN_UNAVAILABLE: 'error.SUBDOMAIN_UNAVAILABLE',
 };
 
 /** The sentence to show for `failure` in `lang`. A 503 reads as "at capacity" whatever its code. */

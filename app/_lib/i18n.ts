@@ -37,6 +37,7 @@ const en = {
   'error.SESSION_NOT_FOUND': 'This playground does not exist or has already ended.',
   'error.INVALID_REQUEST': 'The server did not accept this request.',
   'error.NETWORK': 'Could not reach the server. Check your connection and try again.',
+  'error.SUBDOMAIN_UNAVAILABLE': 'A port gets its own host only when pier is opened by a host name (such as localhost), not an IP address.',
   'error.UNKNOWN': 'Something went wrong: {message}',
 
   'page.errorTitle': 'Something went wrong',
@@ -102,6 +103,10 @@ const en = {
   'stats.ports': 'Open ports',
   'stats.noPorts': 'Nothing listens on a TCP port yet.',
   'stats.portLink': 'Open port {port} of {node} in a new tab',
+  'stats.portSubdomain': 'own host',
+  'stats.portSubdomainTitle': 'Open port {port} of {node} on its own host, for apps that need the root path (/)',
+  'stats.portSubdomainIp': 'Ports get their own host only when pier is opened by a host name such as localhost, not an IP address',
+  'stats.portSubdomainFailed': 'Could not open port {port} on its own host: {reason}',
   'stats.address': 'Address',
 
   'lesson.title': 'Lesson',
@@ -139,6 +144,7 @@ const ko: Record<MessageKey, string> = {
   'error.SESSION_NOT_FOUND': '이 플레이그라운드는 없거나 이미 끝났습니다.',
   'error.INVALID_REQUEST': '서버가 이 요청을 받아들이지 않았습니다.',
   'error.NETWORK': '서버에 연결할 수 없습니다. 네트워크를 확인하고 다시 시도하세요.',
+  'error.SUBDOMAIN_UNAVAILABLE': 'pier를 IP 주소가 아닌 호스트 이름(예: localhost)으로 열었을 때만 포트에 자체 주소가 생깁니다.',
   'error.UNKNOWN': '문제가 생겼습니다: {message}',
 
   'page.errorTitle': '문제가 생겼습니다',
@@ -204,6 +210,10 @@ const ko: Record<MessageKey, string> = {
   'stats.ports': '열린 포트',
   'stats.noPorts': '아직 TCP 포트를 여는 프로그램이 없습니다.',
   'stats.portLink': '{node}의 {port}번 포트를 새 탭에서 열기',
+  'stats.portSubdomain': '자체 주소',
+  'stats.portSubdomainTitle': '루트 경로(/)가 필요한 앱을 위해 {node}의 {port}번 포트를 자체 주소로 열기',
+  'stats.portSubdomainIp': 'pier를 IP 주소가 아닌 호스트 이름(예: localhost)으로 열었을 때만 포트에 자체 주소가 생깁니다',
+  'stats.portSubdomainFailed': '{port}번 포트를 자체 주소로 열지 못했습니다: {reason}',
   'stats.address': '주소',
 
   'lesson.title': '레슨',

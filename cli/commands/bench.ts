@@ -5,17 +5,27 @@ import { UsageError } from '../main.js';
 import { openRuntime } from '../../server/runtime.js';
 import { benchSandbox } from '../bench/sandbox.js';
 import { table } from '../bench/stats.js';
+import { BenchInterrupted, benchTerminal } from '../bench/terminal.js';
+import { renderTerminalBench } from '../bench/terminal-report.js';
 
 const HELP = `usage: pier bench sandbox [--runs N] [--json] [--docker-host unix:///path.sock]
+       pier bench terminal [--terminals N] [--runs N] [--json] [--url URL]
   sandbox   cold start (create → command running), teardown, and docker run of the same
-            rootfs when a Docker engine answers (default socket, or --docker-host)`;
+            rootfs when a Docker engine answers (default socket, or --docker-host)
+  terminal  over the API and terminal sockets: start to first prompt (--runs sessions,
+            default 20), keystroke echo with 1 and N terminals typing (default 200), cat of
+            a 64 MiB file; starts the server in this process unless --url names one`;
 
 /** `pier bench …` */
 export async function benchCommand(argv: string[]): Promise<number> {
   const [what, ...rest] = argv;
   if (!what || what === '--help' || what === '-h') return (console.log(HELP), what ? 0 : 2);
-  const { values } = parseArgs({ args: rest, options: { runs: { type: 'string' }, json: { type: 'boolean' }, 'docker-host': { type: 'string' } }, strict: true });
-  const runs = Number(values.runs ?? 50);
+  const { values } = parseArgs({
+    args: rest,
+    options: { runs: { type: 'string' }, json: { type: 'boolean' }, 'docker-host': { type: 'string' }, terminals: { type: 'string' }, url: { type: 'string' } },
+    strict: true,
+  });
+  const runs = Number(values.runs ?? (what === 'terminal' ? 20 : 50));
   if (!Number.isInteger(runs) || runs < 1 || runs > 10_000) throw new UsageError('--runs: a whole number from 1 to 10000');
   const log = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
   if (what === 'sandbox') {
@@ -32,6 +42,20 @@ export async function benchCommand(argv: string[]): Promise<number> {
     console.log(table(rows));
     if (r.speedup !== null) console.log(`\npier cold start is ${r.speedup}× faster than docker run (p50).`);
     return 0;
+  }
+  if (what === 'terminal') {
+    const terminals = Number(values.terminals ?? 200);
+    if (!Number.isInteger(terminals) || terminals < 1 || terminals > 1000) throw new UsageError('--terminals: a whole number from 1 to 1000');
+    if (values.url !== undefined && !/^https?:\/\/[^/]+\/?$/.test(values.url)) throw new UsageError('--url: the server\'s base URL, e.g. http://127.0.0.1:3000');
+    try {
+      const r = await benchTerminal({ terminals, promptRuns: runs, log, ...(values.url !== undefined ? { url: values.url } : {}) });
+      console.log(values.json ? JSON.stringify(r) : `\n${renderTerminalBench(r)}`);
+      return 0;
+    } catch (err) {
+      if (!(err instanceof BenchInterrupted)) throw err;
+      console.error(`pier bench: ${err.message}; every session it created was ended`);
+      return 130;
+    }
   }
   throw new UsageError(`unknown benchmark "${what}"\n${HELP}`);
 }

@@ -8,6 +8,7 @@ import type { SessionView } from '../../protocol/http.js';
 import { ServerError } from '../errors.js';
 import { createApi, type ApiSessions } from './api.js';
 import { OWNER_COOKIE, signOwner } from './owner-cookie.js';
+import { PORT_TOKEN_PARAM, PORT_TOKEN_TTL_S, verifyPortGrant } from './port-token.js';
 import { CreateLimiter } from './rate-limit.js';
 import { createRequestHandler } from './request-handler.js';
 
@@ -49,6 +50,11 @@ const fake: ApiSessions = {
   },
   newTerminal: async (id, _o, node) => ({ id: 'b'.repeat(32), node, title: node, createdAt: VIEW.createdAt }),
   closeTerminal: async () => undefined,
+  requireNode(id, owner, node) {
+    calls.push(`requireNode(${id},${node})`);
+    if (owner !== 'f'.repeat(32)) throw new ServerError('SESSION_NOT_FOUND', 'not theirs');
+    if (node !== 'node1') throw new ServerError('NODE_NOT_FOUND', 'no such node');
+  },
 };
 
 let server: http.Server;
@@ -85,6 +91,12 @@ test('requests are validated before the session core is called', async () => {
     ['POST', `/api/sessions/${ID}/nodes/node0/reset`, {}, 404, 'NODE_NOT_FOUND'],
     ['POST', `/api/sessions/${ID}/nodes/..%2f..%2fetc/reset`, {}, 404, 'NODE_NOT_FOUND'],
     ['DELETE', `/api/sessions/${ID}/terminals/xyz`, {}, 404, 'TERMINAL_NOT_FOUND'],
+    ['POST', `/api/sessions/${ID}/nodes/node1/ports/0/link`, {}, 404, 'NOT_FOUND'],
+    ['POST', `/api/sessions/${ID}/nodes/node1/ports/080/link`, {}, 404, 'NOT_FOUND'],
+    ['POST', `/api/sessions/${ID}/nodes/node1/ports/65536/link`, {}, 404, 'NOT_FOUND'],
+    ['POST', `/api/sessions/${ID}/nodes/nodeX/ports/80/link`, {}, 404, 'NODE_NOT_FOUND'],
+    ['POST', `/api/sessions/${ID}/nodes/node1/ports/80/link`, { body: '{"ttl":3600}', headers: json }, 400, 'INVALID_REQUEST'],
+    ['GET', `/api/sessions/${ID}/nodes/node1/ports/80/link`, {}, 405, 'METHOD_NOT_ALLOWED'],
     ['GET', '/api/unknown', {}, 404, 'NOT_FOUND'],
     ['PATCH', '/api/sessions', {}, 405, 'METHOD_NOT_ALLOWED'],
   ];
@@ -156,4 +168,49 @@ test('paths outside the API answer 404 when no pages are mounted', async () => {
   const r = await call('GET', '/some/page');
   assert.equal(r.status, 404);
   assert.equal(r.json?.error?.code, 'NOT_FOUND');
+});
+
+/** A POST with an explicit Host header (fetch does not let one set it). */
+function postWithHost(path: string, host: string, cookie = owner): Promise<{ status: number; body: { url?: string; error?: { code: string } } }> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: url.hostname, port: url.port, path, method: 'POST', headers: { host, cookie }, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as { url?: string; error?: { code: string } } }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('the owner gets a port link on its own host; its token is for exactly that port, for a minute', async () => {
+  calls.length = 0;
+  const before = Date.now();
+  const r = await postWithHost(`/api/sessions/${ID}/nodes/node1/ports/8080/link`, 'Localhost:3000');
+  assert.equal(r.status, 200);
+  const url = new URL(r.body.url ?? '');
+  assert.equal(url.protocol, 'http:');
+  assert.equal(url.host, `${ID}-node1-8080.localhost:3000`);
+  assert.equal(url.pathname, '/');
+  assert.deepEqual([...url.searchParams.keys()], [PORT_TOKEN_PARAM]);
+  const token = url.searchParams.get(PORT_TOKEN_PARAM) ?? '';
+  const check = verifyPortGrant('token', token, secret, { session: ID, node: 'node1', port: 8080 }, Date.now());
+  assert.ok(check.ok, JSON.stringify(check));
+  assert.equal(check.grant.owner, 'f'.repeat(32));
+  assert.ok(check.grant.exp * 1000 <= Date.now() + PORT_TOKEN_TTL_S * 1000 && check.grant.exp * 1000 >= before + (PORT_TOKEN_TTL_S - 1) * 1000);
+  assert.equal(verifyPortGrant('cookie', token, secret, { session: ID, node: 'node1', port: 8080 }, Date.now()).ok, false, 'a token is not a cookie');
+  assert.deepEqual(calls, [`requireNode(${ID},node1)`]);
+
+  const other = `${OWNER_COOKIE}=${signOwner('e'.repeat(32), secret)}`;
+  const refused = await postWithHost(`/api/sessions/${ID}/nodes/node1/ports/8080/link`, 'localhost:3000', other);
+  assert.equal(refused.status, 404, 'not the owner');
+  assert.equal(refused.body.error?.code, 'SESSION_NOT_FOUND');
+  assert.equal((await postWithHost(`/api/sessions/${ID}/nodes/node1/ports/8080/link`, 'localhost:3000', '')).status, 404, 'no cookie');
+  for (const host of ['127.0.0.1:3000', '[::1]:3000', 'bad_host:1', 'a..b']) {
+    const ip = await postWithHost(`/api/sessions/${ID}/nodes/node1/ports/8080/link`, host);
+    assert.equal(ip.status, 409, host);
+    assert.equal(ip.body.error?.code, 'SUBDOMAIN_UNAVAILABLE', host);
+  }
 });

@@ -5,12 +5,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { CreateSessionRequest, NodeName, SessionId, TerminalId } from '../../protocol/http.js';
+import { CreateSessionRequest, NodeName, PortLinkRequest, SessionId, TerminalId, type PortLink } from '../../protocol/http.js';
 import { ServerError } from '../errors.js';
+import { parsePort } from '../proxy/index.js';
 import type { SessionManager } from '../sessions/manager.js';
 import { readJsonBody } from './body.js';
 import { requestOrigin } from './origin.js';
 import { newOwnerId, ownerOf, ownerSetCookie } from './owner-cookie.js';
+import { newPortGrant, portLinkUrl, signPortGrant, subdomainBaseHost } from './port-token.js';
 import type { CreateLimiter } from './rate-limit.js';
 import { sendError, sendJson } from './respond.js';
 import { Router, type Params } from './router.js';
@@ -37,7 +39,10 @@ export interface ApiAnswer {
 type Handler = (r: ApiRequest) => Promise<ApiAnswer>;
 
 /** The session operations the API calls (the SessionManager; a fake in unit tests). */
-export type ApiSessions = Pick<SessionManager<unknown>, 'create' | 'view' | 'endByOwner' | 'extend' | 'addNode' | 'resetNode' | 'newTerminal' | 'closeTerminal'>;
+export type ApiSessions = Pick<
+  SessionManager<unknown>,
+  'create' | 'view' | 'endByOwner' | 'extend' | 'addNode' | 'resetNode' | 'newTerminal' | 'closeTerminal' | 'requireNode'
+>;
 
 /** What the API needs. */
 export interface ApiOptions {
@@ -46,6 +51,8 @@ export interface ApiOptions {
   /** Cookie signing secret. */
   secret: Buffer;
   log: Logger;
+  /** Milliseconds since the epoch, for port tokens (tests move it). */
+  now?: () => number;
 }
 
 /** Bodies of POSTs that take no fields: absent or `{}`. */
@@ -71,9 +78,20 @@ const sessionParam = (p: Params) => param(p, 'id', SessionId, 'SESSION_NOT_FOUND
 const nodeParam = (p: Params) => param(p, 'node', NodeName, 'NODE_NOT_FOUND');
 const terminalParam = (p: Params) => param(p, 'terminal', TerminalId, 'TERMINAL_NOT_FOUND');
 
+/** The `:port` parameter, 1..65535 without leading zeros; anything else names nothing. */
+function portParam(p: Params): number {
+  const port = parsePort(p.port ?? '');
+  if (port === null) throw new ServerError('NOT_FOUND', 'malformed port in path');
+  return port;
+}
+
+/** Whether the client's connection to pier is TLS. */
+const isSecure = (req: IncomingMessage) => (req.socket as TLSSocket).encrypted === true;
+
 /** The routes of the API. */
 function routes(o: ApiOptions): Router<Handler> {
   const { sessions, limiter } = o;
+  const now = o.now ?? Date.now;
   return new Router<Handler>()
     .add('POST', '/api/sessions', async ({ owner, body, address }) => {
       const request = parse(CreateSessionRequest.optional(), body) ?? {};
@@ -102,6 +120,16 @@ function routes(o: ApiOptions): Router<Handler> {
       parse(EmptyBody, body);
       return { status: 201, body: await sessions.newTerminal(sessionParam(params), owner, nodeParam(params)) };
     })
+    .add('POST', '/api/sessions/:id/nodes/:node/ports/:port/link', async ({ req, owner, params, body }) => {
+      parse(PortLinkRequest.optional(), body);
+      const address = { session: sessionParam(params), node: nodeParam(params), port: portParam(params) };
+      sessions.requireNode(address.session, owner, address.node);
+      const baseHost = subdomainBaseHost(req.headers.host);
+      if (baseHost === null) throw new ServerError('SUBDOMAIN_UNAVAILABLE', `no subdomain under Host ${JSON.stringify(req.headers.host ?? '')}`);
+      const token = signPortGrant('token', newPortGrant('token', address, owner, now()), o.secret);
+      const link: PortLink = { url: portLinkUrl(address, baseHost, token, isSecure(req)) };
+      return { status: 200, body: link };
+    })
     .add('DELETE', '/api/sessions/:id/terminals/:terminal', async ({ owner, params }) => {
       await sessions.closeTerminal(sessionParam(params), owner, terminalParam(params));
       return { status: 204 };
@@ -124,7 +152,7 @@ export function createApi(o: ApiOptions): (req: IncomingMessage, res: ServerResp
     let owner = ownerOf(req, o.secret);
     if (owner === null) {
       owner = newOwnerId();
-      res.setHeader('set-cookie', ownerSetCookie(owner, o.secret, { secure: (req.socket as TLSSocket).encrypted === true }));
+      res.setHeader('set-cookie', ownerSetCookie(owner, o.secret, { secure: isSecure(req) }));
     }
     const context = { method: req.method, path: pathname };
     try {

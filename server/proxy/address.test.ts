@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hidesDotSegment, parsePort, parseProxyHost, parseProxyPath, type ProxyMatch } from './address.js';
+import { hidesDotSegment, parsePort, parseProxyHost, parseProxyPath, takeQueryParam, type ProxyMatch } from './address.js';
 
 const S = '0123456789abcdef0123456789abcdef';
 const P = `/p/${S}/node1/8000`;
@@ -146,5 +146,31 @@ describe('parseProxyHost', () => {
   for (const [host, expected, baseHosts] of cases) {
     test(`${host.replace(S, 'S').replace(S.toUpperCase(), 'S')}${baseHosts ? ` (base ${baseHosts.join(',')})` : ''}`, () =>
       assert.equal(view(parseProxyHost(host, baseHosts ? { baseHosts } : {})), expected));
+  }
+});
+
+describe('takeQueryParam', () => {
+  const T = 'pier_port_token';
+  const cases: [string, string, string[]][] = [
+    ['/', '/', []],
+    ['/?a=1', '/?a=1', []],
+    [`/?${T}=abc.def`, '/', ['abc.def']],
+    [`/x/y?${T}=t`, '/x/y', ['t']],
+    [`/?a=1&${T}=t&b=%20x+y`, '/?a=1&b=%20x+y', ['t']],
+    [`/?${T}=t&a=1`, '/?a=1', ['t']],
+    [`/?a=1;${T}=t;b=2`, '/?a=1;b=2', ['t']],
+    [`/?${T}=one&${T}=two`, '/', ['one', 'two']],
+    // spellings a parser would read as the same name
+    [`/?pier%5Fport%5Ftoken=t&a`, '/?a', ['t']],
+    [`/?PIER_PORT_TOKEN=t`, '/', ['t']],
+    [`/?${T}`, '/', ['']],
+    [`/?${T}=a%2Eb`, '/', ['a.b']],
+    [`/?${T}=%zz`, '/', ['%zz']],
+    // not the name
+    [`/?${T}x=t&x${T}=u`, `/?${T}x=t&x${T}=u`, []],
+    [`/${T}=t`, `/${T}=t`, []],
+  ];
+  for (const [target, rest, values] of cases) {
+    test(target, () => assert.deepEqual(takeQueryParam(target, T), { target: rest, values }));
   }
 });

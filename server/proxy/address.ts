@@ -17,6 +17,11 @@ export interface ProxyAddress {
   prefix: string;
   /** Path and query to send upstream, always starting with `/`. */
   upstreamPath: string;
+  /**
+   * Subdomain form with a sign-in configured: every value of the sign-in parameter the
+   * request's query carried (already removed from `upstreamPath`); absent or empty: none.
+   */
+  signInTokens?: string[];
 }
 
 /**
@@ -132,4 +137,51 @@ export function parseProxyHost(host: string, options: ProxyHostOptions = {}): Pr
   const port = parsePort(portText);
   if (port === null) return refused(400, 'PROXY_BAD_ADDRESS', 'the port must be a number from 1 to 65535');
   return { kind: 'proxy', address: { form: 'subdomain', session, node, port, prefix: '', upstreamPath: '' } };
+}
+
+/** Decodes `%XX` and `+` leniently (malformed escapes stay as they are), as apps' query parsers do. */
+function lenientDecode(text: string): string {
+  return text.replace(/\+/g, ' ').replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/**
+ * Removes every `name=value` pair named `name` from the query of a request target
+ * (`/path?a=1&name=x`), leaving everything else byte for byte. A pair's name is compared
+ * after lenient percent-decoding and case-insensitively, and `;` counts as a separator as
+ * well as `&`, so no spelling an app's parser would read as `name` gets through.
+ * @returns the target without those pairs (and without `?` when nothing is left), and
+ *   their values (percent-decoded where possible)
+ */
+export function takeQueryParam(target: string, name: string): { target: string; values: string[] } {
+  const q = target.indexOf('?');
+  if (q < 0) return { target, values: [] };
+  const hash = target.indexOf('#', q);
+  const query = target.slice(q + 1, hash < 0 ? undefined : hash);
+  const rest = hash < 0 ? '' : target.slice(hash);
+  const want = name.toLowerCase();
+  const values: string[] = [];
+  const kept: string[] = [];
+  // ['a=1', '&', 'b=2', ';', …]: pairs at even indexes, each kept with the separator before it.
+  const pieces = query.split(/([&;])/);
+  for (let i = 0; i < pieces.length; i += 2) {
+    const pair = pieces[i] ?? '';
+    const eq = pair.indexOf('=');
+    const key = eq < 0 ? pair : pair.slice(0, eq);
+    if (lenientDecode(key).trim().toLowerCase() === want) {
+      const raw = eq < 0 ? '' : pair.slice(eq + 1);
+      let value = raw;
+      try {
+        value = decodeURIComponent(raw.replace(/\+/g, ' '));
+      } catch {
+        /* kept raw: it will not verify */
+      }
+      values.push(value);
+      continue;
+    }
+    if (kept.length > 0) kept.push(pieces[i - 1] ?? '&');
+    kept.push(pair);
+  }
+  if (values.length === 0) return { target, values };
+  const left = kept.join('');
+  return { target: `${target.slice(0, q)}${left === '' ? '' : `?${left}`}${rest}`, values };
 }

@@ -9,6 +9,8 @@ export type ProxyErrorCode =
   | 'PROXY_NOT_FOUND'
   /** `resolve` refused: not the session's owner. */
   | 'PROXY_FORBIDDEN'
+  /** Subdomain form: no valid sign-in (the link's token or the cookie it gave is missing, expired or not for this port). */
+  | 'PROXY_LINK_INVALID'
   /** `resolve` returned an address outside the node pool, or one of the host's own: a bug. */
   | 'PROXY_TARGET_REFUSED'
   /** `resolve` threw. */
@@ -29,6 +31,7 @@ export const PROXY_STATUS: Record<Exclude<ProxyErrorCode, 'PORTS_UNAVAILABLE'>, 
   PROXY_BAD_ADDRESS: 400,
   PROXY_NOT_FOUND: 404,
   PROXY_FORBIDDEN: 403,
+  PROXY_LINK_INVALID: 403,
   PROXY_TARGET_REFUSED: 500,
   PROXY_RESOLVE_FAILED: 500,
   PROXY_UPSTREAM_UNREACHABLE: 502,

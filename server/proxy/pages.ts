@@ -61,6 +61,17 @@ const TEXT: Record<PageCode, (c: PageContext) => PageText> = {
     title: { en: 'Not your session', ko: '내 세션이 아닙니다' },
     body: { en: 'You may not open the ports of this session.', ko: '이 세션의 포트를 열 권한이 없습니다.' },
   }),
+  PROXY_LINK_INVALID: (c) => ({
+    title: { en: 'This link is not valid (any more)', ko: '이 링크는 유효하지 않습니다' },
+    body: {
+      en: `Opening ${where(c, 'en')} on its own address needs a fresh link, and only the playground's owner gets one. Links work for a minute; once opened, the address stays open in this browser for 12 hours.`,
+      ko: `${where(c, 'ko')}를 자체 주소로 열려면 새 링크가 필요하며, 플레이그라운드 주인만 받을 수 있습니다. 링크는 1분 동안 유효하고, 한 번 열면 이 브라우저에서 12시간 동안 열려 있습니다.`,
+    },
+    hint: {
+      en: 'Go back to your playground page and open the port again with "open on its own host".',
+      ko: '플레이그라운드 페이지로 돌아가 "자체 주소로 열기"로 포트를 다시 여세요.',
+    },
+  }),
   PROXY_NOT_FOUND: () => ({
     title: { en: 'Not found', ko: '찾을 수 없습니다' },
     body: { en: 'There is no such session or node (it may have ended).', ko: '그런 세션이나 노드가 없습니다 (끝났을 수 있습니다).' },

@@ -6,6 +6,8 @@
 //
 //     match (path or Host) ──refused──► 400/404 page          ──redirect──► 308 …/
 //       │ proxy
+//     subdomain sign-in token in the query (HTTP only) ──► exchange ──ok──► 302 + cookie
+//       │                                                         └─no──► 403 page
 //     resolve(req, address) ──{status}──► 403/404 page        ──throws──► 500
 //       │ { host, port }
 //     guard: node pool, not a host address ──no──► 500 (logged: a server bug)
@@ -20,7 +22,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { pipeline, type Duplex } from 'node:stream';
-import { parseProxyHost, parseProxyPath, type ProxyAddress, type ProxyMatch } from './address.js';
+import { parseProxyHost, parseProxyPath, takeQueryParam, type ProxyAddress, type ProxyMatch } from './address.js';
 import type { ProxyErrorCode } from './errors.js';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import { errorPage, rawErrorResponse, type PageContext } from './pages.js';
@@ -57,6 +59,23 @@ export interface ProxyRefusal {
   status: 403 | 404;
   /** A sentence shown on the error page (English). */
   message: string;
+  /** The page to show; default PROXY_FORBIDDEN (403) or PROXY_NOT_FOUND (404). */
+  code?: 'PROXY_FORBIDDEN' | 'PROXY_NOT_FOUND' | 'PROXY_LINK_INVALID';
+}
+
+/**
+ * The subdomain form's sign-in. Its host never receives pier's own (host-only) cookies, so
+ * the server hands the owner a link carrying a short-lived token in the query parameter
+ * `param`. A request with that parameter is never forwarded: `exchange` checks the token
+ * for this address and returns a cookie for this host, which the proxy sets with a 302 to
+ * the same URL without the parameter; or a refusal, answered with its page. The parameter
+ * is removed from every subdomain-form request before it goes upstream (upgrades included,
+ * which never sign in: they are authorized by `resolve` alone).
+ */
+export interface ProxySignIn {
+  /** The query parameter, e.g. `pier_port_token`. */
+  param: string;
+  exchange(token: string, address: ProxyAddress, req: IncomingMessage): Promise<{ setCookie: string } | ProxyRefusal>;
 }
 
 /** Minimal logger (pino's `(fields, message)` shape). */
@@ -84,6 +103,8 @@ export interface PortProxyOptions {
   connectTimeoutMs?: number;
   responseTimeoutMs?: number;
   maxConnectionsPerSession?: number;
+  /** The subdomain form's sign-in; absent: subdomain requests are only authorized by `resolve`. */
+  signIn?: ProxySignIn;
   /** Extend X-Forwarded-* from the client (pier behind a trusted reverse proxy). */
   trustForwarded?: boolean;
   cookiePrefix?: string;
@@ -149,6 +170,7 @@ class PortProxyImpl implements PortProxy {
   readonly #resolve: PortProxyOptions['resolve'];
   readonly #guard: TargetGuard;
   readonly #baseHosts: readonly string[] | undefined | false;
+  readonly #signIn: ProxySignIn | undefined;
   readonly #connectTimeoutMs: number;
   readonly #responseTimeoutMs: number;
   readonly #maxPerSession: number;
@@ -164,6 +186,7 @@ class PortProxyImpl implements PortProxy {
     this.#resolve = options.resolve;
     this.#guard = createTargetGuard({ subnetPool: options.subnetPool, subnetPrefix: options.subnetPrefix });
     this.#baseHosts = options.subdomainBaseHosts;
+    this.#signIn = options.signIn;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
     this.#responseTimeoutMs = options.responseTimeoutMs ?? RESPONSE_TIMEOUT_MS;
     this.#maxPerSession = options.maxConnectionsPerSession ?? MAX_CONNECTIONS_PER_SESSION;
@@ -185,7 +208,9 @@ class PortProxyImpl implements PortProxy {
         if (byHost.kind !== 'proxy') return byHost;
         // Only origin-form targets (`/path?q`): not `*`, not absolute-form.
         if (!url.startsWith('/')) return { kind: 'refused', status: 400, code: 'PROXY_BAD_ADDRESS', message: 'request target must be a path' };
-        return { kind: 'proxy', address: { ...byHost.address, upstreamPath: url } };
+        if (this.#signIn === undefined) return { kind: 'proxy', address: { ...byHost.address, upstreamPath: url } };
+        const { target, values } = takeQueryParam(url, this.#signIn.param);
+        return { kind: 'proxy', address: { ...byHost.address, upstreamPath: target, ...(values.length > 0 ? { signInTokens: values } : {}) } };
       }
     }
     return parseProxyPath(url);
@@ -234,9 +259,7 @@ class PortProxyImpl implements PortProxy {
       this.#log.error({ err, session: address.session, node: address.node, port: address.port }, 'proxy resolve threw');
       return { code: 'PROXY_RESOLVE_FAILED', context };
     }
-    if ('status' in resolution) {
-      return { code: resolution.status === 403 ? 'PROXY_FORBIDDEN' : 'PROXY_NOT_FOUND', context: { ...context, detail: resolution.message } };
-    }
+    if ('status' in resolution) return { code: refusalCode(resolution), context: { ...context, detail: resolution.message } };
     const target = { host: resolution.host, port: resolution.port };
     const why = this.#guard(target.host, target.port);
     if (why !== null) {
@@ -312,6 +335,10 @@ class PortProxyImpl implements PortProxy {
       return;
     }
     const { address } = match;
+    if (address.signInTokens !== undefined && address.signInTokens.length > 0 && this.#signIn !== undefined) {
+      await this.#exchange(req, res, address, this.#signIn);
+      return;
+    }
     const prepared = await this.#prepare(req, address);
     if (!('target' in prepared)) {
       this.#sendPage(res, prepared.code, prepared.context);
@@ -358,6 +385,38 @@ class PortProxyImpl implements PortProxy {
       pipeline(upstreamRes, res, () => undefined);
     });
     req.pipe(upstream);
+  }
+
+  /**
+   * Trades a sign-in token for the subdomain's cookie: a 302 to the same URL without the
+   * token, or the refusal's page. Nothing is forwarded either way.
+   */
+  async #exchange(req: IncomingMessage, res: ServerResponse, address: ProxyAddress, signIn: ProxySignIn): Promise<void> {
+    const context: PageContext = { node: address.node, port: address.port };
+    const tokens = address.signInTokens ?? [];
+    let outcome: { setCookie: string } | ProxyRefusal;
+    try {
+      // One token, no more: two are not a sign-in pier made.
+      outcome = tokens.length === 1 ? await signIn.exchange(tokens[0] ?? '', address, req) : { status: 403, code: 'PROXY_LINK_INVALID', message: 'more than one sign-in token' };
+    } catch (err) {
+      this.#log.error({ err, session: address.session, node: address.node, port: address.port }, 'proxy sign-in threw');
+      this.#sendPage(res, 'PROXY_RESOLVE_FAILED', context);
+      return;
+    }
+    if ('status' in outcome) {
+      this.#sendPage(res, refusalCode(outcome), { ...context, detail: outcome.message });
+      return;
+    }
+    res.writeHead(302, {
+      // Relative to this host; leading slashes folded so `//other.host/` cannot redirect away.
+      location: address.upstreamPath.replace(/^[/\\]+/, '/'),
+      'set-cookie': outcome.setCookie,
+      'cache-control': 'no-store',
+      // The redirected request reaches the student's app: no Referer (pier's page) with it.
+      'referrer-policy': 'no-referrer',
+      'content-length': '0',
+    });
+    res.end();
   }
 
   // ── upgrades ─────────────────────────────────────────────────────────────────────
@@ -433,6 +492,11 @@ class PortProxyImpl implements PortProxy {
     });
     upstream.end();
   }
+}
+
+/** The page of a refusal from `resolve` or the sign-in. */
+function refusalCode(refusal: ProxyRefusal): ProxyErrorCode {
+  return refusal.code ?? (refusal.status === 403 ? 'PROXY_FORBIDDEN' : 'PROXY_NOT_FOUND');
 }
 
 /** `HTTP/1.1 <status> <reason>` and the header lines, ending with the blank line. */

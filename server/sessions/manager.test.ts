@@ -109,6 +109,9 @@ test("another owner's session does not exist for them", async () => {
   assert.equal(manager.proxyTarget(s.id, 'mallory', 'node1'), null);
   assert.deepEqual(manager.proxyTarget(s.id, 'alice', 'node1'), { host: s.nodes[0]!.address });
   assert.equal(manager.ownership(s.id, 'alice'), 'live');
+  assert.throws(() => manager.requireNode(s.id, 'mallory', 'node1'), code('SESSION_NOT_FOUND'));
+  assert.throws(() => manager.requireNode(s.id, 'alice', 'node2'), code('NODE_NOT_FOUND'));
+  manager.requireNode(s.id, 'alice', 'node1');
 });
 
 test('nodes are added up to five; a failed add leaves no node behind', async () => {

@@ -171,6 +171,17 @@ export class SessionManager<T> {
     return { host: node.address };
   }
 
+  /**
+   * Checks that `owner`'s live session has node `nodeName` (any status) and counts as
+   * activity, e.g. before handing out a port link.
+   * @throws ServerError SESSION_NOT_FOUND, NODE_NOT_FOUND
+   */
+  requireNode(sessionId: string, owner: string, nodeName: string): void {
+    const s = this.#owned(sessionId, owner);
+    this.#node(s, nodeName);
+    s.timers.touch();
+  }
+
   // ── operations ───────────────────────────────────────────────────────────────────
 
   /**

@@ -5,8 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
-import { SessionEvent, type SessionView } from '../../protocol/http.js';
-import { decodeServerFrame, encodeControl, encodeInput, isFrameError } from '../../protocol/terminal.js';
+import { SessionEvent } from '../../protocol/http.js';
+import type { ApiClient as Browser } from '../../cli/client/api-client.js';
+import { TerminalConnection } from '../../cli/client/terminal-connection.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { driver } from './sandbox.js';
 import { SESSION_LABEL } from '../../server/sessions/manager.js';
@@ -18,66 +19,8 @@ export function testConfig(overrides: Partial<Config> = {}): { config: Config; c
   return { config, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** What an API call answered. */
-export interface ApiAnswer<T = unknown> {
-  status: number;
-  body: T;
-  headers: Headers;
-}
-
-/** One browser: its own cookie jar, talking to `base` (e.g. http://127.0.0.1:PORT). */
-export class Browser {
-  readonly base: string;
-  cookie: string | null = null;
-
-  constructor(base: string, cookie: string | null = null) {
-    this.base = base;
-    this.cookie = cookie;
-  }
-
-  /** Host header value the server sees. */
-  get host(): string {
-    return new URL(this.base).host;
-  }
-
-  /** Calls the API; keeps a Set-Cookie. `raw` sends the body as given (a string). */
-  async call<T = unknown>(method: string, pathname: string, body?: unknown, options: { raw?: string; headers?: Record<string, string> } = {}): Promise<ApiAnswer<T>> {
-    const headers: Record<string, string> = { ...(options.headers ?? {}) };
-    if (this.cookie) headers.cookie = this.cookie;
-    let payload: string | undefined;
-    if (options.raw !== undefined) payload = options.raw;
-    else if (body !== undefined) payload = JSON.stringify(body);
-    if (payload !== undefined) headers['content-type'] ??= 'application/json';
-    const res = await fetch(this.base + pathname, { method, headers, body: payload });
-    const setCookie = res.headers.getSetCookie().find((c) => c.startsWith('pier_owner='));
-    if (setCookie) this.cookie = setCookie.split(';')[0]!;
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.status, body: parsed as T, headers: res.headers };
-  }
-
-  /** POST /api/sessions, expecting 201. */
-  async createSession(): Promise<SessionView> {
-    const r = await this.call<SessionView>('POST', '/api/sessions', {});
-    if (r.status !== 201) throw new Error(`create answered ${r.status}: ${JSON.stringify(r.body)}`);
-    return r.body;
-  }
-
-  /** WebSocket URL of `pathname` on this server. */
-  wsUrl(pathname: string): string {
-    return this.base.replace(/^http/, 'ws') + pathname;
-  }
-
-  /** Headers a same-origin browser page sends on an upgrade. */
-  upgradeHeaders(origin = this.base): Record<string, string> {
-    return { origin, ...(this.cookie ? { cookie: this.cookie } : {}) };
-  }
-}
+/** One browser (its own cookie jar) on the JSON API: cli/client's ApiClient. */
+export { ApiClient as Browser, type ApiAnswer } from '../../cli/client/api-client.js';
 
 /**
  * What the server answers to an upgrade: 101 when it became a WebSocket (closed at once
@@ -101,53 +44,39 @@ export function upgradeStatus(url: string, headers: Record<string, string>): Pro
   });
 }
 
-/** A terminal attached over its WebSocket, as the browser's terminal does. */
+/** A terminal attached over its WebSocket, as the browser's terminal does (over cli/client's TerminalConnection). */
 export class TerminalClient {
-  readonly ws: WebSocket;
+  readonly conn: TerminalConnection;
   /** Everything shown so far (screen painted at attach, then output), as text. */
   text = '';
-  closeCode: number | null = null;
   #decoder = new TextDecoder();
-  #readyResolve!: () => void;
-  readonly ready: Promise<void>;
 
-  private constructor(ws: WebSocket) {
-    this.ws = ws;
-    this.ready = new Promise((r) => (this.#readyResolve = r));
-    ws.on('message', (data: Buffer) => this.#onMessage(data));
-    ws.on('close', (code) => (this.closeCode = code));
+  private constructor(conn: TerminalConnection) {
+    this.conn = conn;
+    conn.onOutput = (bytes) => (this.text += this.#decoder.decode(bytes, { stream: true }));
+    conn.onControl = (m) => {
+      if (m.type === 'ready' && m.screen !== undefined) this.text += m.screen;
+    };
   }
 
   /** Opens terminal `id` as `browser`; resolves once the server said `ready`. */
   static async open(browser: Browser, id: string, size = { cols: 120, rows: 40 }): Promise<TerminalClient> {
-    const ws = new WebSocket(browser.wsUrl(`/ws/terminals/${id}`), { headers: browser.upgradeHeaders() });
-    const client = new TerminalClient(ws);
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-    ws.send(encodeControl({ type: 'hello', cols: size.cols, rows: size.rows }));
-    await withTimeout(client.ready, 10_000, 'no ready from the terminal');
+    const conn = await TerminalConnection.connect(browser.wsUrl(`/ws/terminals/${id}`), { headers: browser.upgradeHeaders() });
+    const client = new TerminalClient(conn);
+    await conn.hello(size, undefined, 10_000);
     return client;
   }
 
-  #onMessage(data: Buffer): void {
-    const frame = decodeServerFrame(new Uint8Array(data));
-    if (isFrameError(frame)) throw new Error(`bad frame from the server: ${frame.message}`);
-    if (frame.kind === 'output') {
-      this.text += this.#decoder.decode(frame.bytes, { stream: true });
-      this.ws.send(encodeControl({ type: 'ack', offset: frame.offset + frame.bytes.length }));
-      return;
-    }
-    if (frame.message.type === 'ready') {
-      if (frame.message.screen !== undefined) this.text += frame.message.screen;
-      this.#readyResolve();
-    }
+  get ws(): WebSocket {
+    return this.conn.ws;
+  }
+  get closeCode(): number | null {
+    return this.conn.closeCode;
   }
 
   /** Types `text` (use `\r` for Enter). */
   type(text: string): void {
-    this.ws.send(encodeInput(text));
+    this.conn.input(text);
   }
 
   /** Waits until the output after `from` matches `pattern`; returns that output. */
@@ -174,11 +103,8 @@ export class TerminalClient {
   }
 
   /** Closes the socket and waits for the close. */
-  async close(): Promise<void> {
-    if (this.closeCode !== null) return;
-    const closed = new Promise<void>((r) => this.ws.once('close', () => r()));
-    this.ws.close();
-    await withTimeout(closed, 3000, 'terminal socket did not close').catch(() => this.ws.terminate());
+  close(): Promise<void> {
+    return this.conn.close();
   }
 
   /** Waits for the server to close the socket; resolves with the code. */

@@ -1,18 +1,14 @@
 // Test helpers for terminal sockets: a `ws` server on 127.0.0.1:0 serving one Terminal
-// through the real socket glue, and a protocol-speaking client that checks every OUTPUT
-// frame continues the stream exactly (no gap, no duplicate).
+// through the real socket glue, and a protocol-speaking client (over cli/client's
+// TerminalConnection, which checks every OUTPUT frame continues the stream exactly) that
+// keeps everything it received.
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import WebSocket, { WebSocketServer } from 'ws';
-import {
-  decodeServerFrame,
-  encodeControl,
-  encodeInput,
-  isFrameError,
-  type ClientControl,
-  type ServerControl,
-} from '../../protocol/terminal.js';
+import type WebSocket from 'ws';
+import { WebSocketServer } from 'ws';
+import type { ClientControl, ServerControl } from '../../protocol/terminal.js';
+import { TerminalConnection, type ReadyMessage } from '../../cli/client/terminal-connection.js';
 import { serveTerminalSocket, type TerminalSocketOptions } from '../../server/terminals/socket.js';
 import type { Terminal } from '../../server/terminals/terminal.js';
 
@@ -50,54 +46,78 @@ export async function startTerminalServer(
   };
 }
 
-/** A terminal client speaking the protocol, as the browser does (minus xterm). */
+/**
+ * A terminal client speaking the protocol, as the browser does (minus xterm), keeping all
+ * it received. The protocol itself (stream check, acks) is cli/client's TerminalConnection.
+ */
 export class TerminalClient {
-  readonly ws: WebSocket;
+  readonly conn: TerminalConnection;
   /** Server control messages, in order. */
   readonly controls: ServerControl[] = [];
-  /** Stream offset of chunks[0][0], and the next offset expected. */
+  /** Stream offset of chunks[0][0]. */
   start = 0;
-  end = 0;
   chunks: Buffer[] = [];
-  /** Violations of the stream: gaps or overlaps between OUTPUT frames. */
-  readonly violations: string[] = [];
-  /** Ack every OUTPUT frame at once. */
-  autoAck = true;
-  acked = 0;
-  /** Resolves with the close code and reason once the socket closed. */
-  readonly closed: Promise<{ code: number; reason: string }>;
 
-  private constructor(ws: WebSocket) {
-    this.ws = ws;
-    ws.on('error', () => {});
-    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
-    ws.on('message', (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
+  private constructor(conn: TerminalConnection) {
+    this.conn = conn;
+    conn.onControl = (m) => {
+      if (m.type === 'ready' && m.screen !== undefined) {
+        this.start = m.offset;
+        this.chunks = [];
+      }
+      this.controls.push(m);
+    };
+    conn.onOutput = (bytes) => this.chunks.push(Buffer.from(bytes));
   }
 
   /** Opens a client socket to `url`. */
   static async connect(url: string, options: WebSocket.ClientOptions = {}): Promise<TerminalClient> {
-    const ws = new WebSocket(url, { perMessageDeflate: false, ...options });
-    const client = new TerminalClient(ws);
-    await once(ws, 'open');
-    return client;
+    return new TerminalClient(await TerminalConnection.connect(url, options));
+  }
+
+  get ws(): WebSocket {
+    return this.conn.ws;
+  }
+  /** The next stream offset expected. */
+  get end(): number {
+    return this.conn.end;
+  }
+  get acked(): number {
+    return this.conn.acked;
+  }
+  /** Ack every OUTPUT frame at once. */
+  get autoAck(): boolean {
+    return this.conn.autoAck;
+  }
+  set autoAck(on: boolean) {
+    this.conn.autoAck = on;
+  }
+  /** Violations of the stream: gaps or overlaps between OUTPUT frames, undecodable frames. */
+  get violations(): string[] {
+    return this.conn.violations;
+  }
+  /** Resolves with the close code and reason once the socket closed. */
+  get closed(): Promise<{ code: number; reason: string }> {
+    return this.conn.closed;
   }
 
   /** Sends hello (resuming at `resumeFrom`) and resolves with the server's ready. */
-  async hello(resumeFrom?: number, size = { cols: 80, rows: 24 }): Promise<Extract<ServerControl, { type: 'ready' }>> {
-    this.start = this.end = this.acked = resumeFrom ?? 0;
-    this.send({ type: 'hello', ...(resumeFrom !== undefined ? { resumeFrom } : {}), ...size });
-    return (await this.waitControl('ready')) as Extract<ServerControl, { type: 'ready' }>;
+  async hello(resumeFrom?: number, size = { cols: 80, rows: 24 }): Promise<ReadyMessage> {
+    this.start = resumeFrom ?? 0;
+    const ready = await this.conn.hello(size, resumeFrom, 5000);
+    const i = this.controls.indexOf(ready);
+    if (i >= 0) this.controls.splice(i, 1); // waited for: not seen again by waitControl
+    return ready;
   }
 
   send(message: ClientControl): void {
-    this.ws.send(encodeControl(message));
+    this.conn.send(message);
   }
   input(text: string): void {
-    this.ws.send(encodeInput(text));
+    this.conn.input(text);
   }
   ack(offset = this.end): void {
-    this.acked = offset;
-    this.send({ type: 'ack', offset });
+    this.conn.ack(offset);
   }
 
   /** Output received since `start`, as text. */
@@ -140,25 +160,5 @@ export class TerminalClient {
       if (Date.now() > deadline) throw new Error(`no ${type} within ${timeoutMs} ms`);
       await sleep(5);
     }
-  }
-
-  #onMessage(data: Buffer, isBinary: boolean): void {
-    const frame = decodeServerFrame(isBinary ? data : 'text');
-    if (isFrameError(frame)) {
-      this.violations.push(`undecodable frame: ${frame.error}`);
-      return;
-    }
-    if (frame.kind === 'control') {
-      if (frame.message.type === 'ready' && frame.message.screen !== undefined) {
-        this.start = this.end = frame.message.offset;
-        this.chunks = [];
-      }
-      this.controls.push(frame.message);
-      return;
-    }
-    if (frame.offset !== this.end) this.violations.push(`frame at ${frame.offset}, expected ${this.end}`);
-    this.chunks.push(Buffer.from(frame.bytes));
-    this.end = frame.offset + frame.bytes.length;
-    if (this.autoAck) this.ack();
   }
 }
