@@ -132,8 +132,8 @@ export class Fleet {
   /** Ids of every session created, ended or not. */
   readonly created = new Set<string>();
   readonly #terminals = new Set<BenchTerminal>();
-  /** Time spent waiting out the server's creation rate limit (ms). */
-  rateLimitedMs = 0;
+  /** Creations answered 429 RATE_LIMITED and tried again after Retry-After. */
+  rateLimited = 0;
 
   constructor(base: string, signal: AbortSignal, log: (line: string) => void) {
     this.base = base;
@@ -164,7 +164,7 @@ export class Fleet {
         throw new Error(`POST /api/sessions answered ${r.status} ${code ?? ''}: ${JSON.stringify(r.body).slice(0, 300)}`);
       }
       const waitMs = Math.max(100, Number(r.headers.get('retry-after') ?? '1') * 1000);
-      this.rateLimitedMs += waitMs;
+      this.rateLimited++;
       await sleep(waitMs, undefined, { signal: this.signal });
     }
   }

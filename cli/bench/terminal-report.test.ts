@@ -34,7 +34,7 @@ test('the report prints every measure and every target', () => {
     ...parts,
     violations: 0,
     sandboxes: { before: 3, after: 3, leftOver: 0 },
-    rateLimitedS: 0,
+    rateLimited: 0,
     durationS: 40,
     targets: checkTargets(parts),
   };

@@ -70,8 +70,8 @@ export interface TerminalBench {
   violations: number;
   /** Sandboxes on the host before and after (in-process runs only); ours left over must be none. */
   sandboxes: { before: number; after: number; leftOver: number } | null;
-  /** Time spent waiting out the server's creation rate limit (s). */
-  rateLimitedS: number;
+  /** Creations the server's rate limit answered 429 (each waited out, then tried again). */
+  rateLimited: number;
   durationS: number;
   targets: TargetCheck[];
 }
@@ -138,7 +138,7 @@ export function renderTerminalBench(r: TerminalBench): string {
     `stream breaches seen by the clients: ${r.violations}`,
   ];
   if (r.sandboxes) lines.push(`sandboxes on the host: ${r.sandboxes.before} before, ${r.sandboxes.after} after; this run's left over: ${r.sandboxes.leftOver}`);
-  if (r.rateLimitedS > 0) lines.push(`waited ${r.rateLimitedS} s for the server's creation rate limit`);
+  if (r.rateLimited > 0) lines.push(`creation paced by the server's rate limit: ${r.rateLimited} answers 429, each waited out (Retry-After)`);
   lines.push(`server: ${r.server.url} (${r.server.note}); ${r.durationS} s in all`, '', 'targets:');
   for (const c of r.targets) lines.push(`  ${c.met === null ? 'n/a ' : c.met ? 'met ' : 'MISS'}  ${c.name}: ${c.measured} (target ${c.target})`);
   return lines.join('\n');

@@ -97,21 +97,9 @@ export async function benchTerminal(o: TerminalBenchOptions): Promise<TerminalBe
     const startToPrompt = await measureStartToPrompt(fleet, o.promptRuns);
 
     o.log('echo, 1 terminal; then cat throughput in a second tab of the same session');
-    const single = await fleet.createSession();
-    const one = await fleet.attach(single, single.view.nodes[0]!.terminals[0]!.id);
-    const echo = [await measureEcho([one], 1, controller.signal)];
-    const catTerm = await fleet.attach(single, (await fleet.addTerminal(single)).id);
-    const throughput = await measureThroughput(catTerm, o.log);
-    let violations = one.conn.violations.length + catTerm.conn.violations.length;
-    await fleet.detach(one);
-    await fleet.detach(catTerm);
-    await fleet.end(single.view.id);
-
-    o.log(`echo, ${o.terminals} terminals: creating ${fleetPlan(o.terminals, TERMINALS_PER_SESSION).length} sessions of up to ${TERMINALS_PER_SESSION}`);
-    const wide = await fleet.build(o.terminals, TERMINALS_PER_SESSION);
-    o.log(`  ${wide.length} terminals at their prompt; typing`);
-    echo.push(await measureEcho(wide, fleetPlan(o.terminals, TERMINALS_PER_SESSION).length, controller.signal));
-    violations += wide.reduce((n, t) => n + t.conn.violations.length, 0);
+    const single = await measureOneSession(fleet, controller.signal, o.log);
+    o.log(`echo, ${o.terminals} terminals: creating ${sessionsNeeded - 1} sessions of up to ${TERMINALS_PER_SESSION}`);
+    const wide = await measureManyTerminals(fleet, o.terminals, controller.signal, o.log);
 
     const ids = new Set(fleet.created);
     const failed = await fleet.endAll();
@@ -120,11 +108,11 @@ export async function benchTerminal(o: TerminalBenchOptions): Promise<TerminalBe
     const result = {
       server: { url: target.url, inProcess: target.inProcess, note: target.note },
       startToPrompt,
-      echo,
-      throughput,
-      violations,
+      echo: [single.echo, wide.echo],
+      throughput: single.throughput,
+      violations: single.violations + wide.violations,
       sandboxes: before !== null && after !== null ? { before, after: after.total, leftOver: after.ours } : null,
-      rateLimitedS: Math.round(fleet.rateLimitedMs / 100) / 10,
+      rateLimited: fleet.rateLimited,
       durationS: Math.round((performance.now() - started) / 100) / 10,
     };
     return { ...result, targets: checkTargets(result) };
@@ -207,6 +195,31 @@ async function inProcessTarget(sessionsNeeded: number): Promise<Target> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One session: echo latency of its terminal typing alone, then `cat` throughput in a second
+ * tab (a fresh shell, a fresh screen mirror). The session is ended afterwards.
+ */
+async function measureOneSession(fleet: Fleet, signal: AbortSignal, log: (line: string) => void): Promise<{ echo: EchoResult; throughput: ThroughputResult; violations: number }> {
+  const session = await fleet.createSession();
+  const typist = await fleet.attach(session, session.view.nodes[0]!.terminals[0]!.id);
+  const echo = await measureEcho([typist], 1, signal);
+  const reader = await fleet.attach(session, (await fleet.addTerminal(session)).id);
+  const throughput = await measureThroughput(reader, log);
+  const violations = typist.conn.violations.length + reader.conn.violations.length;
+  await fleet.detach(typist);
+  await fleet.detach(reader);
+  await fleet.end(session.view.id);
+  return { echo, throughput, violations };
+}
+
+/** `terminals` terminals in sessions of TERMINALS_PER_SESSION, all typing at once. They stay open: endAll ends them. */
+async function measureManyTerminals(fleet: Fleet, terminals: number, signal: AbortSignal, log: (line: string) => void): Promise<{ echo: EchoResult; violations: number }> {
+  const terms = await fleet.build(terminals, TERMINALS_PER_SESSION);
+  log(`  ${terms.length} terminals at their prompt; typing`);
+  const echo = await measureEcho(terms, fleetPlan(terminals, TERMINALS_PER_SESSION).length, signal);
+  return { echo, violations: terms.reduce((n, t) => n + t.conn.violations.length, 0) };
 }
 
 /** Sequential sessions, POST → first prompt on the terminal socket, after one warm-up. */
