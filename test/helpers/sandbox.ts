@@ -1,5 +1,7 @@
 // Test helpers over the real sandbox runtime, opened exactly as `pier` opens it.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { openRuntime } from '../../server/runtime.js';
 import type { SandboxCreateSpec, SandboxInfo, RunResult, SandboxDriver } from '../../sandbox/index.js';
@@ -55,4 +57,28 @@ export function hostObjects(): { links: string[]; mounts: string[]; cgroups: str
     .split('\n')
     .filter(Boolean);
   return { links, mounts, cgroups, containers };
+}
+
+/** Compact form of a result for assertion messages. */
+export function show(r: RunResult): string {
+  return JSON.stringify({ exit: r.exitCode, signal: r.signal, timedOut: r.timedOut, stdout: r.stdout.slice(0, 3000), stderr: r.stderr.slice(0, 3000) });
+}
+
+/**
+ * Runs a python program inside with JSON on stdin and parses its JSON stdout.
+ * `prefix` wraps it (e.g. `['unshare', '-Ur']`).
+ */
+export async function python<T>(id: string, code: string, input: unknown, options: { prefix?: string[]; timeoutMs?: number } = {}): Promise<T> {
+  const r = await driver.run(id, { cmd: [...(options.prefix ?? []), 'python3', '-c', code], input: JSON.stringify(input), timeoutMs: options.timeoutMs ?? 15_000 });
+  assert.equal(r.exitCode, 0, `python failed: ${show(r)}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+/** A host file's content, or null when it is absent or unreadable. */
+export function hostRead(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
 }

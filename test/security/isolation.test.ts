@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import net from 'node:net';
 import dgram from 'node:dgram';
 import { rootSuite } from '../helpers/root.js';
-import { driver, runtime, sh } from '../helpers/sandbox.js';
+import { driver, hostRead, python, runtime, sh, show } from '../helpers/sandbox.js';
 import { detectCgroupMode, type NetworkInfo, type RunResult, type SandboxInfo } from '../../sandbox/index.js';
 
 const execFileAsync = promisify(execFile);
@@ -130,26 +130,6 @@ for a in json.load(sys.stdin):
 print(json.dumps(out))
 `;
 
-/** Compact form of a result for assertion messages. */
-function show(r: RunResult): string {
-  return JSON.stringify({ exit: r.exitCode, signal: r.signal, timedOut: r.timedOut, stdout: r.stdout.slice(0, 3000), stderr: r.stderr.slice(0, 3000) });
-}
-
-/** Runs a python program inside with JSON on stdin and parses its JSON stdout. */
-async function python<T>(id: string, code: string, input: unknown, timeoutMs = CMD_TIMEOUT_MS): Promise<T> {
-  const r = await driver.run(id, { cmd: ['python3', '-c', code], input: JSON.stringify(input), timeoutMs });
-  assert.equal(r.exitCode, 0, `python failed: ${show(r)}`);
-  return JSON.parse(r.stdout) as T;
-}
-
-/** A host file's content, or null when it is absent or unreadable. */
-function hostRead(file: string): string | null {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
-}
 
 /** Host pids in a sandbox's cgroup (pids controller on v1). */
 function cgroupProcs(s: SandboxInfo): number[] {

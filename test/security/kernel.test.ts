@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname as hostHostname } from 'node:os';
 import path from 'node:path';
 import { rootSuite } from '../helpers/root.js';
-import { driver, sh } from '../helpers/sandbox.js';
+import { driver, hostRead, python, sh, show } from '../helpers/sandbox.js';
 import { detectCgroupMode, type RunResult, type SandboxInfo } from '../../sandbox/index.js';
 import { PIER_DENIED_SYSCALLS, loadDockerSeccompProfile } from '../../sandbox/spec/index.js';
 
@@ -118,26 +118,6 @@ print(json.dumps(out))
 
 type Probe = { kind: 'absent' | 'file' | 'dir' | 'other'; bytes?: number; entries?: string[]; error?: string };
 
-/** Compact form of a result for assertion messages. */
-function show(r: RunResult): string {
-  return JSON.stringify({ exit: r.exitCode, signal: r.signal, timedOut: r.timedOut, stdout: r.stdout.slice(0, 3000), stderr: r.stderr.slice(0, 3000) });
-}
-
-/** Runs a python program inside with JSON on stdin and parses its JSON stdout. */
-async function python<T>(id: string, code: string, input: unknown, prefix: string[] = []): Promise<T> {
-  const r = await driver.run(id, { cmd: [...prefix, 'python3', '-c', code], input: JSON.stringify(input), timeoutMs: CMD_TIMEOUT_MS });
-  assert.equal(r.exitCode, 0, `python failed: ${show(r)}`);
-  return JSON.parse(r.stdout) as T;
-}
-
-/** A host file's content, or null when it is absent or unreadable. */
-function hostRead(file: string): string | null {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
-}
 
 /** Path of a sysctl under /proc/sys. */
 const sysctlPath = (key: string): string => `/proc/sys/${key.replace(/\./g, '/')}`;
@@ -208,7 +188,7 @@ describe('kernel and host attacks (SECURITY.md 10-17, 19, 23, 24)', rootSuite(),
       const direct = await python<Record<string, [string, string | null]>>(s.id, PY_WRITE, [[file, evil]]);
       assert.equal(direct[file]?.[0], 'refused', `direct write: ${JSON.stringify(direct)}`);
       // With every capability of a nested user namespace, and through a fresh procfs.
-      const nested = await python<Record<string, [string, string | null]>>(s.id, PY_WRITE, [[file, evil]], ['unshare', '-Ur']);
+      const nested = await python<Record<string, [string, string | null]>>(s.id, PY_WRITE, [[file, evil]], { prefix: ['unshare', '-Ur'] });
       assert.equal(nested[file]?.[0], 'refused', `from unshare -Ur: ${JSON.stringify(nested)}`);
       const viaSysctl = await sh(s.id, `sysctl -w 'kernel.core_pattern=${evil}'`, { timeoutMs: CMD_TIMEOUT_MS });
       assert.notEqual(viaSysctl.exitCode, 0, `sysctl -w: ${show(viaSysctl)}`);
@@ -337,7 +317,7 @@ describe('kernel and host attacks (SECURITY.md 10-17, 19, 23, 24)', rootSuite(),
       }),
     );
     for (const prefix of [[], ['unshare', '-Ur']]) {
-      const out = await python<Record<string, [number, number]>>(s.id, PY_SYSCALLS, { ...calls, getpid: [39, []] }, prefix);
+      const out = await python<Record<string, [number, number]>>(s.id, PY_SYSCALLS, { ...calls, getpid: [39, []] }, { prefix });
       assert.ok((out.getpid?.[0] ?? 0) > 0, `the ctypes harness is broken: ${JSON.stringify(out)}`);
       for (const n of Object.keys(calls)) {
         assert.deepEqual(out[n], [-1, EPERM], `${n} ${prefix.join(' ')}: expected EPERM, got ${JSON.stringify(out[n])}`);
@@ -374,7 +354,7 @@ describe('kernel and host attacks (SECURITY.md 10-17, 19, 23, 24)', rootSuite(),
     // As the sandbox's root, and with every capability of a nested user namespace.
     for (const prefix of [[], ['unshare', '-Ur']]) {
       const where = prefix.length ? 'in unshare -Ur' : 'as root';
-      const out = await python<Record<string, [number, number]>>(s.id, PY_SYSCALLS, calls, prefix);
+      const out = await python<Record<string, [number, number]>>(s.id, PY_SYSCALLS, calls, { prefix });
       assert.ok((out.getpid?.[0] ?? 0) > 0, `getpid through ctypes failed ${where}: ${JSON.stringify(out)}`);
       assert.ok((out.socket_af_inet?.[0] ?? -1) >= 0, `socket(AF_INET) refused ${where}: ${JSON.stringify(out)}`);
       assert.ok((out.socket_af_unix?.[0] ?? -1) >= 0, `socket(AF_UNIX) refused ${where}: ${JSON.stringify(out)}`);
