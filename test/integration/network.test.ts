@@ -81,7 +81,8 @@ async function assertAllBlocked(probes: { from: string; to: string; port: number
 
 /** Starts a TCP listener on 0.0.0.0:LISTEN_PORT inside namespace `name`. */
 async function listenIn(name: string): Promise<void> {
-  const src = `require('net').createServer((s) => s.end('hi')).listen(${LISTEN_PORT}, '0.0.0.0', () => console.log('ready'))`;
+  // A probe hangs up at once; without an error handler the reset would kill the listener.
+  const src = `require('net').createServer((s) => { s.on('error', () => {}); s.end('hi'); }).listen(${LISTEN_PORT}, '0.0.0.0', () => console.log('ready'))`;
   const child = spawn('ip', ['netns', 'exec', ns(name), process.execPath, '-e', src], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   await new Promise<void>((resolve, reject) => {
@@ -469,7 +470,7 @@ async function outboundScenario(net: typeof netModule, cmd: { runChecked: typeof
     await sh(['-batch', '-'], 'address add 198.51.100.2/24 dev up0\nlink set up0 up\nroute add default via 198.51.100.1\n');
     await sh(['-n', inet, '-batch', '-'], ['198.51.100.1/24', '169.254.169.254/32', '192.168.77.1/32', '10.99.0.53/32'].map((a) => `address add ${a} dev i0`).concat(['link set i0 up', 'link set lo up', '']).join('\n'));
     for (const port of [7777, 53]) {
-      const src = `require('net').createServer((s) => { console.log(s.remoteAddress); s.end(); }).listen(${port}, '0.0.0.0', () => console.log('ready'))`;
+      const src = `require('net').createServer((s) => { s.on('error', () => {}); console.log(s.remoteAddress); s.end(); }).listen(${port}, '0.0.0.0', () => console.log('ready'))`;
       const child = spawn('ip', ['netns', 'exec', inet, process.execPath, '-e', src], { stdio: ['ignore', 'pipe', 'inherit'] });
       children.push(child);
       await new Promise<void>((resolve) => {

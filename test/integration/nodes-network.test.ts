@@ -10,7 +10,10 @@ import type { NetworkInfo, SandboxInfo } from '../../sandbox/index.js';
 /** A TCP listener on the host, standing for a host service or the pier server. */
 function listen(host: string): Promise<{ server: net.Server; port: number }> {
   return new Promise((resolve) => {
-    const server = net.createServer((sock) => sock.end('hello\n'));
+    const server = net.createServer((sock) => {
+      sock.on('error', () => undefined); // probes hang up at once
+      sock.end('hello\n');
+    });
     server.listen(0, host, () => resolve({ server, port: (server.address() as net.AddressInfo).port }));
   });
 }

@@ -340,7 +340,7 @@ describe('isolation from other sessions and the host (SECURITY.md 20-22, 27, 28)
     const b1Mac = (await sh(b1.id, 'cat /sys/class/net/eth0/address', { timeoutMs: CMD_TIMEOUT_MS })).stdout.trim();
     assert.ok(bridgeA && bridgeB && b1Mac, 'MACs not found');
     const listener = await new Promise<net.Server>((resolve, reject) => {
-      const srv = net.createServer((c) => c.end('hello\n'));
+      const srv = net.createServer((c) => c.on('error', () => undefined).end('hello\n'));
       srv.on('error', reject);
       srv.listen(0, netB.gateway, () => resolve(srv));
     });
@@ -395,7 +395,7 @@ describe('isolation from other sessions and the host (SECURITY.md 20-22, 27, 28)
       [`\0pier-test-${rand}`, pathSock].map(
         (address) =>
           new Promise<net.Server>((resolve, reject) => {
-            const srv = net.createServer((c) => c.end('host\n'));
+            const srv = net.createServer((c) => c.on('error', () => undefined).end('host\n'));
             srv.on('error', reject);
             srv.listen(address, () => resolve(srv));
           }),
