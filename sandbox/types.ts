@@ -90,6 +90,11 @@ export interface SandboxListing extends SandboxInfo {
   pid: number | null;
   /** Why it is broken, when it is. */
   problem?: string;
+  /**
+   * True when its state could not be read (runc answered an error other than "does not
+   * exist", twice): it may well be alive, so reconciliation leaves it alone.
+   */
+  uncertain?: boolean;
 }
 
 /** Resource use of one sandbox, read from its cgroup. */
@@ -136,4 +141,6 @@ export interface ReconcileReport {
   removed: string[];
   /** Host objects removed that belonged to no known sandbox. */
   orphans: string[];
+  /** Sandboxes left alone because their state could not be read (id: why). */
+  skipped: string[];
 }

@@ -225,6 +225,7 @@ async function gcSub(argv: string[]): Promise<number> {
   if (values.json) return (console.log(JSON.stringify(report)), 0);
   console.log(`adopted ${report.adopted.length} live sandbox(es); removed ${report.removed.length} broken; ${report.orphans.length} leftover object(s) removed`);
   for (const o of report.orphans) console.log(`  - ${o}`);
+  for (const s of report.skipped) console.log(`left alone (state unreadable, may be live): ${s}`);
   return 0;
 }
 

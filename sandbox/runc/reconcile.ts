@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { SandboxError } from '../errors.js';
 import type { ReconcileReport, SandboxInfo, SandboxListing } from '../types.js';
 import { ID_PATTERN, NAME, sandboxPaths, type RuntimePaths } from '../layout.js';
-import { runcList, runcState, runcDeleteForce } from './runc.js';
+import { runcList, runcState, runcDeleteForce, type RuncState } from './runc.js';
 import { currentMounts, mountsUnder, unmount } from '../host/mounts.js';
 import { cgroupDirs, type CgroupMode } from '../stats/cgroup.js';
 import { isAlive } from '../host/processes.js';
@@ -106,15 +106,43 @@ export async function listSandboxes(paths: RuntimePaths): Promise<SandboxListing
     if (!info) problem ??= 'no saved state (creation was interrupted)';
     else if (creator !== null) problem = 'creation was interrupted';
     else if (Number.isInteger(owner) && !isAlive(owner)) problem = `its owner process ${owner} is gone`;
-    const state = await runcState(paths.runcRoot, base.containerId).catch(() => null);
+    const read = await readState(paths.runcRoot, base.containerId);
+    const state = read.state;
+    if (read.error !== undefined) problem ??= `cannot read its state: ${read.error}`;
     const rootMounted = mounts.some((m) => m.mountPoint === sandboxPaths(paths, id).rootfs);
     let status: SandboxListing['status'] = 'broken';
     if (!problem && state?.status === 'running' && rootMounted) status = 'running';
     else if (!problem && state?.status === 'stopped') status = 'stopped';
     if (!problem && status === 'broken') problem = !state ? 'runc has no container' : !rootMounted ? 'root filesystem not mounted' : `runc status ${state.status}`;
-    out.push({ ...base, status, pid: state && state.pid > 0 ? state.pid : null, ...(problem ? { problem } : {}) });
+    out.push({
+      ...base,
+      status,
+      pid: state && state.pid > 0 ? state.pid : null,
+      ...(problem ? { problem } : {}),
+      ...(read.error !== undefined ? { uncertain: true } : {}),
+    });
   }
   return out;
+}
+
+/** How long to wait before asking runc a second time after an error. */
+const STATE_RETRY_MS = 100;
+
+/**
+ * `runc state`, asked twice when it answers an error other than "does not exist" (a busy
+ * state file, a runc being killed…): `error` is set only when both attempts failed.
+ */
+async function readState(root: string, containerId: string): Promise<{ state: RuncState | null; error?: string }> {
+  try {
+    return { state: await runcState(root, containerId) };
+  } catch {
+    await new Promise((r) => setTimeout(r, STATE_RETRY_MS));
+    try {
+      return { state: await runcState(root, containerId) };
+    } catch (err) {
+      return { state: null, error: (err as Error).message };
+    }
+  }
 }
 
 /**
@@ -126,10 +154,13 @@ export async function reconcileHost(
   mode: CgroupMode,
   teardown: (id: string) => Promise<void>,
 ): Promise<ReconcileReport> {
-  const report: ReconcileReport = { adopted: [], removed: [], orphans: [] };
+  const report: ReconcileReport = { adopted: [], removed: [], orphans: [], skipped: [] };
   for (const s of await listSandboxes(paths)) {
     if (s.status === 'running') {
       report.adopted.push(s.id);
+    } else if (s.uncertain) {
+      // Never tear down what may be another server's live sandbox; the next pass decides.
+      report.skipped.push(`${s.id}: ${s.problem ?? 'state unknown'}`);
     } else {
       await teardown(s.id);
       report.removed.push(s.id);

@@ -505,7 +505,7 @@ export class SessionManager<T> {
       await this.#driver.destroy(id).catch((err: unknown) => this.#log.error({ err, sandbox: id }, 'cannot remove an orphan sandbox'));
     }
     const pruned = this.#store.pruneEnded(now - ENDED_RETENTION_MS);
-    this.#log.info({ ...report, reconciled: { adopted: reconciled.adopted.length, removed: reconciled.removed.length, orphans: reconciled.orphans.length }, pruned }, 'sessions adopted');
+    this.#log.info({ ...report, reconciled: { adopted: reconciled.adopted.length, removed: reconciled.removed.length, orphans: reconciled.orphans.length, skipped: reconciled.skipped }, pruned }, 'sessions adopted');
     return report;
   }
 

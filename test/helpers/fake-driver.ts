@@ -106,6 +106,6 @@ export class FakeDriver implements SandboxDriver {
         removed.push(id);
       }
     }
-    return { adopted: [...this.sandboxes.keys()], removed, orphans: [] };
+    return { adopted: [...this.sandboxes.keys()], removed, orphans: [], skipped: [] };
   }
 }

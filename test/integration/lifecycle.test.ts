@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { rootSuite } from '../helpers/root.js';
 import { driver, hostObjects, pier, runtime, PIER_BIN } from '../helpers/sandbox.js';
@@ -55,5 +55,26 @@ describe('lifecycle leaves nothing behind', rootSuite(), () => {
     // A second gc finds nothing left.
     const again = JSON.parse(pier(['sandbox', 'gc', '--json'])) as { removed: string[]; orphans: string[] };
     assert.deepEqual([again.removed, again.orphans], [[], []]);
+  });
+});
+
+describe('reconciliation never tears down what it cannot read', rootSuite(), () => {
+  test('a live sandbox whose runc state is unreadable is left alone, then adopted once readable', { timeout: 60_000 }, async () => {
+    const s = await driver.create({ hostname: 'node1' });
+    const stateFile = path.join(runtime.paths.runcRoot, s.containerId, 'state.json');
+    const saved = readFileSync(stateFile);
+    try {
+      writeFileSync(stateFile, '{ this is not json'); // as if runc were mid-write or failing
+      const report = await driver.reconcile();
+      assert.ok(report.skipped.some((x) => x.startsWith(`${s.id}:`)), `not skipped: ${JSON.stringify(report)}`);
+      assert.ok(!report.removed.includes(s.id), 'a sandbox that may be live was torn down');
+    } finally {
+      writeFileSync(stateFile, saved);
+    }
+    const again = await driver.reconcile();
+    assert.ok(again.adopted.includes(s.id), 'once readable, the sandbox is adopted');
+    const r = await driver.run(s.id, { cmd: ['echo', 'still here'] });
+    assert.equal(r.stdout.trim(), 'still here');
+    await driver.destroy(s.id);
   });
 });
