@@ -99,6 +99,8 @@ export const ConfigSchema = z.object({
   maxSessions: z.coerce.number().int().min(1).default(200),
   /** Live sessions one owner (browser) may hold at once; more answer 429. */
   maxSessionsPerOwner: z.coerce.number().int().min(1).default(3),
+  /** Terminal and event WebSockets one owner may hold open at once; more are refused with 429. */
+  maxSocketsPerOwner: z.coerce.number().int().min(1).default(64),
   /**
    * Token buckets limiting session creation: per owner cookie, and per client address (a
    * classroom behind one NAT address shares the latter, so it is larger).
@@ -144,6 +146,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   PIER_SESSION_WARN_BEFORE: 'sessionWarnBefore',
   PIER_MAX_SESSIONS: 'maxSessions',
   PIER_MAX_SESSIONS_PER_OWNER: 'maxSessionsPerOwner',
+  PIER_MAX_SOCKETS_PER_OWNER: 'maxSocketsPerOwner',
 };
 
 /**

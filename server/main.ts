@@ -149,6 +149,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       secret,
       log: log.child({ area: 'ws' }),
       proxy,
+      maxSocketsPerOwner: config.maxSocketsPerOwner,
       fallback: nextApp
         ? (req, socket, head) => {
             if (!nextApp?.handleUpgrade(req, socket, head)) socket.destroy();

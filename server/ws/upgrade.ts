@@ -4,6 +4,7 @@
 //   port proxy address (Host form or /p/…)  → the port proxy (it authorizes by itself)
 //   /ws/…   Origin ≠ Host                   → 403 before upgrading
 //           no owner cookie / not the owner → 404 (existence is not revealed)
+//           the owner holds maxSocketsPerOwner → 429 (attack 39)
 //           /ws/terminals/:id               → terminal socket glue
 //           /ws/sessions/:id/events         → session events feed
 //   anything else                           → Next's upgrade handler (dev reload), or 404
@@ -20,6 +21,10 @@ import type { SessionManager } from '../sessions/manager.js';
 import { EVENTS_MAX_PAYLOAD_BYTES, EventsCloseCode, serveSessionEvents } from './events-socket.js';
 import { startHeartbeat } from './heartbeat.js';
 import { refuseUpgrade } from './refuse.js';
+import { OwnerSocketCounter } from './owner-sockets.js';
+
+/** Default cap on the pier WebSockets one owner holds open (5 nodes × 8 tabs, events, spare tabs). */
+export const DEFAULT_MAX_SOCKETS_PER_OWNER = 64;
 
 /**
  * How terminal sockets are served (bound by main.ts to the session core and
@@ -46,6 +51,8 @@ export interface UpgradeRouterOptions<P> {
   proxy?: PortProxy | null;
   /** Upgrades that are not pier's (Next's dev reload); absent: refused with 404. */
   fallback?: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | null;
+  /** Pier WebSockets one owner may hold open at once (default DEFAULT_MAX_SOCKETS_PER_OWNER). */
+  maxSocketsPerOwner?: number;
 }
 
 /** The router: `handle` is the server's 'upgrade' listener. */
@@ -66,6 +73,20 @@ export function createUpgradeRouter<P>(o: UpgradeRouterOptions<P>): UpgradeRoute
   const events = new WebSocketServer({ noServer: true, maxPayload: EVENTS_MAX_PAYLOAD_BYTES, perMessageDeflate: false });
   // Terminal sockets run their own heartbeat (server/terminals/socket.ts).
   const stops = [startHeartbeat(events)];
+  const perOwner = new OwnerSocketCounter(o.maxSocketsPerOwner ?? DEFAULT_MAX_SOCKETS_PER_OWNER);
+
+  /** Takes a slot for `owner`, or refuses the upgrade with 429 and answers null. */
+  const takeSlot = (socket: Duplex, owner: string): (() => void) | null => {
+    const release = perOwner.tryOpen(owner);
+    if (release === null) {
+      o.log.warn({ owner, open: perOwner.count(owner) }, 'too many WebSockets for one owner');
+      refuseUpgrade(socket, 429, 'too many open connections from this browser; close some tabs');
+      return null;
+    }
+    // Whatever happens next (refusal, upgrade, close), the slot comes back when the socket closes.
+    socket.once('close', release);
+    return release;
+  };
 
   /** Accepts the upgrade, then closes at once with `code`: the browser learns it is final. */
   const acceptAndClose = (wss: WebSocketServer, req: IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string) => {
@@ -121,6 +142,7 @@ export function createUpgradeRouter<P>(o: UpgradeRouterOptions<P>): UpgradeRoute
         const state = owner !== null && id.success ? o.sessions.terminalOwnership(id.data, owner) : null;
         if (state === null || owner === null || !id.success) return refuseUpgrade(socket, 404);
         if (state !== 'live') return acceptAndClose(terminals, req, socket, head, TerminalCloseCode.TERMINAL_CLOSED, state === 'ended' ? 'session ended' : 'terminal closed');
+        if (takeSlot(socket, owner) === null) return;
         void prepareTerminal(req, socket, head, id.data, owner);
         return;
       }
@@ -129,6 +151,7 @@ export function createUpgradeRouter<P>(o: UpgradeRouterOptions<P>): UpgradeRoute
         const state = owner !== null && id.success ? o.sessions.ownership(id.data, owner) : null;
         if (state === null || owner === null || !id.success) return refuseUpgrade(socket, 404);
         if (state === 'ended') return acceptAndClose(events, req, socket, head, EventsCloseCode.ENDED, 'session ended');
+        if (takeSlot(socket, owner) === null) return;
         events.handleUpgrade(req, socket, head, (ws) => {
           events.emit('connection', ws, req);
           void serveSessionEvents(ws, o.sessions, id.data, owner, o.log);
