@@ -1,0 +1,121 @@
+// pier lesson test DIR…: replays each lesson in real sandboxes (setup, then per step: the
+// check fails, the solution runs, the check passes) and prints a report per step with
+// timings and the FAIL/HINT lines. Removes everything it made, also on Ctrl-C and errors.
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { UsageError } from '../main.js';
+import { openRuntime } from '../../server/runtime.js';
+import { formatProblem, hasErrors, loadLesson } from '../../server/lessons/load.js';
+import { DEFAULT_LIMITS, type SandboxLimits } from '../../sandbox/index.js';
+import { testLesson, tail, type LessonReport, type StepReport } from '../../server/lessons/runner/tester.js';
+import type { ScriptResult } from '../../server/lessons/runner/script.js';
+
+const HELP = `usage: pier lesson test [--json] DIR…
+  Replays each lesson folder in fresh sandboxes: assets and setup, then for every step
+  its check must fail, its solution must succeed, and its check must then pass.
+  Exit code 0 when every lesson passes, 1 otherwise.`;
+
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function lines(prefix: string, r: ScriptResult | null): string[] {
+  if (!r) return [];
+  return [...r.failures.map((f) => `${prefix}FAIL: ${f}`), ...r.hints.map((h) => `${prefix}HINT: ${h}`)];
+}
+
+function printStep(s: StepReport): void {
+  const timing = [s.before && `check ${secs(s.before.durationMs)}`, s.solution && `solution ${secs(s.solution.durationMs)}`, s.after && `check ${secs(s.after.durationMs)}`]
+    .filter(Boolean)
+    .join(', ');
+  console.log(`  ${s.ok ? 'ok  ' : 'FAIL'} step ${s.index} (${s.node}) ${s.title} — ${secs(s.durationMs)}${timing ? ` (${timing})` : ''}`);
+  for (const l of lines('         before: ', s.before)) console.log(l);
+  for (const w of s.warnings) console.log(`         warning: ${w}`);
+  if (!s.ok) {
+    console.log(`         ${s.problem}`);
+    const failed = s.after ?? s.solution ?? s.before;
+    if (failed) for (const l of tail(failed).split('\n')) if (l.trim() !== '') console.log(`         | ${l}`);
+  }
+}
+
+/** The server's maximum sandbox limits, as `pier up` would use them. */
+function maxLimits(config: ReturnType<typeof openRuntime>['config']): SandboxLimits {
+  return {
+    ...DEFAULT_LIMITS,
+    memoryBytes: config.limits.memory,
+    pids: config.limits.pids,
+    cpus: config.limits.cpus,
+    diskBytes: config.limits.disk,
+    inodes: config.limits.inodes,
+    nofile: config.limits.nofile,
+    shmBytes: config.limits.shm,
+  };
+}
+
+/**
+ * Runs `pier lesson test` with its argv (after `test`).
+ * @returns the exit code: 0 all passed, 1 a lesson failed, 2 usage
+ */
+export async function runLessonTests(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError(`no lesson folder given\n\n${HELP}`);
+  const runtime = openRuntime();
+  const driver = runtime.driver;
+  const networks = new Set<string>();
+  const abort = new AbortController();
+  const cleanup = async () => {
+    await Promise.all([...networks].map((id) => driver.destroyNetwork(id).catch(() => undefined)));
+  };
+  let interrupted = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupted++;
+    abort.abort();
+    if (interrupted === 1) {
+      console.error(`\n${sig}: removing the lesson sandboxes…`);
+      void cleanup().finally(() => process.exit(130));
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const reports: LessonReport[] = [];
+  try {
+    for (const dir of positionals) {
+      const load = loadLesson(path.resolve(dir));
+      if (load.lesson === null || hasErrors(load.problems)) {
+        const problems = load.problems.filter((p) => p.severity === 'error');
+        if (!values.json) {
+          console.log(`FAIL ${load.id}: the lesson does not load`);
+          for (const p of problems) console.log(`  ${formatProblem(p, dir)}`);
+        }
+        reports.push({ id: load.id, ok: false, problem: problems.map((p) => formatProblem(p, dir)).join('\n') || 'does not load', prepareMs: 0, steps: [], durationMs: 0 });
+        continue;
+      }
+      const lesson = load.lesson;
+      if (!values.json) console.log(`lesson ${lesson.id} (${lesson.meta.nodes} node${lesson.meta.nodes > 1 ? 's' : ''}, ${lesson.steps.length} steps${lesson.meta.requires.length ? `, requires ${lesson.meta.requires.join(', ')}` : ''})`);
+      const report = await testLesson(lesson, {
+        driver,
+        maxLimits: maxLimits(runtime.config),
+        signal: abort.signal,
+        onNetwork: (id) => networks.add(id),
+        onStep: values.json ? undefined : printStep,
+      });
+      networks.clear();
+      reports.push(report);
+      if (!values.json) {
+        if (report.problem !== null) console.log(`  ${report.problem.split('\n').join('\n  ')}`);
+        console.log(`${report.ok ? 'ok  ' : 'FAIL'} ${lesson.id}: ${report.steps.filter((s) => s.ok).length}/${lesson.steps.length} steps in ${secs(report.durationMs)} (nodes, assets and setup ${secs(report.prepareMs)})\n`);
+      }
+      if (abort.signal.aborted) break;
+    }
+  } finally {
+    await cleanup();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  const failed = reports.filter((r) => !r.ok);
+  if (values.json) console.log(JSON.stringify({ ok: failed.length === 0, lessons: reports }, null, 2));
+  else console.log(failed.length === 0 ? `${reports.length} lesson(s) passed` : `${failed.length} of ${reports.length} lesson(s) failed: ${failed.map((r) => r.id).join(', ')}`);
+  return failed.length === 0 ? 0 : 1;
+}
