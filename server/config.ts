@@ -113,6 +113,16 @@ export const ConfigSchema = z.object({
       addressBurst: z.coerce.number().int().min(1).default(30),
     })
     .prefault({}),
+  /**
+   * Extra folders of lessons besides the built-in `lessons/`: an array in the JSON file, or
+   * colon-separated absolute paths in `PIER_LESSON_DIRS`. Each holds one folder per lesson.
+   */
+  lessonDirs: z
+    .union([
+      z.array(z.string().startsWith('/')),
+      z.string().transform((s) => s.split(':').filter((d) => d !== '')).pipe(z.array(z.string().startsWith('/', 'must be an absolute path'))),
+    ])
+    .default([]),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -147,6 +157,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   PIER_MAX_SESSIONS: 'maxSessions',
   PIER_MAX_SESSIONS_PER_OWNER: 'maxSessionsPerOwner',
   PIER_MAX_SOCKETS_PER_OWNER: 'maxSocketsPerOwner',
+  PIER_LESSON_DIRS: 'lessonDirs',
 };
 
 /**
