@@ -1,6 +1,7 @@
 // Wire shapes of pier's JSON API and live session events: zod schemas and their types,
 // shared by the server and the browser. No Node APIs, no logic.
 import { z } from 'zod';
+import { LessonState } from './lesson.js';
 
 /** Node names inside a session: node1 … node5. */
 export const NodeName = z.string().regex(/^node[1-9]$/);
@@ -131,5 +132,7 @@ export const SessionEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ports'), node: NodeName, ports: z.array(z.number()) }),
   z.object({ type: z.literal('expiring'), secondsLeft: z.number() }),
   z.object({ type: z.literal('ended'), reason: z.enum(['expired', 'idle', 'ended', 'error']) }),
+  /** A lesson session's state: setup progress, or a step passed (protocol/lesson.ts). */
+  z.object({ type: z.literal('lesson'), state: LessonState }),
 ]);
 export type SessionEvent = z.infer<typeof SessionEvent>;

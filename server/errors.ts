@@ -20,6 +20,11 @@ export type ServerErrorCode =
   | 'NODE_BUSY'
   | 'CANNOT_EXTEND'
   | 'SUBDOMAIN_UNAVAILABLE'
+  | 'LESSON_NOT_FOUND'
+  | 'STEP_NOT_FOUND'
+  | 'STEP_LOCKED'
+  | 'LESSON_NOT_READY'
+  | 'SOLVE_DISABLED'
   | 'RATE_LIMITED'
   | 'TOO_MANY_SESSIONS'
   | 'SERVER_FULL'
@@ -45,6 +50,11 @@ export const SERVER_ERROR_STATUS: Record<ServerErrorCode, number> = {
   NODE_BUSY: 409,
   CANNOT_EXTEND: 409,
   SUBDOMAIN_UNAVAILABLE: 409,
+  LESSON_NOT_FOUND: 404,
+  STEP_NOT_FOUND: 404,
+  STEP_LOCKED: 409,
+  LESSON_NOT_READY: 409,
+  SOLVE_DISABLED: 403,
   RATE_LIMITED: 429,
   TOO_MANY_SESSIONS: 429,
   SERVER_FULL: 503,
@@ -71,6 +81,11 @@ const USER_MESSAGES: Record<ServerErrorCode, string> = {
   NODE_BUSY: 'That node is being reset; try again in a moment.',
   CANNOT_EXTEND: 'This playground cannot be extended any further.',
   SUBDOMAIN_UNAVAILABLE: 'A port gets its own address only when pier is opened by a host name (such as localhost), not an IP address.',
+  LESSON_NOT_FOUND: 'That lesson does not exist.',
+  STEP_NOT_FOUND: 'That step does not exist in this lesson.',
+  STEP_LOCKED: 'Finish the earlier steps first: this step unlocks when their checks pass.',
+  LESSON_NOT_READY: 'The lesson is still being prepared (or its preparation failed).',
+  SOLVE_DISABLED: 'This lesson does not allow solving steps automatically.',
   RATE_LIMITED: 'Too many playgrounds started in a short time; wait a moment and try again.',
   TOO_MANY_SESSIONS: 'You already have the maximum number of playgrounds open; end one first.',
   SERVER_FULL: 'The server is at capacity right now; try again in a few minutes.',

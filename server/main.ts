@@ -14,6 +14,7 @@ import { pino, type Logger } from 'pino';
 import { loadConfig, type Config } from './config.js';
 import { isServerError } from './errors.js';
 import { createApi } from './http/api.js';
+import { LessonCatalog, lessonRoots } from './lessons/catalog.js';
 import { loadOrCreateSecret } from './http/owner-cookie.js';
 import { createPortAccess } from './http/port-access.js';
 import { CreateLimiter } from './http/rate-limit.js';
@@ -106,6 +107,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
     const runtime = openRuntime(config);
     await runtime.images.current(); // IMAGE_NOT_FOUND now, not at the first student's click
+    const lessonCatalog = new LessonCatalog({
+      dirs: lessonRoots(config),
+      onProblems: (entry, lines) => log.warn({ area: 'lessons', lesson: entry.id, problems: lines }, 'lesson has problems'),
+    });
     let sessions: SessionManager<Terminal> | null = null;
     const terminals = createTerminalPool((sessionId) => sessions?.touch(sessionId));
     sessions = new SessionManager<Terminal>({
@@ -116,6 +121,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       terminals,
       serverId,
       ...(options.clock ? { clock: options.clock } : {}),
+      lessons: { get: (id) => lessonCatalog.get(id) ?? null },
+      typeInto: (terminal, text) => void terminal.type(text),
     });
     const manager = sessions;
     cleanups.push(() => manager.close());
@@ -162,7 +169,17 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       },
     });
 
-    const api = createApi({ sessions: manager, limiter: new CreateLimiter(config.createRate), secret, log: log.child({ area: 'api' }) });
+    const api = createApi({
+      sessions: manager,
+      limiter: new CreateLimiter(config.createRate),
+      secret,
+      log: log.child({ area: 'api' }),
+      lessons: {
+        catalog: { list: () => lessonCatalog.lessons(), get: (id) => lessonCatalog.get(id) ?? null },
+        progressOf: (owner) => store.progressOf(owner),
+        sessions: manager,
+      },
+    });
     const server = http.createServer(createRequestHandler({ api, proxy, pages: nextApp ? (req, res) => nextApp.handleRequest(req, res) : null, log }));
     server.headersTimeout = HEADERS_TIMEOUT_MS;
     server.requestTimeout = REQUEST_TIMEOUT_MS;

@@ -16,6 +16,7 @@ import { newPortGrant, portLinkUrl, signPortGrant, subdomainBaseHost } from './p
 import type { CreateLimiter } from './rate-limit.js';
 import { sendError, sendJson } from './respond.js';
 import { Router, type Params } from './router.js';
+import { addLessonRoutes, isLessonAssetPath, serveLessonAsset, type LessonApiOptions } from './lesson-api.js';
 
 /** What a route handler gets. */
 export interface ApiRequest {
@@ -53,6 +54,8 @@ export interface ApiOptions {
   log: Logger;
   /** Milliseconds since the epoch, for port tokens (tests move it). */
   now?: () => number;
+  /** The lesson routes (protocol/lesson.ts); absent, they answer 404. */
+  lessons?: LessonApiOptions;
 }
 
 /** Bodies of POSTs that take no fields: absent or `{}`. */
@@ -92,7 +95,9 @@ const isSecure = (req: IncomingMessage) => (req.socket as TLSSocket).encrypted =
 function routes(o: ApiOptions): Router<Handler> {
   const { sessions, limiter } = o;
   const now = o.now ?? Date.now;
-  return new Router<Handler>()
+  const router = new Router<Handler>();
+  if (o.lessons) addLessonRoutes(router, o.lessons);
+  return router
     .add('POST', '/api/sessions', async ({ owner, body, address }) => {
       const request = parse(CreateSessionRequest.optional(), body) ?? {};
       const decision = limiter.take(owner, address);
@@ -162,6 +167,7 @@ export function createApi(o: ApiOptions): (req: IncomingMessage, res: ServerResp
       if (method !== 'GET' && method !== 'HEAD' && requestOrigin(req) === 'cross') {
         throw new ServerError('FORBIDDEN_ORIGIN', `origin ${req.headers.origin ?? ''} for host ${req.headers.host ?? ''}`);
       }
+      if (o.lessons && isLessonAssetPath(pathname)) return serveLessonAsset(o.lessons, req, res, pathname);
       const match = router.match(method, pathname);
       if (match.kind === 'not-found') throw new ServerError('NOT_FOUND', `no route ${method} ${pathname}`);
       if (match.kind === 'method-not-allowed') {

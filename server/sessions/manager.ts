@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { IPty } from 'node-pty';
-import { isSandboxError, type SandboxDriver, type SandboxInfo, type TerminalSize } from '../../sandbox/index.js';
+import { isSandboxError, type SandboxDriver, type SandboxInfo, type SandboxLimits, type TerminalSize } from '../../sandbox/index.js';
+import type { LoadedLesson } from '../lessons/model.js';
 import { MAX_TERMINALS_PER_NODE, type NodeStats, type NodeView, type SessionEvent, type SessionView, type TerminalView } from '../../protocol/http.js';
 import { ServerError } from '../errors.js';
 import type { Store, EndReason } from '../store/store.js';
@@ -18,6 +19,9 @@ import type { SessionPolicy } from './policy.js';
 export { policyFromConfig, type SessionPolicy } from './policy.js';
 import { planAdoption, SERVER_LABEL, SESSION_LABEL } from './adoption.js';
 import { SessionEventBus, type SessionListener } from './event-bus.js';
+import { LessonSession, type LessonSource } from './lesson-session.js';
+import { lessonLimits } from '../lessons/runner/limits.js';
+import type { CheckResult, LessonState } from '../../protocol/lesson.js';
 
 export { SESSION_LABEL, SERVER_LABEL } from './adoption.js';
 /** The shell of every terminal. */
@@ -52,6 +56,10 @@ export interface SessionManagerOptions<T> {
   /** Identifies this server's sandboxes (a value kept in the database). */
   serverId: string;
   clock?: Clock;
+  /** The lesson catalog: a lessonId it does not know is refused (LESSON_NOT_FOUND). Without it, a lessonId is only a label. */
+  lessons?: LessonSource;
+  /** Types text into a live terminal as if the student typed it (foreground scripts). */
+  typeInto?: (terminal: T, text: string) => void;
 }
 
 /** A new id: 32 lowercase hex characters (128 random bits). */
@@ -88,6 +96,10 @@ export class SessionManager<T> {
   readonly #creating = new Map<string, number>();
   /** Ends in flight, so `close` can wait for them. */
   readonly #ending = new Set<Promise<void>>();
+  readonly #lessons: LessonSource | null;
+  readonly #typeInto: ((terminal: T, text: string) => void) | null;
+  /** Session id → its lesson, for sessions started with a lessonId. */
+  readonly #lessonSessions = new Map<string, LessonSession>();
   #closed = false;
 
   constructor(options: SessionManagerOptions<T>) {
@@ -99,6 +111,8 @@ export class SessionManager<T> {
     this.#serverId = options.serverId;
     this.#terminals = options.terminals;
     this.#events = new SessionEventBus(options.log);
+    this.#lessons = options.lessons ?? null;
+    this.#typeInto = options.typeInto ?? null;
     this.#procs = new NodeProcs(options.driver);
     this.#monitor = new SessionMonitor(options.driver, this.#procs, {
       nodesOf: (id) => this.#monitoredNodes(id),
@@ -210,6 +224,12 @@ export class SessionManager<T> {
   }
 
   async #create(owner: string, lessonId: string | null): Promise<SessionView> {
+    // Without a catalog (unit tests of the core) a lessonId is only a label.
+    const lesson = lessonId === null || this.#lessons === null ? null : this.#lessons.get(lessonId);
+    if (lessonId !== null && this.#lessons !== null && lesson === null) throw new ServerError('LESSON_NOT_FOUND', `no lesson ${lessonId}`);
+    // A lesson's nodes all start at once, with its limits clamped to the server's.
+    const names = Array.from({ length: lesson?.meta.nodes ?? 1 }, (_, i) => `node${i + 1}`);
+    const limits = lesson === null ? {} : lessonLimits(lesson.meta.limits, this.#policy.defaultLimits);
     const id = newId();
     const createdAt = this.#clock.now();
     const expiresAt = createdAt + this.#policy.lifetimeMs;
@@ -217,32 +237,40 @@ export class SessionManager<T> {
     // Saved before the sandbox exists: a crash from here on leaves a row that adoption ends.
     this.#store.transaction(() => {
       this.#store.insertSession({ id, owner, createdAt, expiresAt, lessonId, networkId: network.id });
-      this.#store.putNode(id, 'node1', null, 'starting');
+      for (const name of names) this.#store.putNode(id, name, null, 'starting');
     });
-    let info: SandboxInfo;
+    let infos: SandboxInfo[];
     try {
-      info = await this.#createSandbox(id, network.id, 'node1');
+      infos = await Promise.all(names.map((name) => this.#createSandbox(id, network.id, name, limits)));
     } catch (err) {
       this.#store.endSession(id, this.#clock.now(), 'error');
       await this.#driver.destroyNetwork(network.id).catch((e: unknown) => this.#log.error({ err: e, session: id }, 'cannot remove the network of a failed session'));
       throw err;
     }
     const session = this.#newSession({ id, owner, createdAt, expiresAt, extendedCount: 0, lessonId, networkId: network.id });
-    session.nodes.set('node1', { name: 'node1', sandboxId: info.id, status: 'running', address: info.address, limits: limitsOf(info), ports: [] });
-    const terminal: TerminalState = { id: newId(), node: 'node1', title: 'node1', createdAt };
-    this.#store.transaction(() => {
-      this.#store.putNode(id, 'node1', info.id, 'running');
-      this.#store.insertTerminal({ ...terminal, sessionId: id });
+    const terminals: TerminalState[] = [];
+    infos.forEach((info, i) => {
+      const name = names[i]!;
+      session.nodes.set(name, { name, sandboxId: info.id, status: 'running', address: info.address, limits: limitsOf(info), ports: [] });
+      terminals.push({ id: newId(), node: name, title: name, createdAt });
     });
-    this.#addTerminalState(session, terminal);
+    this.#store.transaction(() => {
+      infos.forEach((info, i) => this.#store.putNode(id, names[i]!, info.id, 'running'));
+      for (const terminal of terminals) this.#store.insertTerminal({ ...terminal, sessionId: id });
+    });
+    for (const terminal of terminals) this.#addTerminalState(session, terminal);
     this.#sessions.set(id, session);
+    if (lesson !== null) {
+      const ls = this.#newLessonSession(session, lesson);
+      void ls.prepare(new Map(infos.map((info, i) => [names[i]!, info.id])));
+    }
     session.timers.schedule(expiresAt);
     if (this.#closed) {
       // The server began closing while this sandbox started: keep it for the next start.
       session.timers.dispose();
       throw new ServerError('SHUTTING_DOWN', 'server closed during create');
     }
-    this.#log.info({ session: id, owner, network: network.id, sandbox: info.id, lessonId }, 'session created');
+    this.#log.info({ session: id, owner, network: network.id, sandboxes: infos.map((i) => i.id), lessonId }, 'session created');
     return this.#view(session);
   }
 
@@ -397,6 +425,8 @@ export class SessionManager<T> {
     if (!s || s.ended) return;
     s.ended = true;
     s.timers.dispose();
+    this.#lessonSessions.get(s.id)?.dispose();
+    this.#lessonSessions.delete(s.id);
     this.#store.endSession(s.id, this.#clock.now(), reason);
     this.#events.emit(s.id, { type: 'ended', reason });
     this.#events.clear(s.id);
@@ -459,11 +489,35 @@ export class SessionManager<T> {
     const remove = this.#events.add(s.id, listener);
     const unwatch = this.#monitor.watch(s.id);
     listener({ type: 'session', session: this.#view(s) });
+    const lesson = this.#lessonSessions.get(s.id);
+    if (lesson) listener({ type: 'lesson', state: lesson.state() });
     if (s.timers.warning()) listener({ type: 'expiring', secondsLeft: s.timers.secondsLeft() });
     return () => {
       unwatch();
       remove();
     };
+  }
+
+  // ── lessons ──────────────────────────────────────────────────────────────────────
+
+  /** The lesson state of `owner`'s session. @throws SESSION_NOT_FOUND, LESSON_NOT_FOUND */
+  lessonState(sessionId: string, owner: string): LessonState {
+    return this.#lesson(sessionId, owner).state();
+  }
+
+  /** Opens a step (background/foreground scripts, watch). @throws SESSION_NOT_FOUND, LESSON_NOT_FOUND, STEP_* */
+  openStep(sessionId: string, owner: string, step: number): Promise<LessonState> {
+    return this.#lesson(sessionId, owner).open(step);
+  }
+
+  /** Runs a step's check; a pass is stored first. @throws SESSION_NOT_FOUND, LESSON_NOT_FOUND, STEP_* */
+  checkStep(sessionId: string, owner: string, step: number): Promise<CheckResult> {
+    return this.#lesson(sessionId, owner).check(step);
+  }
+
+  /** Runs a step's solution and check. @throws SOLVE_DISABLED, SESSION_NOT_FOUND, LESSON_NOT_FOUND, STEP_* */
+  solveStep(sessionId: string, owner: string, step: number): Promise<CheckResult> {
+    return this.#lesson(sessionId, owner).solve(step);
   }
 
   // ── restart ──────────────────────────────────────────────────────────────────────
@@ -499,6 +553,9 @@ export class SessionManager<T> {
       for (const t of this.#store.terminalsOf(row.id)) this.#addTerminalState(session, { id: t.id, node: t.node, title: t.title, createdAt: t.createdAt });
       this.#sessions.set(row.id, session);
       session.timers.schedule(session.expiresAt);
+      const lesson = row.lessonId === null ? null : (this.#lessons?.get(row.lessonId) ?? null);
+      // Setup ran before the restart; the lesson carries on where the owner's progress is.
+      if (lesson !== null) this.#newLessonSession(session, lesson).markReady();
       report.kept.push(row.id);
     }
     for (const id of plan.orphans) {
@@ -555,8 +612,47 @@ export class SessionManager<T> {
     return session;
   }
 
-  #createSandbox(sessionId: string, networkId: string, hostname: string): Promise<SandboxInfo> {
-    return this.#driver.create({ network: networkId, hostname, labels: { [SESSION_LABEL]: sessionId, [SERVER_LABEL]: this.#serverId } });
+  #createSandbox(sessionId: string, networkId: string, hostname: string, limits: Partial<SandboxLimits> = {}): Promise<SandboxInfo> {
+    return this.#driver.create({ network: networkId, hostname, limits, labels: { [SESSION_LABEL]: sessionId, [SERVER_LABEL]: this.#serverId } });
+  }
+
+  #newLessonSession(s: Session, lesson: LoadedLesson): LessonSession {
+    const ls = new LessonSession({
+      driver: this.#driver,
+      store: this.#store,
+      log: this.#log.child({ session: s.id }),
+      lessons: this.#lessons ?? { get: () => null },
+      lesson,
+      owner: s.owner,
+      sandboxOf: (name) => {
+        const node = s.nodes.get(name);
+        return node && node.status === 'running' ? node.sandboxId : null;
+      },
+      publish: (state) => this.#emit(s.id, { type: 'lesson', state }),
+      typeInto: (name, text) => this.#typeIntoFirstTerminal(s, name, text),
+      now: () => this.#clock.now(),
+    });
+    this.#lessonSessions.set(s.id, ls);
+    return ls;
+  }
+
+  /** Types `text` into the first terminal of node `name`, opening its pty when needed. */
+  async #typeIntoFirstTerminal(s: Session, name: string, text: string): Promise<void> {
+    const t = s.terminalsOf(name)[0];
+    const node = s.nodes.get(name);
+    if (!t || !node || node.sandboxId === null || this.#typeInto === null) return;
+    const sandboxId = node.sandboxId;
+    const meta: TerminalMeta = { id: t.id, sessionId: s.id, node: t.node, title: t.title, size: DEFAULT_TERMINAL_SIZE };
+    const terminal = await this.#terminals.ensure(meta, (): Promise<IPty> => this.#driver.execTty(sandboxId, { cmd: TERMINAL_COMMAND, size: DEFAULT_TERMINAL_SIZE }));
+    this.#typeInto(terminal, text);
+  }
+
+  #lesson(sessionId: string, owner: string): LessonSession {
+    const s = this.#owned(sessionId, owner);
+    s.timers.touch();
+    const ls = this.#lessonSessions.get(s.id);
+    if (!ls) throw new ServerError('LESSON_NOT_FOUND', `session ${s.id} has no lesson`);
+    return ls;
   }
 
   #addTerminalState(s: Session, t: TerminalState): void {

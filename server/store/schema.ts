@@ -47,6 +47,16 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX terminals_session ON terminals (session_id);
   `,
+  // 2: lesson progress per owner (the signed owner cookie id), kept across sessions.
+  `
+  CREATE TABLE lesson_progress (
+    owner     TEXT NOT NULL,
+    lesson_id TEXT NOT NULL,
+    step      INTEGER NOT NULL,
+    passed_at INTEGER NOT NULL,
+    PRIMARY KEY (owner, lesson_id, step)
+  ) STRICT;
+  `,
 ];
 
 /** Why a session ended (the `ended` event's reason). */
@@ -90,3 +100,9 @@ export const TerminalRow = z
   .object({ id: z.string(), session_id: z.string(), node: z.string(), title: z.string(), created_at: z.number().int() })
   .transform((r) => ({ id: r.id, sessionId: r.session_id, node: r.node, title: r.title, createdAt: r.created_at }));
 export type TerminalRow = z.output<typeof TerminalRow>;
+
+/** One `lesson_progress` row: a step an owner passed. */
+export const ProgressRow = z
+  .object({ lesson_id: z.string(), step: z.number().int().min(1) })
+  .transform((r) => ({ lessonId: r.lesson_id, step: r.step }));
+export type ProgressRow = z.output<typeof ProgressRow>;

@@ -5,7 +5,7 @@ import { closeSync, openSync } from 'node:fs';
 import type { z } from 'zod';
 import { ServerError } from '../errors.js';
 import type { NodeStatus } from '../../protocol/http.js';
-import { MIGRATIONS, NodeRow, SessionRow, TerminalRow, type EndReason } from './schema.js';
+import { MIGRATIONS, NodeRow, ProgressRow, SessionRow, TerminalRow, type EndReason } from './schema.js';
 
 export type { SessionRow, NodeRow, TerminalRow, EndReason } from './schema.js';
 
@@ -144,6 +144,30 @@ export class Store {
     return this.#stmts.terminalsOf.all(sessionId).map((r) => parseRow(TerminalRow, r, 'terminals')!);
   }
 
+  // ── lesson progress ──────────────────────────────────────────────────────────────
+
+  /** Records that `owner` passed `step` of `lessonId` (idempotent; the first time is kept). */
+  markStepPassed(owner: string, lessonId: string, step: number, at: number): void {
+    this.#stmts.markStepPassed.run(owner, lessonId, step, at);
+  }
+
+  /** The steps of `lessonId` that `owner` passed, ascending. */
+  passedSteps(owner: string, lessonId: string): number[] {
+    return this.#stmts.passedSteps.all(owner, lessonId).map((r) => parseRow(ProgressRow, r, 'lesson_progress')!.step);
+  }
+
+  /** Every lesson's passed steps of `owner`: lesson id → steps, ascending. */
+  progressOf(owner: string): Map<string, number[]> {
+    const out = new Map<string, number[]>();
+    for (const raw of this.#stmts.progressOf.all(owner)) {
+      const r = parseRow(ProgressRow, raw, 'lesson_progress')!;
+      const list = out.get(r.lessonId) ?? [];
+      list.push(r.step);
+      out.set(r.lessonId, list);
+    }
+    return out;
+  }
+
   /** Runs `fn` in one transaction. */
   transaction<T>(fn: () => T): T {
     return this.#db.transaction(fn)();
@@ -183,6 +207,9 @@ function prepare(db: Database.Database) {
     deleteTerminal: db.prepare('DELETE FROM terminals WHERE id = ?'),
     getTerminal: db.prepare('SELECT * FROM terminals WHERE id = ?'),
     terminalsOf: db.prepare('SELECT * FROM terminals WHERE session_id = ? ORDER BY created_at, rowid'),
+    markStepPassed: db.prepare('INSERT INTO lesson_progress (owner, lesson_id, step, passed_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+    passedSteps: db.prepare('SELECT lesson_id, step FROM lesson_progress WHERE owner = ? AND lesson_id = ? ORDER BY step'),
+    progressOf: db.prepare('SELECT lesson_id, step FROM lesson_progress WHERE owner = ? ORDER BY lesson_id, step'),
   };
 }
 

@@ -151,6 +151,16 @@ export class Terminal {
   }
 
   /**
+   * Writes text to the pty on the server's behalf, as if typed (a lesson's foreground script).
+   * @returns false when the pty is gone
+   */
+  type(text: string): boolean {
+    if (this.#exit || this.#disposed) return false;
+    this.#pty.write(Buffer.from(text, 'utf8'));
+    return true;
+  }
+
+  /**
    * Resizes the pty to a writing viewer's window (columns, rows).
    * @returns false when dropped (read-only viewer, not attached, pty gone)
    */

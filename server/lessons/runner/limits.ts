@@ -5,7 +5,7 @@ import type { SandboxLimits } from '../../../sandbox/index.js';
 import type { LessonFrontMatter } from '../model.js';
 
 /** The limits of a lesson's nodes: each requested value, at most the server's `max`. */
-export function lessonLimits(requested: LessonFrontMatter['limits'], max: SandboxLimits): Partial<SandboxLimits> {
+export function lessonLimits(requested: LessonFrontMatter['limits'], max: Pick<SandboxLimits, 'memoryBytes' | 'pids' | 'cpus' | 'diskBytes'>): Partial<SandboxLimits> {
   const out: Partial<SandboxLimits> = {};
   if (!requested) return out;
   const clamp = (v: number | null | undefined, cap: number) => (v === null || v === undefined || v <= 0 ? undefined : Math.min(v, cap));

@@ -1,0 +1,234 @@
+// The lesson side of one session: preparing its nodes (assets, setup) with progress, the
+// steps' scripts when a step opens, checks (once, or watched until they pass), "Solve",
+// and the owner's progress, written to the store before any answer says a step passed.
+import type { Logger } from 'pino';
+import type { SandboxDriver } from '../../sandbox/index.js';
+import type { CheckResult, LessonState } from '../../protocol/lesson.js';
+import { ServerError } from '../errors.js';
+import type { LoadedLesson, LoadedStep } from '../lessons/model.js';
+import { prepareLesson, PrepareError } from '../lessons/runner/prepare.js';
+import type { ScriptResult } from '../lessons/runner/script.js';
+import { foregroundText, runCheck, runSolution, startBackground } from '../lessons/runner/steps.js';
+import type { Store } from '../store/store.js';
+
+/** Where the session core finds lessons by id (the lesson catalog). */
+export interface LessonSource {
+  /** The lesson as it is now (edits show up), or null when there is no such usable lesson. */
+  get(id: string): LoadedLesson | null;
+}
+
+/** Seconds between runs of a `watch: true` check. */
+export const WATCH_INTERVAL_MS = 3000;
+
+/** What a lesson session needs from its session. */
+export interface LessonSessionOptions {
+  driver: SandboxDriver;
+  store: Store;
+  log: Logger;
+  lessons: LessonSource;
+  /** The lesson as loaded when the session started (used if the catalog loses it). */
+  lesson: LoadedLesson;
+  owner: string;
+  /** The sandbox of a running node, or null. */
+  sandboxOf: (node: string) => string | null;
+  /** Publishes the state (the `lesson` session event). */
+  publish: (state: LessonState) => void;
+  /** Types text into the node's first terminal (foreground scripts). */
+  typeInto: (node: string, text: string) => Promise<void>;
+  now: () => number;
+}
+
+/** One session's lesson. */
+export class LessonSession {
+  readonly #o: LessonSessionOptions;
+  #phase: LessonState['phase'] = 'preparing';
+  #progress = 0;
+  #message: string | null = null;
+  /** Steps whose background/foreground scripts have started (once per session). */
+  readonly #opened = new Set<number>();
+  /** Watch loops per step. */
+  readonly #watches = new Map<number, NodeJS.Timeout>();
+  /** Checks running per step, so a watch and a button press do not overlap. */
+  readonly #running = new Map<number, Promise<CheckResult>>();
+  #disposed = false;
+
+  constructor(options: LessonSessionOptions) {
+    this.#o = options;
+  }
+
+  get lessonId(): string {
+    return this.#o.lesson.id;
+  }
+
+  /** The lesson as the catalog has it now (an author's edit shows up at the next check). */
+  #lesson(): LoadedLesson {
+    return this.#o.lessons.get(this.#o.lesson.id) ?? this.#o.lesson;
+  }
+
+  /** The session's lesson state for its owner. */
+  state(): LessonState {
+    const steps = this.#lesson().steps.length;
+    const passed = this.#o.store.passedSteps(this.#o.owner, this.lessonId).filter((s) => s <= steps);
+    let current = 1;
+    while (passed.includes(current)) current++;
+    return { lessonId: this.lessonId, phase: this.#phase, progress: this.#progress, message: this.#message, passed, current };
+  }
+
+  /** Marks the lesson ready without preparing (a session adopted after a restart). */
+  markReady(): void {
+    this.#phase = 'ready';
+    this.#progress = 1;
+  }
+
+  /**
+   * Copies assets and runs setup in every node (node name → sandbox id), publishing
+   * progress; ends `ready` or `failed` (never throws).
+   */
+  async prepare(nodes: ReadonlyMap<string, string>): Promise<void> {
+    this.#publish();
+    const started = this.#o.now();
+    try {
+      await prepareLesson(this.#o.driver, this.#lesson(), nodes, (fraction, message) => {
+        this.#progress = Math.min(0.99, fraction);
+        this.#o.log.debug({ lesson: this.lessonId, message }, 'lesson preparing');
+        this.#publish();
+      });
+      this.#phase = 'ready';
+      this.#progress = 1;
+      this.#o.log.info({ lesson: this.lessonId, ms: this.#o.now() - started }, 'lesson ready');
+    } catch (err) {
+      this.#phase = 'failed';
+      this.#message = err instanceof PrepareError ? `Preparing the lesson failed on ${err.message}` : 'Preparing the lesson failed.';
+      const result = err instanceof PrepareError ? err.result : undefined;
+      this.#o.log.error({ err, lesson: this.lessonId, stdout: result?.stdout, stderr: result?.stderr }, 'lesson preparation failed');
+    }
+    this.#publish();
+  }
+
+  /**
+   * The student opened `index`: its background and foreground scripts start (once per
+   * session), and a watched check starts re-running.
+   * @throws STEP_NOT_FOUND, STEP_LOCKED, LESSON_NOT_READY
+   */
+  async open(index: number): Promise<LessonState> {
+    const step = this.#unlocked(index);
+    if (!this.#opened.has(index)) {
+      this.#opened.add(index);
+      const sandboxId = this.#sandbox(step);
+      await startBackground(this.#o.driver, sandboxId, this.#lesson(), step, (output) => {
+        this.#o.log.info({ lesson: this.lessonId, step: index, output: output.slice(-2000) }, 'background script ended');
+      });
+      const text = foregroundText(step);
+      if (text !== null) await this.#o.typeInto(step.node, text);
+    }
+    if (step.watch && step.checkPath !== undefined && !this.#watches.has(index) && !this.state().passed.includes(index)) this.#watch(index);
+    return this.state();
+  }
+
+  /**
+   * Runs the step's check; a pass is written to the store before this resolves.
+   * @throws STEP_NOT_FOUND, STEP_LOCKED, LESSON_NOT_READY
+   */
+  check(index: number): Promise<CheckResult> {
+    this.#unlocked(index);
+    const running = this.#running.get(index);
+    if (running) return running;
+    const p = this.#check(index).finally(() => this.#running.delete(index));
+    this.#running.set(index, p);
+    return p;
+  }
+
+  /**
+   * Runs the step's solution, then its check.
+   * @throws SOLVE_DISABLED unless the lesson allows it; STEP_NOT_FOUND, STEP_LOCKED, LESSON_NOT_READY
+   */
+  async solve(index: number): Promise<CheckResult> {
+    if (!this.#lesson().meta.solve) throw new ServerError('SOLVE_DISABLED', `lesson ${this.lessonId} does not allow solve`);
+    const step = this.#unlocked(index);
+    if (step.solutionPath !== undefined) {
+      const r = await runSolution(this.#o.driver, this.#sandbox(step), this.#lesson(), step);
+      this.#o.log.info({ lesson: this.lessonId, step: index, exitCode: r.exitCode, timedOut: r.timedOut, ms: r.durationMs }, 'solution ran');
+    }
+    return this.check(index);
+  }
+
+  /** Stops watch loops. */
+  dispose(): void {
+    this.#disposed = true;
+    for (const t of this.#watches.values()) clearTimeout(t);
+    this.#watches.clear();
+  }
+
+  async #check(index: number): Promise<CheckResult> {
+    const lesson = this.#lesson();
+    const step = this.#step(index);
+    const started = this.#o.now();
+    let r: ScriptResult | null = null;
+    if (step.checkPath !== undefined) {
+      r = await runCheck(this.#o.driver, this.#sandbox(step), lesson, step);
+      this.#o.log.info(
+        { lesson: this.lessonId, step: index, passed: r.passed, exitCode: r.exitCode, timedOut: r.timedOut, ms: r.durationMs, stdout: r.stdout.slice(-2000), stderr: r.stderr.slice(-2000) },
+        'check ran',
+      );
+    }
+    const passed = r === null || r.passed;
+    // Written before the answer: a pass the student saw is never lost.
+    if (passed) this.#o.store.markStepPassed(this.#o.owner, this.lessonId, index, this.#o.now());
+    const failures = r?.failures ?? [];
+    const result: CheckResult = {
+      step: index,
+      passed,
+      failures: !passed && failures.length === 0 ? [r?.timedOut ? `The check took longer than ${step.timeout} s.` : 'Not done yet.'] : failures,
+      hints: r?.hints ?? [],
+      timedOut: r?.timedOut ?? false,
+      durationMs: r?.durationMs ?? this.#o.now() - started,
+      state: this.state(),
+    };
+    if (passed) {
+      const t = this.#watches.get(index);
+      if (t) clearTimeout(t);
+      this.#watches.delete(index);
+      this.#publish();
+    }
+    return result;
+  }
+
+  #watch(index: number): void {
+    const tick = () => {
+      if (this.#disposed || this.#phase !== 'ready') return;
+      this.check(index)
+        .then((r) => {
+          if (!r.passed && !this.#disposed) this.#watches.set(index, setTimeout(tick, WATCH_INTERVAL_MS));
+        })
+        .catch((err: unknown) => {
+          this.#watches.delete(index);
+          this.#o.log.warn({ err, lesson: this.lessonId, step: index }, 'watched check stopped');
+        });
+    };
+    this.#watches.set(index, setTimeout(tick, WATCH_INTERVAL_MS));
+  }
+
+  #step(index: number): LoadedStep {
+    const step = this.#lesson().steps[index - 1];
+    if (!step) throw new ServerError('STEP_NOT_FOUND', `lesson ${this.lessonId} has no step ${index}`);
+    return step;
+  }
+
+  /** The step, when the lesson is ready and every earlier step has passed. */
+  #unlocked(index: number): LoadedStep {
+    const step = this.#step(index);
+    if (this.#phase !== 'ready') throw new ServerError('LESSON_NOT_READY', `lesson ${this.lessonId} is ${this.#phase}`);
+    if (index > this.state().current) throw new ServerError('STEP_LOCKED', `step ${index} of ${this.lessonId} is locked (current ${this.state().current})`);
+    return step;
+  }
+
+  #sandbox(step: LoadedStep): string {
+    const id = this.#o.sandboxOf(step.node);
+    if (id === null) throw new ServerError('NODE_BUSY', `${step.node} is not running`);
+    return id;
+  }
+
+  #publish(): void {
+    if (!this.#disposed) this.#o.publish(this.state());
+  }
+}
