@@ -1,4 +1,5 @@
-// The start page: what pier is, the button that starts a playground, and the lessons to come.
+// The start page: what pier is, the button that starts a free playground, and the course.
+import { CourseList } from './_components/course-list';
 import { SiteHeader } from './_components/site-header';
 import { StartButton } from './_components/start-button';
 import { translate } from './_lib/i18n';
@@ -23,7 +24,7 @@ export default async function HomePage() {
           <h2 id="lessons-title" className="text-xl font-semibold">
             {t('home.lessonsTitle')}
           </h2>
-          <p className="text-muted">{t('home.lessonsComing')}</p>
+          <CourseList />
         </section>
       </main>
     </div>

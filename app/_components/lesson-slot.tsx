@@ -1,20 +1,20 @@
 'use client';
-// The place the lesson pane will take: collapsed to a thin rail by default, and honest
-// about being empty until lessons exist.
-import { useState } from 'react';
+// The collapsible lesson pane on the left edge of the playground: open by default when the
+// session has a lesson (its content is the children), a thin rail otherwise.
+import { useState, type ReactNode } from 'react';
 import { usePrefs } from './prefs-provider';
 
-/** A collapsible, currently empty lesson pane on the left edge of the playground. */
-export function LessonSlot({ lessonId }: { lessonId: string | null }) {
+/** A collapsible lesson pane; `children` is the lesson, shown open from the start. */
+export function LessonSlot({ lessonId, children }: { lessonId: string | null; children?: ReactNode }) {
   const { t } = usePrefs();
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState(lessonId !== null);
   return (
     <aside
       data-testid="lesson-slot"
       data-open={open}
       data-lesson={lessonId ?? ''}
       aria-label={t('lesson.title')}
-      className={`flex shrink-0 border-r border-line bg-panel transition-[width] duration-200 ${open ? 'w-[22rem]' : 'w-9'}`}
+      className={`flex shrink-0 border-r border-line bg-panel transition-[width] duration-200 ${open ? (lessonId ? 'w-[28rem] max-w-[45vw]' : 'w-[22rem]') : 'w-9'}`}
     >
       <button
         type="button"
@@ -28,10 +28,15 @@ export function LessonSlot({ lessonId }: { lessonId: string | null }) {
         <span aria-hidden="true">{open ? '‹' : '›'}</span>
         <span className="text-xs [writing-mode:vertical-rl]">{t('lesson.title')}</span>
       </button>
-      {open && (
-        <div className="flex flex-1 items-start p-4 pl-1">
-          <p className="text-sm text-muted">{t('lesson.none')}</p>
-        </div>
+      {/* Kept mounted while collapsed, so the lesson's place and check results survive. */}
+      {children ? (
+        <div className={`min-w-0 flex-1 flex-col ${open ? 'flex' : 'hidden'}`}>{children}</div>
+      ) : (
+        open && (
+          <div className="flex flex-1 items-start p-4 pl-1">
+            <p className="text-sm text-muted">{t('lesson.none')}</p>
+          </div>
+        )
       )}
     </aside>
   );

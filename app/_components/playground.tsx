@@ -1,7 +1,7 @@
 'use client';
 // The playground page: loads the session, keeps it live over the events socket, and lays
 // out header, lesson slot, node column (nodes, stats, ports) and the terminal tabs.
-import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import Link from 'next/link';
 import type { NodeView } from '../../protocol/http';
 import * as api from '../_lib/api-client';
@@ -12,7 +12,11 @@ import { socketUrl, type SocketStatus } from '../_lib/socket-client';
 import { pruneTerminalResume } from '../_lib/terminal-resume-store';
 import { ConfirmAction } from './confirm-action';
 import { ExpiryBanner } from './expiry-banner';
+import { execChunks, type LessonActionSpec } from '../_lib/lesson-actions';
+import { LessonPane, LessonPreparing } from './lesson/lesson-pane';
+import { useLessonState } from './lesson/use-lesson-state';
 import { LessonSlot } from './lesson-slot';
+import { sendToTerminal } from './terminal/terminal-input';
 import { NodeList } from './node-list';
 import { PlaygroundLoading } from './playground-loading';
 import { PortLinks } from './port-links';
@@ -22,6 +26,9 @@ import { SessionEnded } from './session-ended';
 import { SessionTimer } from './session-timer';
 import { StatsPanel } from './stats-panel';
 import { TerminalTabs } from './terminal-tabs';
+
+/** Pause between Ctrl-C and the command of an `{{exec interrupt}}`, so the shell has its prompt back (ms). */
+export const INTERRUPT_PAUSE_MS = 150;
 
 /** How long after the countdown reaches zero the page asks the server whether it is over (ms). */
 export const EXPIRY_RECHECK_DELAY_MS = 3000;
@@ -41,6 +48,8 @@ export function Playground({ sessionId }: { sessionId: string }) {
   const [busy, setBusy] = useState<Busy>({});
   const [notice, setNotice] = useState<api.ApiFailure | null>(null);
   const { session, ended } = state;
+  const lesson = useLessonState(sessionId, session?.lessonId ?? null);
+  const updateLesson = lesson.update;
 
   const load = useCallback(async () => {
     const result = await api.getSession(sessionId);
@@ -65,7 +74,10 @@ export function Playground({ sessionId }: { sessionId: string }) {
     if (ended || missing) return;
     let wasDown = false;
     const feed = connectSessionEvents(socketUrl(eventsPath(sessionId), window.location), {
-      onEvent: (event) => dispatch({ type: 'event', event, receivedAtMs: Date.now() }),
+      onEvent: (event) => {
+        if (event.type === 'lesson') updateLesson(event.state);
+        else dispatch({ type: 'event', event, receivedAtMs: Date.now() });
+      },
       onStatus: (status) => {
         setEventsStatus(status);
         // Catch up on anything missed while the feed was down.
@@ -75,7 +87,7 @@ export function Playground({ sessionId }: { sessionId: string }) {
       onGone: () => void load(),
     });
     return () => feed.close();
-  }, [sessionId, ended, missing, load]);
+  }, [sessionId, ended, missing, load, updateLesson]);
 
   // If the countdown runs out and no `ended` event came (feed down), ask the server.
   const expiresAt = session?.expiresAt;
@@ -114,6 +126,40 @@ export function Playground({ sessionId }: { sessionId: string }) {
     const ids = visited.filter((id) => alive.has(id));
     return activeId && !ids.includes(activeId) ? [...ids, activeId] : ids;
   }, [visited, terminalIds, activeId]);
+
+  // Lesson actions type into a node's terminal: terminal N of the node, or its active one
+  // (a terminal is opened when the node has none); that node and tab come to the front.
+  const sessionRef = useRef(session);
+  sessionRef.current = session;
+  const activeByNodeRef = useRef(activeByNode);
+  activeByNodeRef.current = activeByNode;
+  const execInTerminal = useCallback(
+    async (spec: LessonActionSpec) => {
+      const target = sessionRef.current?.nodes.find((n) => n.name === spec.node);
+      if (!target) {
+        setNotice({ ok: false, status: 0, code: 'LESSON_NODE_MISSING', message: t('lesson.nodeMissing', { node: spec.node }) });
+        return;
+      }
+      let terminalId =
+        spec.terminal !== null
+          ? target.terminals[spec.terminal - 1]?.id
+          : (target.terminals.find((term) => term.id === activeByNodeRef.current[target.name])?.id ?? target.terminals[0]?.id);
+      if (!terminalId) {
+        const opened = await api.createTerminal(sessionId, target.name);
+        if (!opened.ok) {
+          setNotice(opened);
+          return;
+        }
+        dispatch({ type: 'terminal-added', terminal: opened.value });
+        terminalId = opened.value.id;
+      }
+      const id = terminalId;
+      setSelectedNode(target.name);
+      setActiveByNode((m) => ({ ...m, [target.name]: id }));
+      execChunks(spec).forEach((chunk, i) => setTimeout(() => sendToTerminal(id, chunk), i * INTERRUPT_PAUSE_MS));
+    },
+    [sessionId, t],
+  );
 
   /** Runs one API call with its busy flag; failures show as a notice (a gone session reloads). */
   async function run<T>(flag: keyof Busy, call: () => Promise<api.ApiResult<T>>, onOk: (value: T) => void): Promise<api.ApiResult<T>> {
@@ -216,7 +262,18 @@ export function Playground({ sessionId }: { sessionId: string }) {
         </div>
       )}
       <div className="flex min-h-0 flex-1">
-        <LessonSlot lessonId={session.lessonId} />
+        <LessonSlot lessonId={session.lessonId}>
+          {session.lessonId && (
+            <LessonPane
+              sessionId={session.id}
+              lessonId={session.lessonId}
+              state={lesson.state}
+              stateFailure={lesson.failure}
+              onState={lesson.update}
+              onExec={(spec) => void execInTerminal(spec)}
+            />
+          )}
+        </LessonSlot>
         <aside className="flex w-60 shrink-0 flex-col gap-5 overflow-y-auto border-r border-line bg-panel p-3">
           <NodeList
             nodes={session.nodes}
@@ -234,7 +291,8 @@ export function Playground({ sessionId }: { sessionId: string }) {
             </>
           )}
         </aside>
-        <main className="flex min-w-0 flex-1 flex-col">
+        <main className="relative flex min-w-0 flex-1 flex-col">
+          <LessonPreparing state={lesson.state} />
           {node && (
             <TerminalTabs
               node={node}

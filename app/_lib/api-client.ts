@@ -39,7 +39,8 @@ export function failureFromResponse(status: number, body: unknown): ApiFailure {
   return { ok: false, status, code: `HTTP_${status}`, message: `HTTP ${status}` };
 }
 
-async function call<T>(
+/** One JSON API call: `schema` validates a 2xx answer (null: no body expected). Never throws. */
+export async function call<T>(
   method: 'GET' | 'POST' | 'DELETE',
   path: string,
   schema: z.ZodType<T> | null,

@@ -13,6 +13,10 @@ const KNOWN_CODES: Readonly<Record<string, MessageKey>> = {
   INVALID_REQUEST: 'error.INVALID_REQUEST',
   NETWORK: 'error.NETWORK',
   SUBDOMAIN_UNAVAILABLE: 'error.SUBDOMAIN_UNAVAILABLE',
+  LESSON_NOT_FOUND: 'error.LESSON_NOT_FOUND',
+  SOLVE_DISABLED: 'error.SOLVE_DISABLED',
+  STEP_LOCKED: 'error.STEP_LOCKED',
+  LESSON_NOT_READY: 'error.LESSON_NOT_READY',
 };
 
 /** The sentence to show for `failure` in `lang`. A 503 reads as "at capacity" whatever its code. */

@@ -79,6 +79,8 @@ function applyEvent(state: PlaygroundState, event: SessionEvent, receivedAtMs: n
     }
     case 'ended':
       return playgroundReducer(state, { type: 'ended', reason: event.reason });
+    case 'lesson':
+      return state; // the lesson pane keeps lesson state (app/_components/lesson/use-lesson-state.ts)
   }
 }
 

@@ -14,6 +14,7 @@ import { socketUrl } from '../../_lib/socket-client';
 import { loadTerminalResume, saveTerminalResume } from '../../_lib/terminal-resume-store';
 import { usePrefs } from '../prefs-provider';
 import { installClipboardKeys } from './clipboard-keys';
+import { registerTerminalInput } from './terminal-input';
 import { SocketAddon, terminalPath, type TerminalConnectionStatus } from './socket-addon';
 import { terminalTheme } from './terminal-theme';
 
@@ -139,11 +140,15 @@ export function TerminalView({ terminalId, active }: TerminalViewProps) {
     };
     window.addEventListener('pagehide', saveForReload);
 
+    // The lesson pane types into terminals through this (as the keyboard would).
+    const unregisterInput = registerTerminalInput(terminalId, (data) => terminal.input(data, true));
+
     terminalRef.current = terminal;
     const box = boxRef.current;
     if (box) box.pierReadBuffer = () => readBuffer(terminal);
     return () => {
       if (box) delete box.pierReadBuffer;
+      unregisterInput();
       window.removeEventListener('pagehide', saveForReload);
       saveForReload(); // also when the page navigates away inside the app
       observer.disconnect();
