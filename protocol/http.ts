@@ -1,7 +1,8 @@
 // Wire shapes of pier's JSON API and live session events: zod schemas and their types,
 // shared by the server and the browser. No Node APIs, no logic.
 import { z } from 'zod';
-import { LessonState } from './lesson.js';
+// '.ts', not '.js': the Next build (Turbopack) cannot map .js to .ts; tsc rewrites it (rewriteRelativeImportExtensions).
+import { LessonState } from './lesson.ts';
 
 /** Node names inside a session: node1 … node5. */
 export const NodeName = z.string().regex(/^node[1-9]$/);
