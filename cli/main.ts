@@ -12,6 +12,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   image: { summary: 'build and list sandbox images', load: async () => (await import('./commands/image.js')).imageCommand },
   sandbox: { summary: 'run, list and remove sandboxes', load: async () => (await import('./commands/sandbox.js')).sandboxCommand },
   bench: { summary: 'measure start, teardown, terminals', load: async () => (await import('./commands/bench.js')).benchCommand },
+  lesson: { summary: 'write, lint, test and import lessons', load: async () => (await import('./commands/lesson.js')).lessonCommand },
 };
 
 function usage(): string {

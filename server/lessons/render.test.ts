@@ -96,13 +96,20 @@ test('braces inside code are left alone; unknown or stray markers are reported w
   const html = renderMarkdown("intro\n\n```\ndocker inspect -f '{{.State.Pid}}' web\n```\n\nthen `ls`{{run}} and {{exec}} and `x`{{execute HOST4}}", ctx({ problems, lineOffset: 5 }));
   assert.match(html, /\{\{\.State\.Pid\}\}/);
   assert.deepEqual(
-    problems.map((p) => [p.line, p.message]),
+    problems.map((p) => [p.line, p.message]).sort((a, b) => String(a[1]).localeCompare(String(b[1]))),
     [
-      [12, 'unknown {{…}} action "{{run}}"'],
       [12, 'action "{{exec}}" is not attached to a command'],
       [12, 'the action targets node4 but the lesson has 2 node(s)'],
+      [12, 'unknown {{…}} action "{{run}}"'],
     ],
   );
+});
+
+test('markers in raw HTML blocks are reported too, and port links in raw HTML work', () => {
+  const problems: LessonProblem[] = [];
+  const html = renderMarkdown('<div>\nsee {{bogus}} here\n</div>\n\n<p><a href="{{TRAFFIC_HOST1_3000}}">app</a></p>', ctx({ problems }));
+  assert.deepEqual(problems.map((p) => [p.line, p.column, p.message]), [[2, 5, 'unknown {{…}} action "{{bogus}}"']]);
+  assert.match(html, /<a data-pier-port="3000" data-pier-node="node1">app<\/a>/);
 });
 
 test('parseAction refuses unknown verbs and options, and copy with options', () => {

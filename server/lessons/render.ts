@@ -115,7 +115,6 @@ function remarkPier() {
       if (!parent || index === undefined) return;
       const prev = parent.children[index - 1];
       const pos = node.position?.start;
-      let reported = -1;
       if (prev?.type === 'inlineCode') {
         const m = /^\{\{([^{}\n]*)\}\}/.exec(node.value);
         if (m && !/^\s*TRAFFIC_HOST/.test(m[1]!)) {
@@ -124,10 +123,7 @@ function remarkPier() {
             checkNode(ctx, parsed.node, pos?.line, pos?.column);
             setProps(prev as InlineCode, parsed.props);
             node.value = node.value.slice(m[0].length);
-          } else {
-            report(ctx, pos?.line, pos?.column, parsed.message, parsed.fix);
-            reported = 0;
-          }
+          } // an unknown marker stays in the text; rehypeMarkers reports it
         }
       }
       // Split out bare port markers into links.
@@ -137,29 +133,52 @@ function remarkPier() {
         const traffic = trafficProps(t[1]!, t[2]!, t[3]);
         if (!traffic) continue;
         checkNode(ctx, traffic.node, pos?.line, pos?.column);
-        if (t.index > last) pieces.push({ type: 'text', value: node.value.slice(last, t.index) });
+        if (t.index > last) pieces.push({ type: 'text', value: node.value.slice(last, t.index), ...(node.position ? { position: node.position } : {}) });
         const link: Link = { type: 'link', url: '', children: [{ type: 'text', value: `node${traffic.node}:${traffic.port}${traffic.props.dataPierPath ?? ''}` }] };
         setProps(link, traffic.props);
         pieces.push(link);
         last = t.index + t[0].length;
       }
-      const remaining = (pieces.length > 0 ? node.value.slice(last) : node.value);
-      for (const u of remaining.matchAll(MARKER_RE)) {
-        if (pieces.length === 0 && u.index === reported) continue;
-        const col = pos && pieces.length === 0 && !node.value.includes('\n') ? pos.column + u.index : pos?.column;
+      if (pieces.length === 0) return;
+      if (last < node.value.length) pieces.push({ type: 'text', value: node.value.slice(last), ...(node.position ? { position: node.position } : {}) });
+      parent.children.splice(index, 1, ...(pieces as Parent['children']));
+      return [SKIP, index + pieces.length];
+    });
+  };
+}
+
+/**
+ * hast plugin before sanitizing: reports every `{{…}}` left in prose (not in code), also in
+ * raw HTML blocks. Known actions were consumed by remarkPier, so what is left is unknown or
+ * not attached to a command.
+ */
+function rehypeMarkers() {
+  return (tree: HastRoot, file: VFile) => {
+    const ctx = file.data.pier as MarkdownContext;
+    if (!ctx.problems) return;
+    visit(tree, (node, _index, parent) => {
+      if (node.type === 'element' && (node.tagName === 'code' || node.tagName === 'pre' || node.tagName === 'script' || node.tagName === 'style')) return SKIP;
+      if (node.type !== 'text') return;
+      const pos = node.position?.start ?? (parent && 'position' in parent ? parent.position?.start : undefined);
+      for (const u of node.value.matchAll(MARKER_RE)) {
+        const before = node.value.slice(0, u.index);
+        const nl = before.lastIndexOf('\n');
+        const line = pos ? pos.line + (before.match(/\n/g)?.length ?? 0) : undefined;
+        const column = pos ? (nl === -1 ? pos.column + u.index : u.index - nl) : undefined;
+        if (/^\s*TRAFFIC_HOST/.test(u[1]!)) {
+          report(ctx, line, column, `port marker "${u[0]}" inside raw HTML is not converted`, 'write the link in Markdown: [text](' + u[0] + ')');
+          continue;
+        }
         const parsed = parseAction(u[1]!);
         report(
           ctx,
-          pos?.line,
-          col,
+          line,
+          column,
           parsed.ok ? `action "${u[0]}" is not attached to a command` : parsed.message,
           parsed.ok ? 'write it right after `inline code` or a closing ``` fence' : `${parsed.fix}; to show braces literally, put them in \`code\``,
         );
       }
-      if (pieces.length === 0) return;
-      if (last < node.value.length) pieces.push({ type: 'text', value: node.value.slice(last) });
-      parent.children.splice(index, 1, ...(pieces as Parent['children']));
-      return [SKIP, index + pieces.length];
+      return undefined;
     });
   };
 }
@@ -177,6 +196,10 @@ function rehypePier() {
             delete props[key];
           }
         }
+      }
+      if (el.tagName === 'a' && props.dataPierPort === undefined && typeof props.href === 'string') {
+        const traffic = parseTraffic(decodeURI(props.href));
+        if (traffic) Object.assign(props, traffic.props);
       }
       if (el.tagName === 'a' && props.dataPierPort !== undefined) {
         delete props.href;
@@ -239,6 +262,7 @@ const processor = unified()
   .use(remarkPier)
   .use(remarkRehype, { allowDangerousHtml: true })
   .use(rehypeRaw)
+  .use(rehypeMarkers)
   .use(rehypeSanitize, SCHEMA)
   .use(rehypePier)
   .use(rehypeHighlight, { plainText: [...PLAIN_LANGS] })
