@@ -79,7 +79,7 @@ const PART_KEYS = new Set(['title', 'text', 'verify', 'background', 'foreground'
 /** Which node a Killercoda/Katacoda asset host key means. */
 function hostNode(key: string): number | null {
   if (key === 'client') return 1;
-  const m = /^host0?([1-9])$/.exec(key);
+  const m = /^host0?([1-5])$/.exec(key);
   return m ? Number(m[1]) : null;
 }
 
