@@ -48,7 +48,7 @@ function LessonCard({ lesson, index }: { lesson: LessonSummary; index: number })
         <h3 className="font-semibold leading-snug">{lesson.title}</h3>
         <p className="text-sm text-muted">{lesson.description}</p>
         <p className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-muted">
-          <span>⏱ {t('course.minutes', { n: lesson.time })}</span>
+          <span>{t('course.minutes', { n: lesson.time })}</span>
           <span>{t(`course.difficulty.${lesson.difficulty}`)}</span>
           {lesson.requires.includes('docker') && <span>{t('course.requiresDocker')}</span>}
           <span data-testid="course-progress" className={lesson.completed ? 'font-medium text-ok' : ''}>

@@ -16,7 +16,7 @@ import { execChunks, type LessonActionSpec } from '../_lib/lesson-actions';
 import { LessonPane, LessonPreparing } from './lesson/lesson-pane';
 import { useLessonState } from './lesson/use-lesson-state';
 import { LessonSlot } from './lesson-slot';
-import { sendToTerminal } from './terminal/terminal-input';
+import { forgetTerminalInput, sendToTerminal } from './terminal/terminal-input';
 import { NodeList } from './node-list';
 import { PlaygroundLoading } from './playground-loading';
 import { PortLinks } from './port-links';
@@ -111,7 +111,9 @@ export function Playground({ sessionId }: { sessionId: string }) {
   // While it runs, forget those of closed terminals.
   const terminalIds = useMemo(() => session?.nodes.flatMap((n) => n.terminals.map((term) => term.id)) ?? [], [session]);
   useEffect(() => {
-    if (session) pruneTerminalResume(terminalIds);
+    if (!session) return;
+    pruneTerminalResume(terminalIds);
+    forgetTerminalInput(terminalIds);
   }, [session, terminalIds]);
 
   const node: NodeView | undefined = session?.nodes.find((n) => n.name === selectedNode) ?? session?.nodes[0];
