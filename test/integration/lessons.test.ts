@@ -5,6 +5,7 @@
 // watch, Solve, the assets route, and progress kept in a real SQLite file.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,8 +18,8 @@ import { startServer, type RunningServer } from '../../server/main.js';
 import { openStore } from '../../server/store/store.js';
 import { DEFAULT_LIMITS } from '../../sandbox/index.js';
 import { rootSuite } from '../helpers/root.js';
-import { driver, runtime, sh, shOk } from '../helpers/sandbox.js';
-import { Browser, EventsClient, sandboxesOfSession, testConfig } from '../helpers/playground.js';
+import { PIER_BIN, driver, runtime, sh, shOk } from '../helpers/sandbox.js';
+import { Browser, EventsClient, TerminalClient, sandboxesOfSession, testConfig } from '../helpers/playground.js';
 import { writeLesson } from '../helpers/lesson-fixture.js';
 import { waitFor } from '../helpers/host.js';
 
@@ -73,6 +74,7 @@ steps:
     background: step2.bg.sh
   - title: Slow check
     timeout: 1
+    foreground: step3.fg.sh
 `,
     {
       'assets/motd.txt': 'hello from the lesson\n',
@@ -89,6 +91,7 @@ steps:
       'step3.md': 'Wait.\n',
       'step3.check.sh': '#!/bin/bash\nsleep 30 &\nsleep 31\n',
       'step3.solution.sh': '#!/bin/bash\ntrue\n',
+      'step3.fg.sh': 'echo fg-$((40+2))\n',
     },
     { 'assets/leak.png': '/etc/passwd' },
   );
@@ -238,6 +241,22 @@ describe('lesson runtime through the API', rootSuite(), () => {
     events.ws.close();
   });
 
+  test("opening a step with a foreground script types it into the node's first terminal, once", async () => {
+    const terminal = session.nodes.find((n) => n.name === 'node1')!.terminals[0]!;
+    const r = await alice.call<LessonState>('POST', step(session.id, 3, 'open'), {});
+    assert.equal(r.status, 200);
+    assert.equal(r.body.current, 3);
+    const t = await TerminalClient.open(alice, terminal.id);
+    try {
+      await t.waitFor(/fg-42/, 10_000);
+      await alice.call('POST', step(session.id, 3, 'open'), {});
+      await new Promise((res) => setTimeout(res, 500));
+      assert.equal(t.text.match(/fg-42/g)?.length, 1, 'typed once, shown once (the typed line shows the unexpanded $((40+2)))');
+    } finally {
+      await t.close();
+    }
+  });
+
   test('a check over its timeout is killed with its children and reported as timed out', async () => {
     const started = Date.now();
     const r = await alice.call<CheckResult>('POST', step(session.id, 3, 'check'), {});
@@ -290,5 +309,55 @@ describe('lesson runtime through the API', rootSuite(), () => {
     } finally {
       store.close();
     }
+  });
+});
+
+describe('`pier lesson test` on lessons that are wrong', rootSuite(), () => {
+  let fixtures: string;
+  before(() => {
+    fixtures = mkdtempSync(path.join(tmpdir(), 'pier-lesson-cli-'));
+    writeLesson(fixtures, 'too-easy', 'title: Too easy\ndescription: its check passes before anything\ntime: 1\nsteps:\n  - title: One\n  - title: Two\n', {
+      'step1.md': 'x\n',
+      'step1.check.sh': '#!/bin/bash\n[ -e /root/x ] || { echo "FAIL: x"; exit 1; }\n',
+      'step1.solution.sh': '#!/bin/bash\ntouch /root/x\n',
+      'step2.md': 'y\n',
+      'step2.check.sh': '#!/bin/bash\nexit 0\n',
+      'step2.solution.sh': '#!/bin/bash\ntrue\n',
+    });
+    writeLesson(fixtures, 'slow-setup', 'title: Slow\ndescription: setup sleeps\ntime: 1\nnodes: 2\nsteps:\n  - title: One\n', {
+      'setup.sh': '#!/bin/bash\nsleep 120\n',
+      'step1.md': 'x\n',
+    });
+  });
+  after(() => rmSync(fixtures, { recursive: true, force: true }));
+
+  const lessonTestSandboxes = async (id: string) => (await driver.list()).filter((s) => s.labels['pier.lesson-test'] === id).map((s) => s.id);
+
+  test('a check that passes before its solution fails the lesson, with a per-step report', async () => {
+    const child = spawn(PIER_BIN, ['lesson', 'test', path.join(fixtures, 'too-easy')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    assert.equal(code, 1, out);
+    assert.match(out, /ok {3}step 1 \(node1\) One/);
+    assert.match(out, /before: FAIL: x/);
+    assert.match(out, /FAIL step 2 \(node1\) Two/);
+    assert.match(out, /the check passes before the solution ran/);
+    assert.match(out, /1 of 1 lesson\(s\) failed: too-easy/);
+    assert.deepEqual(await lessonTestSandboxes('too-easy'), []);
+  });
+
+  test('Ctrl-C removes the sandboxes it made', async () => {
+    const child = spawn(PIER_BIN, ['lesson', 'test', path.join(fixtures, 'slow-setup')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const closed = new Promise<number | null>((r) => child.on('close', r));
+    assert.ok(await waitFor(async () => (await lessonTestSandboxes('slow-setup')).length === 2, 30_000, 100), `its two nodes started: ${out}`);
+    child.kill('SIGINT');
+    assert.equal(await closed, 130, out);
+    assert.match(out, /removing the lesson sandboxes/);
+    assert.deepEqual(await lessonTestSandboxes('slow-setup'), []);
   });
 });
