@@ -1,0 +1,3 @@
+#!/bin/bash
+set -e
+peer-info > /root/from-node2.txt
