@@ -81,10 +81,14 @@ export class LessonSession {
   }
 
   /**
-   * Copies assets and runs setup in every node (node name → sandbox id), publishing
-   * progress; ends `ready` or `failed` (never throws).
+   * Copies assets and runs setup in the given nodes (node name → sandbox id: all of them
+   * at the start, one after a reset), publishing progress; ends `ready` or `failed` (never
+   * throws).
    */
   async prepare(nodes: ReadonlyMap<string, string>): Promise<void> {
+    this.#phase = 'preparing';
+    this.#progress = 0;
+    this.#message = null;
     this.#publish();
     const started = this.#o.now();
     try {

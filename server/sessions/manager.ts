@@ -353,6 +353,9 @@ export class SessionManager<T> {
       Object.assign(node, { sandboxId: info.id, status: 'running', address: info.address, limits: limitsOf(info) });
       this.#store.putNode(s.id, node.name, info.id, 'running');
       this.#log.info({ session: s.id, node: node.name, old, sandbox: info.id }, 'node reset');
+      // A lesson node starts again the way the lesson set it up: its assets and setup.
+      const lesson = this.#lessonSessions.get(s.id);
+      if (lesson) void lesson.prepare(new Map([[node.name, info.id]]));
       await this.#loadNamespaces(s);
       this.#emitView(s);
       return s.nodeView(node, (id) => this.#procs.cachedNamespaces(id));

@@ -294,6 +294,17 @@ describe('lesson runtime through the API', rootSuite(), () => {
     }
   });
 
+  test('a reset node gets its assets and setup again; progress stays', async () => {
+    const before = await sandboxOf(session.id, 'node1');
+    const r = await alice.call('POST', `/api/sessions/${session.id}/nodes/node1/reset`, {});
+    assert.equal(r.status, 200);
+    const s = await ready(alice, session.id);
+    assert.deepEqual(s.passed, [1, 2]);
+    const after = await sandboxOf(session.id, 'node1');
+    assert.notEqual(after, before);
+    assert.equal(await shOk(after, 'test ! -e /root/one && cat /root/motd.txt /root/setup-ran'), 'hello from the lesson\nnode1\n');
+  });
+
   test('progress survives a new session and a reload, and is in the SQLite file', async () => {
     const again = await startLesson(alice, 'rt-basics');
     const s = await ready(alice, again.id);
