@@ -6,6 +6,7 @@ import { DEFAULT_PATHS, type RuntimePaths } from './layout.js';
 import { createRuncDriver } from './runc/driver.js';
 import { buildImage, listImages, currentImage, defaultRecipe, type ImageInfo, type BuildProgress, type ImageRecipe } from './image/index.js';
 import type { HostCheck } from './host/doctor.js';
+import { buildImageSet, currentImageSet, IMAGE_SET, imageSetStoreForSandbox, type ImageSetInfo, type ImageSetProgress } from './image/docker-images/index.js';
 
 export type { SandboxDriver } from './driver.js';
 export type * from './types.js';
@@ -14,6 +15,7 @@ export { SandboxError, isSandboxError, type SandboxErrorCode } from './errors.js
 export { checkHost, type HostCheck } from './host/doctor.js';
 export { detectCgroupMode, type CgroupMode } from './stats/cgroup.js';
 export type { ImageInfo, BuildProgress } from './image/index.js';
+export type { ImageSetInfo, ImageSetProgress } from './image/docker-images/index.js';
 export { DEFAULT_PATHS, type RuntimePaths } from './layout.js';
 export { OWNER_PID_LABEL } from './runc/reconcile.js';
 /** Pure IPv4 math of session subnets, for callers that check addresses (the port proxy). */
@@ -46,6 +48,13 @@ export interface SandboxRuntime {
     current(): Promise<ImageInfo>;
     /** The doctor's line about the image. */
     check(): Promise<HostCheck>;
+  };
+  /** The offline image set of nested `docker` (sandbox/image/docker-images/). */
+  imageSet: {
+    /** Builds the set of the current recipe unless it is cached (needs the sandbox image). */
+    build(options?: { force?: boolean; onProgress?: (p: ImageSetProgress) => void }): Promise<ImageSetInfo>;
+    /** The built set of the current recipe, or null. */
+    current(): ImageSetInfo | null;
   };
 }
 
@@ -82,6 +91,11 @@ export function createSandboxRuntime(options: SandboxRuntimeOptions = {}): Sandb
       if (!found) throw new SandboxError('IMAGE_NOT_FOUND', `no image ${id}`);
       return found;
     },
+    containerImageStore: () => imageSetStoreForSandbox(paths, IMAGE_SET),
   });
-  return { driver, paths, images };
+  const imageSet: SandboxRuntime['imageSet'] = {
+    build: async (o = {}) => buildImageSet(paths, driver, IMAGE_SET, { ...o, mirror: options.imageMirror ?? '', sandboxImage: (await images.current()).id }),
+    current: () => currentImageSet(paths, IMAGE_SET),
+  };
+  return { driver, paths, images, imageSet };
 }

@@ -1,7 +1,7 @@
 // pier image: builds the sandbox image (a progress bar on a terminal, phase lines in logs)
 // and lists the images built.
 import { parseArgs } from 'node:util';
-import { isSandboxError, type BuildProgress, type ImageInfo } from '../../sandbox/index.js';
+import { isSandboxError, type ImageInfo, type ImageSetInfo } from '../../sandbox/index.js';
 import { UsageError } from '../main.js';
 import { openRuntime } from '../../server/runtime.js';
 
@@ -23,7 +23,9 @@ Run \`pier image <command> --help\` for its options.`,
   build: `usage: pier image build [--force] [--json]
 
 Builds the sandbox root filesystem with mmdebstrap, unless the image for the current
-recipe (suite, packages, files) is already built. Needs root.
+recipe (suite, packages, files) is already built; then the offline image set of nested
+\`docker\` (hello-world, busybox, debian, nginx, redis, postgres, python, registry), unless
+built. Needs root.
 
   --force   build again even if the image exists (refused while sandboxes use it)
   --json    print the image's details as JSON on stdout`,
@@ -75,13 +77,29 @@ async function buildCommand(argv: string[]): Promise<number> {
   } finally {
     render.finish();
   }
+  const setRender = progressRenderer(process.stderr);
+  let setBuilt = false;
+  let set: ImageSetInfo;
+  try {
+    set = await rt.imageSet.build({
+      force: flags.force === true,
+      onProgress: (p) => {
+        setBuilt ||= p.step === 'done';
+        setRender.update({ phase: p.step, percent: p.percent, message: p.message });
+      },
+    });
+  } finally {
+    setRender.finish();
+  }
+  const setLine = `docker image set ${set.id} ${setBuilt ? `built in ${set.buildSeconds.toFixed(1)} s` : `is up to date (built ${localTime(set.createdAt)})`}: ${set.images.length} images, ${Math.round(set.storeBytes / MIB)} MiB`;
   if (flags.json) {
-    console.log(JSON.stringify({ ...image, cached: !built }, null, 2));
+    console.log(JSON.stringify({ ...image, cached: !built, imageSet: { ...set, cached: !setBuilt } }, null, 2));
   } else if (built) {
     console.log(`image ${image.id} built in ${image.buildSeconds.toFixed(1)} s: ${describe(image)}\n  ${image.rootfs}`);
   } else {
     console.log(`image ${image.id} is up to date (built ${localTime(image.createdAt)}): ${describe(image)}\n  ${image.rootfs}`);
   }
+  if (!flags.json) console.log(setLine);
   return 0;
 }
 
@@ -134,6 +152,13 @@ function elapsed(ms: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
+/** One progress report of either build (the image's phases or the image set's steps). */
+interface ProgressLine {
+  phase: string;
+  percent: number;
+  message: string;
+}
+
 /**
  * Shows build progress on `stream`: on a terminal one line redrawn in place (phase, bar,
  * percent, elapsed time, message); elsewhere (CI logs) one plain line per phase.
@@ -145,7 +170,7 @@ function progressRenderer(stream: NodeJS.WriteStream) {
   let lastDraw = 0;
   let drawn = false;
 
-  const line = (p: BuildProgress): string => {
+  const line = (p: ProgressLine): string => {
     const filled = Math.round((p.percent / 100) * BAR_CELLS);
     const head = `${p.phase.padEnd(11)} [${'#'.repeat(filled)}${'-'.repeat(BAR_CELLS - filled)}] ${String(p.percent).padStart(3)}%  ${elapsed(Date.now() - started)}  `;
     const room = Math.max(0, (stream.columns || DEFAULT_COLUMNS) - head.length - 1);
@@ -154,7 +179,7 @@ function progressRenderer(stream: NodeJS.WriteStream) {
 
   return {
     /** Reports one progress event. */
-    update(p: BuildProgress): void {
+    update(p: ProgressLine): void {
       const phaseChanged = p.phase !== lastPhase;
       lastPhase = p.phase;
       if (!tty) {

@@ -1,6 +1,7 @@
 // The sandbox image recipe: one readable literal of what goes into the root filesystem,
 // and the hash of it that names the built image.
 import { createHash } from 'node:crypto';
+import { CONTAINERS_FILES } from './containers-config.js';
 
 /**
  * Bump when the build procedure changes in a way the literal below does not show (how
@@ -72,17 +73,14 @@ export const BASE_RECIPE: ImageRecipe = {
     // otherwise pick whichever provider sorts first.
     'podman', 'podman-docker', 'buildah', 'catatonit', 'uidmap', 'fuse-overlayfs',
     'slirp4netns', 'netavark', 'aardvark-dns',
+    // `docker compose` / `docker-compose` (containers-config.ts).
+    'podman-compose',
     // A static busybox: `podman import` of a tiny hand-made image needs one.
     'busybox-static',
   ],
   files: [
-    // Nested podman maps the sandbox's uids 1..65535 (all it has besides root).
-    { path: '/etc/subuid', content: 'root:1:65535\n', mode: 0o644 },
-    { path: '/etc/subgid', content: 'root:1:65535\n', mode: 0o644 },
-    // Silences podman-docker's "Emulate Docker CLI using podman" on every command.
-    { path: '/etc/containers/nodocker', content: '', mode: 0o644 },
-    // Docker lessons: /etc/containers/containers.conf tuning (cgroups = "disabled" on
-    // cgroup v1 hosts, short-name registries…) goes here, with its own issue.
+    // Docker lessons: podman's configuration and the `docker` command (containers-config.ts).
+    ...CONTAINERS_FILES,
     // Each sandbox sets its own hostname; this only replaces the build host's name.
     { path: '/etc/hostname', content: 'pier\n', mode: 0o644 },
     { path: '/etc/motd', content: MOTD, mode: 0o644 },

@@ -108,13 +108,14 @@ test('/proc/sys is not read-only (namespaced sysctls); sysrq-trigger is', () => 
   assert.ok(![...readonlyPaths, ...maskedPaths].some((p) => p === '/proc/sys' || p.startsWith('/proc/sys/')));
 });
 
-test('base mounts: proc, dev, devpts, shm, mqueue, sysfs (ro), cgroup (ro)', () => {
+test('base mounts: proc, dev, devpts, shm, mqueue, sysfs (rw, for docker run --privileged), cgroup (ro)', () => {
   const mounts = buildSpec(input()).mounts;
   assert.deepEqual(
     mounts.map((m) => [m.destination, m.type]),
     [['/proc', 'proc'], ['/dev', 'tmpfs'], ['/dev/pts', 'devpts'], ['/dev/shm', 'tmpfs'], ['/dev/mqueue', 'mqueue'], ['/sys', 'sysfs'], ['/sys/fs/cgroup', 'cgroup']],
   );
-  assert.ok(mounts.find((m) => m.type === 'sysfs')?.options.includes('ro'));
+  assert.ok(mounts.find((m) => m.type === 'sysfs')?.options.includes('rw'));
+  assert.ok(!mounts.find((m) => m.type === 'sysfs')?.options.includes('ro'));
   assert.ok(mounts.find((m) => m.type === 'cgroup')?.options.includes('ro'));
   assert.ok(mounts.find((m) => m.type === 'devpts')?.options.includes('newinstance'));
   assert.ok(mounts.find((m) => m.destination === '/dev')?.options.includes('size=65536k'));

@@ -4,6 +4,8 @@ import { SandboxError } from '../errors.js';
 import type { SandboxLimits } from '../types.js';
 import { GRANTED_CAPABILITIES } from './capabilities.js';
 import type { LinuxSeccomp, OciMount, OciSpec } from './oci-types.js';
+import type { CgroupMode } from '../stats/cgroup.js';
+import { withNestedCgroups } from './nested.js';
 
 /** runtime-spec version written to config.json (runc 1.1.5 implements 1.0.2). */
 export const OCI_VERSION = '1.0.2';
@@ -96,6 +98,8 @@ export interface SpecInput {
   seccomp: LinuxSeccomp | null;
   /** Extra `NAME=value` entries appended to the allowlisted environment. */
   env?: string[];
+  /** The host's cgroup mode; on `v2` nested containers get a writable cgroup namespace (nested.ts). */
+  cgroupMode?: CgroupMode;
 }
 
 const HOSTNAME_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
@@ -172,8 +176,11 @@ export function baseSpec(): OciSpec {
       // size= is set by withLimits (it is also charged to the memory cgroup).
       { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777'] },
       { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
-      // A fresh sysfs is allowed because the sandbox owns its network namespace.
-      { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
+      // A fresh sysfs is allowed because the sandbox owns its network namespace. Read-write:
+      // the kernel lets a nested container (`docker run --privileged`) mount a read-write
+      // sysfs only where a read-write one is already visible. Writes still need the file's
+      // owner: host root for everything but the sandbox's own network devices.
+      { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'rw'] },
       // Read-only: nested podman uses --cgroups=disabled. The sandbox's root can still mount a
       // v1 hierarchy read-write (rooted at its cgroup namespace): the limit files there belong
       // to the host's root (EACCES), and release_agent exists only at a hierarchy's root,
@@ -280,6 +287,7 @@ export function buildSpec(input: SpecInput): OciSpec {
     (s) => withMounts(s, input.binds),
     (s) => withSeccomp(s, input.seccomp),
     (s) => withEnv(s, input.env ?? []),
+    (s) => (input.cgroupMode ? withNestedCgroups(s, input.cgroupMode) : s),
   ];
   return steps.reduce((spec, step) => step(spec), baseSpec());
 }

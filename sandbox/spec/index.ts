@@ -26,3 +26,4 @@ export {
   type SpecInput,
   type SpecBind,
 } from './build-spec.js';
+export { nestedContainerBinds, nestedCgroups, withNestedCgroups, type NestedContainersInput } from './nested.js';

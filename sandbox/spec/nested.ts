@@ -1,0 +1,58 @@
+// What a sandbox's spec needs for nested containers (podman behind `docker`), as pure data:
+// the shared offline image store (read-only), the cgroup drop-in the host's cgroup mode
+// calls for, and on cgroup v2 a writable cgroup mount for the delegated subtree.
+import path from 'node:path';
+import { CGROUP_CONF_SOURCES, CGROUP_DROP_IN, NESTED_IMAGE_STORE } from '../image/containers-config.js';
+import type { CgroupMode } from '../stats/cgroup.js';
+import type { SpecBind } from './build-spec.js';
+import type { OciSpec } from './oci-types.js';
+
+/** What the nested-container binds depend on. */
+export interface NestedContainersInput {
+  /** Host path of the sandbox image's root filesystem (the drop-ins live there). */
+  imageRootfs: string;
+  cgroupMode: CgroupMode;
+  /**
+   * Host directory of the offline image store (a read-only mounted filesystem, see
+   * sandbox/image/docker-images/store.ts), or null when no image set is built.
+   */
+  imageStore: string | null;
+}
+
+/**
+ * Nested cgroups need a cgroup v2 host: there the sandbox's cgroup namespace root is its
+ * own subtree. On v1 and hybrid hosts the sandbox's hierarchies stay read-only.
+ */
+export function nestedCgroups(mode: CgroupMode): 'v1' | 'v2' {
+  return mode === 'v2' ? 'v2' : 'v1';
+}
+
+/**
+ * The binds of nested containers: podman's cgroup drop-in for this host (from the image)
+ * and, when built, the offline image store at NESTED_IMAGE_STORE. Both read-only; the
+ * store is also read-only at its superblock, since a bind's own `ro` is the sandbox's to
+ * remount.
+ */
+export function nestedContainerBinds(input: NestedContainersInput): SpecBind[] {
+  const binds: SpecBind[] = [
+    { source: path.join(input.imageRootfs, CGROUP_CONF_SOURCES[nestedCgroups(input.cgroupMode)]), destination: CGROUP_DROP_IN, readonly: true },
+  ];
+  if (input.imageStore !== null) binds.push({ source: input.imageStore, destination: NESTED_IMAGE_STORE, readonly: true });
+  return binds;
+}
+
+/**
+ * On a cgroup v2 host, mounts the sandbox's cgroup namespace read-write, so podman inside
+ * can create child cgroups under the sandbox's own (delegated) cgroup and `docker run
+ * --memory` limits; everything nested stays below the sandbox's limits, which are set on
+ * the cgroup above the namespace root. On v1 and hybrid hosts the spec is unchanged.
+ */
+export function withNestedCgroups(spec: OciSpec, mode: CgroupMode): OciSpec {
+  if (nestedCgroups(mode) !== 'v2') return spec;
+  return {
+    ...spec,
+    mounts: spec.mounts.map((m) =>
+      m.destination === '/sys/fs/cgroup' ? { ...m, options: [...m.options.filter((o) => o !== 'ro' && o !== 'rw'), 'rw'] } : m,
+    ),
+  };
+}
