@@ -1,7 +1,8 @@
 // A lesson as a student takes it, in Debian's Chromium against the real server and real
 // sandboxes: the course on the home page, Start, a clicked {{exec}} block running in the
 // terminal, Check failing with the check's FAIL reason, the step done and passing, the next
-// step unlocking, progress surviving a reload and showing on the home page.
+// step unlocking, copy and port links, a watch step, progress surviving a reload and showing
+// on the home page, Solve, a failed setup, and the author preview reloading on save.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +22,7 @@ const BROKEN = 'e2e-broken-setup';
 /** What step 1's check says while the marker is missing. */
 const REASON = 'the marker file /root/e2e-marker does not exist yet';
 
-/** Writes a two-step lesson into `dir/<LESSON>/`: step 1 wants /root/e2e-marker. */
+/** Writes the fixture lessons into `dir/`: a three-step one (check, watch, solve) and one whose setup fails. */
 function writeLesson(dir: string): void {
   const root = path.join(dir, LESSON);
   mkdirSync(root, { recursive: true });
@@ -44,6 +45,8 @@ function writeLesson(dir: string): void {
       'steps:',
       '  - title: Leave a marker',
       '  - title: Leave a second marker',
+      '    watch: true',
+      '  - title: Leave a third marker',
       '---',
       'This lesson leaves two marker files. INTRO-E2E',
       '',
@@ -55,9 +58,15 @@ function writeLesson(dir: string): void {
   );
   file('step1.check.sh', `#!/bin/bash\nif [ ! -f /root/e2e-marker ]; then\n  echo "FAIL: ${REASON}"\n  echo "HINT: run touch /root/e2e-marker"\n  exit 1\nfi\n`, 0o755);
   file('step1.solution.sh', '#!/bin/bash\ntouch /root/e2e-marker\n', 0o755);
-  file('step2.md', 'STEP-TWO-E2E: now leave `touch /root/e2e-second`{{exec}}\n');
+  file(
+    'step2.md',
+    ['STEP-TWO-E2E: this step checks itself. Leave `touch /root/e2e-second`{{exec}}', '', 'Keep this: `COPY-ME-E2E`{{copy}}', '', 'A web app would be [here]({{TRAFFIC_HOST1_8000}}/docs).', ''].join('\n'),
+  );
   file('step2.check.sh', '#!/bin/bash\n[ -f /root/e2e-second ] || { echo "FAIL: no second marker"; exit 1; }\n', 0o755);
   file('step2.solution.sh', '#!/bin/bash\ntouch /root/e2e-second\n', 0o755);
+  file('step3.md', 'STEP-THREE-E2E: leave `touch /root/e2e-third`{{exec}}\n');
+  file('step3.check.sh', '#!/bin/bash\n[ -f /root/e2e-third ] || { echo "FAIL: no third marker"; exit 1; }\n', 0o755);
+  file('step3.solution.sh', '#!/bin/bash\ntouch /root/e2e-third\n', 0o755);
   file('finish.md', 'Both markers are there. FINISH-E2E\n');
   // Setup takes a moment, so the page has to show that it is preparing.
   file('setup.sh', '#!/bin/bash\nsleep 3\ntouch /root/.setup-done\n', 0o755);
@@ -103,7 +112,7 @@ describe('a lesson in the browser', { ...rootSuite(), timeout: 10 * 60_000 }, ()
     const card = page.locator(CARD);
     await card.waitFor({ timeout: 30_000 });
     assert.equal(await card.getAttribute('data-passed'), '0');
-    assert.equal(await card.getAttribute('data-steps'), '2');
+    assert.equal(await card.getAttribute('data-steps'), '3');
     assert.match(await card.innerText(), /Marker files|표시 파일/);
     assert.match(await card.innerText(), /3 min|3분/);
     // The built-in course comes in folder order.
@@ -154,22 +163,43 @@ describe('a lesson in the browser', { ...rootSuite(), timeout: 10 * 60_000 }, ()
     await page.waitForSelector('[data-testid="lesson-step"][data-step="2"] >> text=STEP-TWO-E2E');
   });
 
-  test('a reload keeps the progress: step 2 open, step 1 passed', async () => {
+  test('a {{copy}} block copies its text and says so; a port link points at the session’s port', async () => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    const block = page.locator('[data-testid="lesson-step"] [data-pier-action="copy"]');
+    await block.click();
+    await page.waitForSelector('[data-testid="lesson-step"] [data-pier-action="copy"][data-pier-feedback="copied"]', { timeout: 5000 });
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), 'COPY-ME-E2E');
+    const id = page.url().split('/').pop() ?? '';
+    assert.equal(await page.getAttribute('[data-testid="lesson-step"] a[data-pier-port="8000"]', 'href'), `/p/${id}/node1/8000/docs`);
+  });
+
+  test('a watch step passes by itself once the work is done', async () => {
+    await page.click('[data-testid="lesson-step"] [data-pier-action="exec"] >> text=touch /root/e2e-second');
+    await waitForText(page, /touch \/root\/e2e-second\n.*[#$] $/m);
+    // No click on Check: the server re-checks every few seconds and the pane follows.
+    await page.waitForSelector('[data-testid="lesson-check-result"][data-passed="true"]', { timeout: 20_000 });
+    await page.waitForSelector('[data-testid="lesson-step-item"][data-step="3"][data-state="open"]');
+    await page.click('[data-testid="lesson-next"]');
+    await page.waitForSelector('[data-testid="lesson-step"][data-step="3"] >> text=STEP-THREE-E2E');
+  });
+
+  test('a reload keeps the progress: step 3 open, steps 1 and 2 passed', async () => {
     await page.reload();
-    await page.waitForSelector('[data-testid="lesson-step"][data-step="2"]', { timeout: 30_000 });
+    await page.waitForSelector('[data-testid="lesson-step"][data-step="3"]', { timeout: 30_000 });
     assert.equal(await page.getAttribute('[data-testid="lesson-step-item"][data-step="1"]', 'data-state'), 'passed');
-    assert.equal(await page.getAttribute('[data-testid="lesson-progress"]', 'data-passed'), '1');
+    assert.equal(await page.getAttribute('[data-testid="lesson-step-item"][data-step="2"]', 'data-state'), 'passed');
+    assert.equal(await page.getAttribute('[data-testid="lesson-progress"]', 'data-passed'), '2');
     // The terminal still has the earlier output.
     await page.waitForSelector('[data-testid="terminal"]', { timeout: 30_000 });
     await waitForText(page, /^hello-42$/m);
   });
 
-  test('the home page shows the passed step', async () => {
+  test('the home page shows the passed steps', async () => {
     sessionUrl = page.url();
     await page.goto(server.url);
-    const card = page.locator(`${CARD}[data-passed="1"]`);
+    const card = page.locator(`${CARD}[data-passed="2"]`);
     await card.waitFor({ timeout: 15_000 });
-    assert.match(await card.locator('[data-testid="course-progress"]').innerText(), /1\/2|2단계 중 1단계/);
+    assert.match(await card.locator('[data-testid="course-progress"]').innerText(), /2\/3|3단계 중 2단계/);
     assert.match(await card.locator('[data-testid="course-start"]').innerText(), /Continue|이어서/);
   });
 
@@ -177,7 +207,7 @@ describe('a lesson in the browser', { ...rootSuite(), timeout: 10 * 60_000 }, ()
     await page.goto(sessionUrl);
     await page.click('[data-testid="lesson-solve"]', { timeout: 30_000 });
     await page.waitForSelector('[data-testid="lesson-check-result"][data-passed="true"]', { timeout: 30_000 });
-    await page.waitForSelector('[data-testid="lesson-progress"][data-passed="2"]');
+    await page.waitForSelector('[data-testid="lesson-progress"][data-passed="3"]');
     await page.click('[data-testid="lesson-next"]');
     await page.waitForSelector('[data-testid="lesson-finish"] >> text=FINISH-E2E');
   });
@@ -216,6 +246,7 @@ describe('a lesson in the browser', { ...rootSuite(), timeout: 10 * 60_000 }, ()
     await page.goto(`${server.url}/lessons/${LESSON}/preview?lang=en`);
     await page.waitForSelector('[data-testid="preview-intro"] >> text=INTRO-E2E', { timeout: 15_000 });
     await page.waitForSelector('[data-testid="preview-step"][data-step="2"] >> text=STEP-TWO-E2E');
+    await page.waitForSelector('[data-testid="preview-step"][data-step="3"] >> text=STEP-THREE-E2E');
     await page.waitForSelector('[data-testid="preview-finish"] >> text=FINISH-E2E');
     const before = await page.getAttribute('[data-testid="lesson-preview"]', 'data-version');
     writeFileSync(path.join(lessonDir, LESSON, 'step2.md'), 'EDITED-E2E: now leave `touch /root/e2e-second`{{exec}}\n');

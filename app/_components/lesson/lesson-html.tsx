@@ -56,8 +56,11 @@ export function LessonHtml({ html, sessionId, onExec, testId }: LessonHtmlProps)
     for (const link of root.querySelectorAll<HTMLAnchorElement>('a[data-pier-port]')) {
       const port = Number(link.getAttribute('data-pier-port'));
       const node = link.getAttribute('data-pier-node') ?? 'node1';
+      // An optional path after the port (`{{TRAFFIC_HOST1_80}}/api`), kept to plain URL characters.
+      const rest = link.getAttribute('data-pier-path') ?? '';
+      const suffix = /^\/[A-Za-z0-9/._~%?=&+:,-]*$/.test(rest) && !rest.split(/[/?]/).includes('..') ? rest.slice(1) : '';
       if (sessionId && Number.isInteger(port) && port > 0 && port < 65536 && /^node[1-9]$/.test(node)) {
-        link.href = portPath(sessionId, node, port);
+        link.href = portPath(sessionId, node, port) + suffix;
         link.target = '_blank';
         link.rel = 'noopener noreferrer';
       } else {
