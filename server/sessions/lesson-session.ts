@@ -199,7 +199,12 @@ export class LessonSession {
 
   #watch(index: number): void {
     const tick = () => {
-      if (this.#disposed || this.#phase !== 'ready') return;
+      if (this.#disposed) return;
+      if (this.#phase !== 'ready') {
+        // A node is being set up again (reset): look again later.
+        this.#watches.set(index, setTimeout(tick, WATCH_INTERVAL_MS));
+        return;
+      }
       this.check(index)
         .then((r) => {
           if (!r.passed && !this.#disposed) this.#watches.set(index, setTimeout(tick, WATCH_INTERVAL_MS));
