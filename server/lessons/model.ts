@@ -162,6 +162,7 @@ export interface LoadedLesson {
  *        data-pier-interrupt="" data-pier-no-newline="" data-pier-ctrl-seq=""><code>…</code></pre>
  *   <code data-pier-action="exec" …>inline command</code>
  *   <a data-pier-port="80" data-pier-node="node1">…</a>      (href filled in by the page)
+ *   <a data-pier-port="80" data-pier-node="node1" data-pier-path="/api">…</a>  (a path after the port)
  *
  * `exec` types the text into the terminal (Enter at the end unless no-newline; Ctrl-C
  * first with interrupt); `copy` copies it; ctrl-seq sends the text as control keys

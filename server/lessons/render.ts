@@ -303,7 +303,10 @@ export function renderLesson(lesson: LoadedLesson, lang: LessonLang): LessonView
       hasCheck: s.checkPath !== undefined,
       watch: s.watch,
       node: s.node,
-      solutionHtml: lesson.meta.solve && s.solutionMarkdown ? renderMarkdown(s.solutionMarkdown[lang], { ...base, file: `step${s.index}.solution.md` }) : null,
+      solutionHtml:
+        lesson.meta.solve && s.solutionMarkdown
+          ? renderMarkdown(s.solutionMarkdown[lang], { ...base, file: fileOf(text.startsWith(`step${s.index}/`) ? `step${s.index}/solution.md` : `step${s.index}.solution.md`) })
+          : null,
     };
   });
   const view: LessonView = {
