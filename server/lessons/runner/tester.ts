@@ -1,13 +1,14 @@
 // Replays a lesson in real sandboxes, the way `pier lesson test` and CI check every
-// built-in lesson: a network and the lesson's nodes, assets and setup, then per step:
-// the check must fail, the solution must succeed, the check must then pass.
+// built-in lesson: a network and the lesson's nodes, assets and setup, then per step: its
+// background script starts, the check must fail, the solution must succeed, the check
+// must then pass.
 import type { SandboxDriver, SandboxLimits } from '../../../sandbox/index.js';
 import { OWNER_PID_LABEL } from '../../../sandbox/index.js';
 import type { LoadedLesson, LoadedStep } from '../model.js';
 import { lessonLimits } from './limits.js';
 import { prepareLesson, PrepareError } from './prepare.js';
 import type { ScriptResult } from './script.js';
-import { runCheck, runSolution } from './steps.js';
+import { runCheck, runSolution, startBackground } from './steps.js';
 
 /** The outcome of one step's replay. */
 export interface StepReport {
@@ -111,6 +112,9 @@ async function testStep(driver: SandboxDriver, sandboxId: string, lesson: Loaded
     r.durationMs = Math.round(performance.now() - started);
     return r;
   };
+  // The step opens as for a student: its background script starts detached. (A foreground
+  // script is typed into a terminal for the student to watch; the replay has none.)
+  await startBackground(driver, sandboxId, lesson, step);
   if (step.checkPath !== undefined) {
     r.before = await runCheck(driver, sandboxId, lesson, step);
     if (r.before.passed) return finish('the check passes before the solution ran: it would let a student through without doing the step');
