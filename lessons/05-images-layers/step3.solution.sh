@@ -1,0 +1,5 @@
+#!/bin/bash
+set -e
+mkdir -p /root/answers
+docker image history nginx
+docker image inspect nginx --format '{{len .RootFS.Layers}}' > /root/answers/nginx-layers

@@ -1,0 +1,9 @@
+#!/bin/bash
+set -e
+mkdir -p /root/answers
+ps -ef > /root/answers/ps-node
+docker exec isolated ps -ef > /root/answers/ps-isolated
+docker exec host hostname > /root/answers/hostname-host
+docker exec isolated hostname > /root/answers/hostname-isolated
+docker exec host ip addr > /root/answers/ip-host
+docker exec isolated ip addr > /root/answers/ip-isolated
