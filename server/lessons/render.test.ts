@@ -20,11 +20,14 @@ test('attack 36: script, event handlers and javascript: links do not survive ren
     '<div onclick="alert(6)" style="background:url(javascript:alert(7))">x</div>',
     '<svg><script>alert(8)</script></svg><object data="x"></object>',
     '<a href="data:text/html,<script>alert(9)</script>">d</a>',
+    '<a href="jav&#x09;ascript:alert(10)">tab</a> <a href="&#106;avascript:alert(11)">entity</a> [ref][x]\n\n[x]: javascript:alert(12)',
+    '<form action="javascript:alert(13)"><button formaction="javascript:alert(14)">b</button></form>',
   ].join('\n\n');
   const html = renderMarkdown(md, ctx());
   assert.doesNotMatch(html, /<script|<iframe|<style|<object|<svg/i);
   assert.doesNotMatch(html, /onerror|onclick|style=/i);
-  assert.doesNotMatch(html, /javascript:/i);
+  assert.doesNotMatch(html, /javascript:|ascript:|alert\(1[0-4]\)"/i);
+  assert.doesNotMatch(html, /<form|formaction/i);
   assert.doesNotMatch(html, /href="data:/i);
   assert.match(html, /click/, 'the link text stays');
 });
