@@ -119,6 +119,7 @@ describe('a lesson in the browser', { ...rootSuite(), timeout: 10 * 60_000 }, ()
     const ids = await page.locator('[data-testid="course-lesson"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-lesson') ?? ''));
     const builtIn = ids.filter((id) => /^\d\d-/.test(id));
     assert.ok(builtIn.length >= 1, `no built-in lesson listed: ${ids.join(', ')}`);
+    assert.ok(!ids.includes(BROKEN), 'a hidden lesson is not listed');
     assert.deepEqual(builtIn, [...builtIn].sort());
   });
 
@@ -252,5 +253,8 @@ describe('a lesson in the browser', { ...rootSuite(), timeout: 10 * 60_000 }, ()
     writeFileSync(path.join(lessonDir, LESSON, 'step2.md'), 'EDITED-E2E: now leave `touch /root/e2e-second`{{exec}}\n');
     await page.waitForSelector('[data-testid="preview-step"][data-step="2"] >> text=EDITED-E2E', { timeout: 10_000 });
     assert.notEqual(await page.getAttribute('[data-testid="lesson-preview"]', 'data-version'), before);
+    // ?lang=ko shows the Korean text.
+    await page.goto(`${server.url}/lessons/${LESSON}/preview?lang=ko`);
+    await page.waitForSelector('[data-testid="lesson-title"] >> text=표시 파일', { timeout: 15_000 });
   });
 });
