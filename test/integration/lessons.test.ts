@@ -115,6 +115,7 @@ describe('lesson runtime through the API', rootSuite(), () => {
   let cleanup: () => void;
   let fixtures: string;
   let database: string;
+  let config: ReturnType<typeof testConfig>['config'];
   let alice: Browser;
   let session: SessionView;
   const created: { browser: Browser; id: string }[] = [];
@@ -144,6 +145,7 @@ describe('lesson runtime through the API', rootSuite(), () => {
     fixtures = mkdtempSync(path.join(tmpdir(), 'pier-lessons-'));
     writeFixtures(fixtures);
     const c = testConfig({ lessonDirs: [fixtures] });
+    config = c.config;
     database = c.config.database;
     cleanup = c.cleanup;
     server = await startServer({ config: c.config, next: false, port: 0, hostname: '127.0.0.1' });
@@ -303,6 +305,21 @@ describe('lesson runtime through the API', rootSuite(), () => {
     const after = await sandboxOf(session.id, 'node1');
     assert.notEqual(after, before);
     assert.equal(await shOk(after, 'test ! -e /root/one && cat /root/motd.txt /root/setup-ran'), 'hello from the lesson\nnode1\n');
+  });
+
+  test('after a server restart, the lesson session carries on where it was', async () => {
+    await server.close();
+    server = await startServer({ config, next: false, port: 0, hostname: '127.0.0.1' });
+    // The same browsers (cookies) on the new port.
+    const moved = new Map<Browser, Browser>();
+    const move = (b: Browser) => moved.get(b) ?? moved.set(b, new Browser(`http://127.0.0.1:${server.port}`, b.cookie)).get(b)!;
+    for (const c of created) c.browser = move(c.browser);
+    alice = move(alice);
+    const s = await state(alice, session.id);
+    assert.deepEqual({ phase: s.phase, passed: s.passed, current: s.current }, { phase: 'ready', passed: [1, 2], current: 3 });
+    const r = await alice.call<CheckResult>('POST', step(session.id, 3, 'check'), {});
+    assert.equal(r.status, 200);
+    assert.equal(r.body.timedOut, true, 'the adopted node still runs checks');
   });
 
   test('progress survives a new session and a reload, and is in the SQLite file', async () => {
