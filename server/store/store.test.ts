@@ -99,3 +99,27 @@ test('a row that does not parse is STATE_CORRUPT; a newer schema is refused', (t
   newer.close();
   assert.throws(() => openStore(file), (err: unknown) => isServerError(err, 'STATE_CORRUPT') && /newer/.test(err.message));
 });
+
+test('lesson progress is per owner, idempotent, survives reopening, and a version-1 database gains the table', (t) => {
+  const { file, cleanup } = tempFile();
+  t.after(cleanup);
+  // A database from before lesson progress (schema version 1) is migrated in place.
+  const old = new Database(file);
+  old.exec(MIGRATIONS[0]!);
+  old.pragma('user_version = 1');
+  old.close();
+  const store = openStore(file);
+  assert.equal(store.version, MIGRATIONS.length);
+  store.markStepPassed('alice', 'l1', 2, 1000);
+  store.markStepPassed('alice', 'l1', 1, 2000);
+  store.markStepPassed('alice', 'l1', 1, 3000);
+  store.markStepPassed('alice', 'l2', 1, 4000);
+  store.markStepPassed('bob', 'l1', 3, 5000);
+  store.close();
+  const again = openStore(file);
+  t.after(() => again.close());
+  assert.deepEqual(again.passedSteps('alice', 'l1'), [1, 2]);
+  assert.deepEqual(again.passedSteps('bob', 'l1'), [3]);
+  assert.deepEqual(again.passedSteps('carol', 'l1'), []);
+  assert.deepEqual([...again.progressOf('alice')], [['l1', [1, 2]], ['l2', [1]]]);
+});
