@@ -202,10 +202,12 @@ describe('a lesson in the browser', { ...rootSuite(), timeout: 10 * 60_000 }, ()
     await card.waitFor({ timeout: 15_000 });
     assert.match(await card.locator('[data-testid="course-progress"]').innerText(), /2\/3|3단계 중 2단계/);
     assert.match(await card.locator('[data-testid="course-start"]').innerText(), /Continue|이어서/);
+    // Continue goes back to the playground that still runs, not a new one.
+    await card.locator('[data-testid="course-start"]').click();
+    await page.waitForURL(sessionUrl, { timeout: 30_000 });
   });
 
   test('Solve runs the last step’s solution; the finish page follows', async () => {
-    await page.goto(sessionUrl);
     await page.click('[data-testid="lesson-solve"]', { timeout: 30_000 });
     await page.waitForSelector('[data-testid="lesson-check-result"][data-passed="true"]', { timeout: 30_000 });
     await page.waitForSelector('[data-testid="lesson-progress"][data-passed="3"]');

@@ -1,15 +1,26 @@
 'use client';
 // The home page's course: every lesson in order (GET /api/lessons) with its time, difficulty
-// and this browser's progress; "Start" / "Continue" opens a playground with that lesson.
+// and this browser's progress; "Start" / "Continue" goes back to this browser's playground of
+// that lesson while it still runs, else starts one.
 import { useEffect, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import type { LessonSummary } from '../../protocol/lesson';
-import { createSession, type ApiFailure } from '../_lib/api-client';
+import { createSession, getSession, type ApiFailure } from '../_lib/api-client';
 import { errorText } from '../_lib/error-text';
 import { listLessons } from '../_lib/lesson-client';
+import { rememberSession, rememberedSession, type KeyValueStorage } from '../_lib/lesson-sessions';
 import { usePrefs } from './prefs-provider';
 
 type Loaded = { phase: 'loading' } | { phase: 'failed'; failure: ApiFailure } | { phase: 'ready'; lessons: LessonSummary[] };
+
+/** localStorage, or null where the browser refuses it. */
+function browserStorage(): KeyValueStorage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
 
 /** One lesson's card. */
 function LessonCard({ lesson, index }: { lesson: LessonSummary; index: number }) {
@@ -22,12 +33,23 @@ function LessonCard({ lesson, index }: { lesson: LessonSummary; index: number })
   async function start() {
     setStarting(true);
     setFailure(null);
+    const storage = browserStorage();
+    const remembered = storage ? rememberedSession(storage, lesson.id) : null;
+    if (storage && remembered) {
+      const live = await getSession(remembered);
+      if (live.ok && live.value.lessonId === lesson.id) {
+        router.push(`/play/${remembered}`);
+        return;
+      }
+      rememberSession(storage, lesson.id, null);
+    }
     const result = await createSession(lesson.id);
     if (!result.ok) {
       setStarting(false);
       setFailure(result);
       return;
     }
+    if (storage) rememberSession(storage, lesson.id, result.value.id);
     router.push(`/play/${result.value.id}`);
   }
 
