@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { formatProblem, loadLesson, splitFrontMatter } from './load.js';
@@ -169,4 +169,29 @@ test('a folder without lesson.md is reported, not thrown', () => {
   const { lesson: l, problems } = loadLesson(dir);
   assert.equal(l, null);
   assert.match(problems[0]!.message, /lesson\.md is missing/);
+});
+
+test('lesson files behind symbolic links are refused, also through a linked step folder', () => {
+  const outside = lesson({ 'text.md': 'secret text', 'check.sh': CHECK, 'solution.sh': SOLUTION });
+  const dir = lesson({ 'lesson.md': FRONT('  - title: One\n  - title: Two\n'), 'step2.md': 'two' });
+  symlinkSync(outside, path.join(dir, 'step1'));
+  symlinkSync(path.join(outside, 'text.md'), path.join(dir, 'step2.ko.md'));
+  const { lesson: l, problems } = loadLesson(dir);
+  assert.ok(l);
+  assert.equal(l.steps[0]!.markdown.en, '', 'nothing read through the link');
+  assert.equal(l.steps[0]!.checkPath, undefined);
+  assert.equal(l.steps[1]!.markdown.ko, 'two', 'a linked translation is not read');
+  const lines = problems.map((p) => formatProblem(p)).join('\n');
+  assert.match(lines, /step 1 has no text file/, 'a linked step folder is not a step folder');
+  assert.match(lines, /step1\/check\.sh: error: step 1's check must be a regular file inside the lesson folder/);
+  assert.match(lines, /step2\.ko\.md: error: is a symbolic link/);
+});
+
+test('a file inside a real folder that is itself reached through a link out is refused', () => {
+  const outside = lesson({ 'inner/text.md': 'secret' });
+  const dir = lesson({ 'lesson.md': FRONT('  - title: One\n    text: docs/inner/text.md\n') });
+  symlinkSync(outside, path.join(dir, 'docs'));
+  const { lesson: l, problems } = loadLesson(dir);
+  assert.equal(l!.steps[0]!.markdown.en, '');
+  assert.match(problems.map((p) => formatProblem(p)).join('\n'), /docs\/inner\/text\.md: error: is reached through a symbolic link that leaves the lesson folder/);
 });

@@ -5,7 +5,7 @@
 // Synchronous on purpose: a lesson is a handful of small files, and the catalog calls this
 // only when a folder changed.
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
@@ -195,6 +195,20 @@ function schemaProblems(error: z.ZodError, value: unknown, doc: ReturnType<typeo
   return out;
 }
 
+/**
+ * Whether `rel` stays inside the lesson folder once symbolic links in its parent folders
+ * are resolved (a `step1 -> /etc` link would otherwise lead a lesson file out).
+ */
+function staysInside(dir: string, rel: string): boolean {
+  try {
+    const root = realpathSync(dir);
+    const parent = realpathSync(path.dirname(path.join(dir, rel)));
+    return parent === root || parent.startsWith(root + path.sep);
+  } catch {
+    return true; // a missing parent: nothing to follow; the caller reports the missing file
+  }
+}
+
 function statOrNull(p: string): Stats | null {
   try {
     return lstatSync(p);
@@ -212,6 +226,10 @@ function readText(dir: string, rel: string, problems: LessonProblem[]): string |
   const abs = path.join(dir, rel);
   const st = statOrNull(abs);
   if (!st) return null;
+  if (!staysInside(dir, rel)) {
+    problems.push({ severity: 'error', file: rel, message: 'is reached through a symbolic link that leaves the lesson folder', fix: 'replace the linked folder with a real one' });
+    return null;
+  }
   if (st.isSymbolicLink()) {
     problems.push({ severity: 'error', file: rel, message: 'is a symbolic link; lesson files must be regular files', fix: 'replace the link with a copy of the file' });
     return null;
@@ -297,8 +315,8 @@ function resolveScript(
     problems.push({ severity: 'error', file: LESSON_FILE, ...at, message: `${what} "${rel}" does not exist`, fix: `create ${rel}, or correct the path` });
     return undefined;
   }
-  if (st.isSymbolicLink() || !st.isFile()) {
-    problems.push({ severity: 'error', file: rel, message: `${what} must be a regular file`, fix: 'replace it with a regular file' });
+  if (st.isSymbolicLink() || !st.isFile() || !staysInside(dir, rel)) {
+    problems.push({ severity: 'error', file: rel, message: `${what} must be a regular file inside the lesson folder`, fix: 'replace it (or the linked folder holding it) with a regular file' });
     return undefined;
   }
   if ((st.mode & 0o111) === 0) {
