@@ -14,6 +14,7 @@ import { driver, runtime, sh, shOk } from '../helpers/sandbox.js';
 import { writeLesson } from '../helpers/lesson-fixture.js';
 import { prepareLesson } from '../../server/lessons/runner/prepare.js';
 import { runCheck } from '../../server/lessons/runner/steps.js';
+import { runScript } from '../../server/lessons/runner/script.js';
 import type { LoadedLesson } from '../../server/lessons/model.js';
 import type { SandboxInfo } from '../../sandbox/index.js';
 
@@ -127,6 +128,16 @@ steps:
   test('the check script itself is never written into the student filesystem', async () => {
     const found = await sh(box.id, `grep -rl -e '${MARK}-check-cwd' /root /tmp /var /etc /run /home /dev/shm /opt /srv /usr/local 2>/dev/null || true`, { timeoutMs: 60_000 });
     assert.equal(found.stdout.trim(), '', 'no file in the sandbox holds the check script');
+  });
+
+  test("a script's working folder replaced by a link to the node's /proc/1/root/etc stays in the sandbox", async () => {
+    await shOk(box.id, 'ln -s /proc/1/root/etc /root/here');
+    const r = await runScript(driver, box.id, `touch ${MARK}-cwd-relative && pwd -P`, { timeoutSeconds: 10, cwd: '/root/here' });
+    assert.equal(r.passed, true, r.stderr);
+    assert.match(r.stdout.trim(), /^\/+etc$/, "the shell's physical folder is the sandbox's own /etc");
+    assert.equal((await sh(box.id, `test -f /etc/${MARK}-cwd-relative`)).exitCode, 0);
+    assert.deepEqual(hostFilesWithMark(), []);
+    assert.equal(sha('/etc/passwd'), passwdBefore, 'host /etc/passwd unchanged');
   });
 
   test('an asset that is a link out of the lesson folder is refused before anything is copied', async () => {

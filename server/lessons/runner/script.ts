@@ -64,6 +64,11 @@ export interface RunScriptOptions {
   cwd?: string;
 }
 
+/** `s` as one single-quoted shell word. */
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
 /** The environment every lesson script gets. */
 export const SCRIPT_ENV: Record<string, string> = {
   PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
@@ -81,8 +86,10 @@ export async function runScript(driver: SandboxDriver, sandboxId: string, script
   const r = await driver.run(sandboxId, {
     cmd: ['/bin/bash', '-s'],
     env: { ...SCRIPT_ENV, ...options.env },
-    cwd: options.cwd ?? '/root',
-    input: script,
+    // Started in / and moved to the working folder by the shell: a student who removed or
+    // replaced /root gets a failing check, not an exec error.
+    cwd: '/',
+    input: `cd ${shellQuote(options.cwd ?? '/root')} 2>/dev/null || cd /\n${script}`,
     timeoutMs: options.timeoutSeconds * 1000,
     maxOutputBytes: SCRIPT_MAX_OUTPUT_BYTES,
   });
