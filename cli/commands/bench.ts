@@ -4,17 +4,21 @@ import { parseArgs } from 'node:util';
 import { UsageError } from '../main.js';
 import { openRuntime } from '../../server/runtime.js';
 import { benchSandbox } from '../bench/sandbox.js';
+import { benchDocker } from '../bench/docker.js';
 import { table } from '../bench/stats.js';
 import { BenchInterrupted, benchTerminal } from '../bench/terminal.js';
 import { renderTerminalBench } from '../bench/terminal-report.js';
 
 const HELP = `usage: pier bench sandbox [--runs N] [--json] [--docker-host unix:///path.sock]
        pier bench terminal [--terminals N] [--runs N] [--json] [--url URL]
+       pier bench docker [--runs N] [--json]
   sandbox   cold start (create → command running), teardown, and docker run of the same
             rootfs when a Docker engine answers (default socket, or --docker-host)
   terminal  over the API and terminal sockets: start to first prompt (--runs sessions,
             default 20), keystroke echo with 1 and N terminals typing (default 200), cat of
-            a 64 MiB file; starts the server in this process unless --url names one`;
+            a 64 MiB file; starts the server in this process unless --url names one
+  docker    inside one sandbox: docker run --rm busybox true, and docker run -d -p 8080:80
+            nginx until curl answers (--runs each, default 50)`;
 
 /** `pier bench …` */
 export async function benchCommand(argv: string[]): Promise<number> {
@@ -41,6 +45,17 @@ export async function benchCommand(argv: string[]): Promise<number> {
     ];
     console.log(table(rows));
     if (r.speedup !== null) console.log(`\npier cold start is ${r.speedup}× faster than docker run (p50).`);
+    return 0;
+  }
+  if (what === 'docker') {
+    const r = await benchDocker(openRuntime(), runs, log);
+    if (values.json) return (console.log(JSON.stringify(r)), 0);
+    console.log(
+      table([
+        { name: 'docker run --rm busybox true', summary: r.runTrue, note: 'inside a sandbox, start to exit' },
+        { name: 'docker run -d nginx → answer', summary: r.nginxAnswer, note: '-p 8080:80 until curl gets the page' },
+      ]),
+    );
     return 0;
   }
   if (what === 'terminal') {

@@ -1,0 +1,70 @@
+// Issue 5, acceptance 2: in a playground, in Debian's Chromium against the real server and
+// sandboxes, a student runs nginx with `docker run -d -p 8080:80 nginx` in the terminal and
+// opens the port link the page shows for 8080 to see nginx's welcome page.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { rootSuite } from '../test/helpers/root.js';
+import { driver, runtime } from '../test/helpers/sandbox.js';
+import { launchBrowser } from './helpers/browser.js';
+import { startServer, type RunningServer } from './helpers/server.js';
+import { typeLine, waitForText } from './helpers/terminal.js';
+
+describe('docker in the playground', { ...rootSuite(), timeout: 5 * 60_000 }, () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let sessionId = '';
+
+  /** This session's sandboxes (the server labels each with its session id). */
+  const sessionSandboxes = async () => (await driver.list()).filter((s) => Object.values(s.labels).includes(sessionId));
+
+  before(async () => {
+    await runtime.imageSet.build(); // cached after `pier image build`
+    server = await startServer();
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    page = await context.newPage();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('docker run -d -p 8080:80 nginx, then the :8080 port link shows "Welcome to nginx!"', async () => {
+    await page.goto(server.url);
+    await page.click('[data-testid="start-button"]');
+    await page.waitForURL(/\/play\/[0-9a-f]{32}$/, { timeout: 30_000 });
+    sessionId = page.url().split('/').pop()!;
+    await page.waitForSelector('[data-testid="terminal"]', { timeout: 30_000 });
+    await waitForText(page, /[#$] $/m);
+    assert.equal((await sessionSandboxes()).length, 1, 'the session\'s sandbox is labelled with its id');
+    await typeLine(page, 'docker run -d -p 8080:80 nginx');
+    // docker prints the new container's id.
+    await waitForText(page, /^[0-9a-f]{64}$/m, 60_000);
+    const link = await page.waitForSelector('[data-testid="port-link"][data-node="node1"][data-port="8080"]', { timeout: 30_000 });
+    const [popup] = await Promise.all([context.waitForEvent('page'), link.click()]);
+    await popup.waitForLoadState();
+    assert.match(await popup.content(), /Welcome to nginx!/);
+    assert.equal(await popup.title(), 'Welcome to nginx!');
+    await popup.close();
+    // The access log is the container's output: the student sees the visit.
+    await typeLine(page, 'docker logs $(docker ps -q) 2>&1 | grep -c "GET / HTTP"');
+    await waitForText(page, /^[1-9]\d*$/m, 30_000);
+  });
+
+  test('end the session: its sandbox, and the nginx inside it, are gone', async () => {
+    await page.click('[data-testid="end-session"]');
+    await page.click('[data-testid="end-session-confirm"]', { timeout: 5000 });
+    await page.waitForSelector('[data-testid="session-ended"]', { timeout: 30_000 });
+    assert.ok(sessionId);
+    const deadline = Date.now() + 15_000;
+    let left = await sessionSandboxes();
+    while (left.length > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      left = await sessionSandboxes();
+    }
+    assert.deepEqual(left.map((s) => s.id), []);
+  });
+});
