@@ -162,6 +162,8 @@ export function Playground({ sessionId }: { sessionId: string }) {
     },
     [sessionId, t],
   );
+  // Stable, so the lesson HTML is not re-wired on every stats event.
+  const onLessonExec = useCallback((spec: LessonActionSpec) => void execInTerminal(spec), [execInTerminal]);
 
   /** Runs one API call with its busy flag; failures show as a notice (a gone session reloads). */
   async function run<T>(flag: keyof Busy, call: () => Promise<api.ApiResult<T>>, onOk: (value: T) => void): Promise<api.ApiResult<T>> {
@@ -272,7 +274,7 @@ export function Playground({ sessionId }: { sessionId: string }) {
               state={lesson.state}
               stateFailure={lesson.failure}
               onState={lesson.update}
-              onExec={(spec) => void execInTerminal(spec)}
+              onExec={onLessonExec}
             />
           )}
         </LessonSlot>
