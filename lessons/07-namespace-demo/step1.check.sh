@@ -1,17 +1,17 @@
 #!/bin/bash
-# Passes when container host shares the node's network and UTS namespaces and container isolated has
-# its own PID, network and UTS namespaces (checked on the live processes), with hostname isolated.
+# Passes when container host shares the node's PID and network namespaces and container isolated has
+# its own PID and network namespaces (checked on the live processes), with hostname isolated.
 ns(){ readlink /proc/$1/ns/$2; }
 hp=$(docker inspect host --format '{{if .State.Running}}{{.State.Pid}}{{end}}' 2>/dev/null)
 ip=$(docker inspect isolated --format '{{if .State.Running}}{{.State.Pid}}{{end}}' 2>/dev/null)
 if [ -z "$hp" ]; then
   echo "FAIL: No running container named host. / 실행 중인 host 컨테이너가 없습니다."
-  echo "HINT: docker run -d --network host --uts host --name host busybox sleep 3600"
+  echo "HINT: docker run -d --pid host --network host --name host busybox sleep 3600"
   exit 1
 fi
-if [ "$(ns $hp net)" != "$(ns 1 net)" ] || [ "$(ns $hp uts)" != "$(ns 1 uts)" ]; then
-  echo "FAIL: Container host does not share the node's network and UTS namespaces. / host 컨테이너가 노드의 네트워크·UTS 네임스페이스를 함께 쓰지 않습니다."
-  echo "HINT: docker rm -f host, then run it with --network host --uts host / 지운 뒤 --network host --uts host 로 다시 띄우세요."
+if [ "$(ns $hp pid)" != "$(ns 1 pid)" ] || [ "$(ns $hp net)" != "$(ns 1 net)" ]; then
+  echo "FAIL: Container host does not share the node's PID and network namespaces. / host 컨테이너가 노드의 PID·네트워크 네임스페이스를 함께 쓰지 않습니다."
+  echo "HINT: docker rm -f host, then run it with --pid host --network host / 지운 뒤 --pid host --network host 로 다시 띄우세요."
   exit 1
 fi
 if [ -z "$ip" ]; then

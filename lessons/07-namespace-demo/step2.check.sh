@@ -1,8 +1,8 @@
 #!/bin/bash
-# Passes when the saved outputs show what each namespace choice means: the node's ps lists its PID 1
-# and the isolated one does not; host has the node's hostname and address, isolated has neither.
+# Passes when the saved outputs show what each namespace choice means: host's ps lists the node's
+# PID 1 and isolated's does not; host has the node's hostname and address, isolated has neither.
 a=/root/answers
-for f in ps-node ps-isolated hostname-host hostname-isolated ip-host ip-isolated; do
+for f in ps-host ps-isolated hostname-host hostname-isolated ip-host ip-isolated; do
   if [ ! -s $a/$f ]; then
     echo "FAIL: /root/answers/$f is missing. / /root/answers/$f 가 없습니다."
     echo "HINT: Run the six lines at the end of this step. / 이 단계 끝의 여섯 줄을 실행하세요."
@@ -11,8 +11,8 @@ for f in ps-node ps-isolated hostname-host hostname-isolated ip-host ip-isolated
 done
 init=$(cat /proc/1/comm)
 addr=$(ip -4 -o addr show dev eth0 | awk '{print $4}' | cut -d/ -f1 | head -n 1)
-if ! grep -q "$init" $a/ps-node; then
-  echo "FAIL: ps-node does not show the node's PID 1 ($init). / ps-node 에 노드의 PID 1($init)이 없습니다."
+if ! grep -q "$init" $a/ps-host; then
+  echo "FAIL: ps-host does not show the node's PID 1 ($init): was it run in the container with --pid host? / ps-host 에 노드의 PID 1($init)이 없습니다. --pid host 컨테이너에서 실행했나요?"
   exit 1
 fi
 if grep -q "$init" $a/ps-isolated || ! grep -q sleep $a/ps-isolated; then

@@ -1,7 +1,7 @@
 #!/bin/bash
 set -e
 mkdir -p /root/answers
-ps -ef > /root/answers/ps-node
+docker exec host ps -ef > /root/answers/ps-host
 docker exec isolated ps -ef > /root/answers/ps-isolated
 docker exec host hostname > /root/answers/hostname-host
 docker exec isolated hostname > /root/answers/hostname-isolated
