@@ -11,7 +11,8 @@ if ! curl -s -m 3 http://localhost:5000/v2/myapp/tags/list | jq -e '.tags | inde
   echo "HINT: docker tag myapp:2 localhost:5000/myapp:2 && docker push localhost:5000/myapp:2"
   exit 1
 fi
-if docker image inspect myapp:2 >/dev/null 2>&1; then
+# Exact names only: a short name like myapp:2 would also match localhost:5000/myapp:2.
+if docker images --format '{{.Repository}}:{{.Tag}}' | grep -qxE '(localhost/|docker\.io/library/)?myapp:2'; then
   echo "FAIL: The local myapp:2 is still here: remove it to pretend you are on another machine. / 로컬 myapp:2 가 아직 있습니다. 다른 기계인 척 지우세요."
   echo "HINT: docker rmi localhost:5000/myapp:2 myapp:2"
   exit 1
