@@ -46,13 +46,16 @@ test('defaultRecipe takes the suite and mirror, defaulting to bookworm', () => {
 test('the base recipe has what the sandbox and the Docker lessons need', () => {
   const pkgs = new Set(BASE_RECIPE.packages);
   assert.equal(pkgs.size, BASE_RECIPE.packages.length, 'no duplicate packages');
-  for (const p of ['bash', 'catatonit', 'podman', 'podman-docker', 'uidmap', 'busybox-static', 'iproute2', 'util-linux']) {
+  for (const p of ['bash', 'catatonit', 'podman', 'podman-docker', 'podman-compose', 'buildah', 'netavark', 'uidmap', 'busybox-static', 'iproute2', 'util-linux']) {
     assert.ok(pkgs.has(p), p);
   }
   const files = new Map(BASE_RECIPE.files.map((f) => [f.path, f]));
   assert.equal(files.get('/etc/subuid')?.content, 'root:1:65535\n');
   assert.equal(files.get('/etc/subgid')?.content, 'root:1:65535\n');
   assert.equal(files.get('/etc/containers/nodocker')?.content, '');
+  for (const f of ['/etc/containers/containers.conf', '/etc/containers/storage.conf', '/etc/containers/registries.conf', '/usr/local/bin/docker', '/usr/local/bin/docker-compose']) {
+    assert.ok(files.has(f), `${f} (containers-config.ts)`);
+  }
   assert.equal(files.get('/root/.bashrc')?.append, true);
   assert.match(files.get('/root/.bashrc')?.content ?? '', /PS1='.*\\u@\\h.*\\w.*\\\$ '/);
   assert.equal(files.get('/etc/motd')?.content.trimEnd().split('\n').length, 4);
