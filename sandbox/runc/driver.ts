@@ -192,12 +192,13 @@ class RuncDriver implements SandboxDriver {
         ...Object.entries(DISK_DIRS).flatMap(([name, d]) =>
           'target' in d ? [{ source: path.join(p.disk, name), destination: d.target, readonly: false }] : [],
         ),
-        // After /var/lib/containers: nested podman's image store and cgroup settings.
+        // After /var/lib/containers: nested podman's image store and cgroup settings
+        // (an image older than them has no drop-in to bind).
         ...nestedContainerBinds({
           imageRootfs: image.rootfs,
           cgroupMode: this.#cgroupMode ?? 'v1',
           imageStore: (await this.#opts.containerImageStore?.()) ?? null,
-        }),
+        }).filter((b) => existsSync(b.source)),
       ];
       const config = buildSpec({
         rootfs: p.rootfs,
