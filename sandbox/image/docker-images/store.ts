@@ -71,13 +71,13 @@ export function imageSetManifestText(manifest: ImageSetManifest): string {
 export function findImageSet(paths: RuntimePaths, id: string): ImageSetInfo | null {
   if (!IMAGE_SET_ID_PATTERN.test(id)) return null;
   const p = imageSetPaths(paths, id);
-  let text: string;
+  let json: unknown;
   try {
-    text = readFileSync(p.manifest, 'utf8');
+    json = JSON.parse(readFileSync(p.manifest, 'utf8'));
   } catch {
-    return null;
+    return null; // absent (not built, or a build in progress) or cut short
   }
-  const parsed = ManifestSchema.safeParse(JSON.parse(text));
+  const parsed = ManifestSchema.safeParse(json);
   if (!parsed.success || parsed.data.id !== id || !existsSync(p.imageFile)) return null;
   return { ...parsed.data, imageFile: p.imageFile, mountPoint: p.mountPoint };
 }
