@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { DEFAULT_LIMITS } from '../types.js';
 import { CGROUP_DROP_IN, NESTED_IMAGE_STORE } from '../image/containers-config.js';
 import { buildSpec, type SpecInput } from './build-spec.js';
-import { nestedCgroups, nestedContainerBinds, withNestedCgroups } from './nested.js';
+import { nestedCgroups, nestedContainerBinds, withNestedCgroups, V2_DELEGATION } from './nested.js';
 
 const input = (over: Partial<SpecInput> = {}): SpecInput => ({
   rootfs: '/var/lib/pier/sandboxes/0123456789/rootfs',
@@ -17,14 +17,20 @@ const input = (over: Partial<SpecInput> = {}): SpecInput => ({
 });
 const cgroupMount = (spec: ReturnType<typeof buildSpec>) => spec.mounts.find((m) => m.destination === '/sys/fs/cgroup');
 
-test('only a cgroup v2 host gets nested cgroups; hybrid counts as v1', () => {
-  assert.equal(nestedCgroups('v2'), 'v2');
-  assert.equal(nestedCgroups('v1'), 'v1');
-  assert.equal(nestedCgroups('hybrid'), 'v1');
+test('only a cgroup v2 host with a delegated subtree gets nested cgroups; hybrid counts as v1', () => {
+  assert.equal(nestedCgroups('v2', true), 'v2');
+  assert.equal(nestedCgroups('v1', true), 'v1');
+  assert.equal(nestedCgroups('hybrid', true), 'v1');
+  assert.equal(V2_DELEGATION, false, 'delegation is not implemented yet: v2 hosts must get the v1 drop-in');
+  assert.equal(nestedCgroups('v2'), 'v1', 'without delegation a v2 host gets the drop-in that works without cgroups');
 });
 
-test('v2: the sandbox\'s cgroup namespace is mounted read-write (delegated subtree); v1 and hybrid stay read-only', () => {
-  const v2 = cgroupMount(buildSpec(input({ cgroupMode: 'v2' })));
+test('v2 without delegation (today): the cgroup mount stays read-only', () => {
+  assert.ok(cgroupMount(buildSpec(input({ cgroupMode: 'v2' })))?.options.includes('ro'));
+});
+
+test('v2 with a delegated subtree: the sandbox\'s cgroup namespace is mounted read-write; v1 and hybrid stay read-only', () => {
+  const v2 = cgroupMount(withNestedCgroups(buildSpec(input()), 'v2', true));
   assert.ok(v2?.options.includes('rw'));
   assert.ok(!v2?.options.includes('ro'));
   assert.deepEqual(v2?.options.filter((o) => o !== 'rw'), ['nosuid', 'noexec', 'nodev', 'relatime'], 'no other option changes');
@@ -36,11 +42,12 @@ test('v2: the sandbox\'s cgroup namespace is mounted read-write (delegated subtr
   assert.ok(cgroupMount(buildSpec(input()))?.options.includes('ro'), 'no mode given: read-only');
   // The transform touches nothing but the cgroup mount, and keeps the cgroup namespace.
   const base = buildSpec(input());
-  const spec = withNestedCgroups(base, 'v2');
+  const spec = withNestedCgroups(base, 'v2', true);
   assert.deepEqual(spec.mounts.filter((m) => m.destination !== '/sys/fs/cgroup'), base.mounts.filter((m) => m.destination !== '/sys/fs/cgroup'));
   assert.ok(spec.linux.namespaces.some((n) => n.type === 'cgroup'));
   assert.deepEqual(spec.linux.resources, base.linux.resources, 'the sandbox\'s own limits stay on its cgroup');
-  assert.equal(withNestedCgroups(base, 'v1'), base);
+  assert.equal(withNestedCgroups(base, 'v1', true), base);
+  assert.equal(withNestedCgroups(base, 'v2'), base, 'no delegation: unchanged');
 });
 
 test('binds: the cgroup drop-in of the host\'s mode from the image, and the image store read-only when built', () => {
@@ -50,9 +57,10 @@ test('binds: the cgroup drop-in of the host\'s mode from the image, and the imag
     { source: `${rootfs}/usr/share/pier/containers/cgroups-v1.conf`, destination: CGROUP_DROP_IN, readonly: true },
     { source: store, destination: NESTED_IMAGE_STORE, readonly: true },
   ]);
-  assert.deepEqual(nestedContainerBinds({ imageRootfs: rootfs, cgroupMode: 'v2', imageStore: null }), [
+  assert.deepEqual(nestedContainerBinds({ imageRootfs: rootfs, cgroupMode: 'v2', imageStore: null, delegation: true }), [
     { source: `${rootfs}/usr/share/pier/containers/cgroups-v2.conf`, destination: CGROUP_DROP_IN, readonly: true },
   ]);
+  assert.equal(nestedContainerBinds({ imageRootfs: rootfs, cgroupMode: 'v2', imageStore: null })[0]?.source.endsWith('cgroups-v1.conf'), true, 'v2 without delegation');
   assert.equal(nestedContainerBinds({ imageRootfs: rootfs, cgroupMode: 'hybrid', imageStore: null })[0]?.source.endsWith('cgroups-v1.conf'), true);
   // As spec mounts: bind, ro.
   const spec = buildSpec(input({ binds: nestedContainerBinds({ imageRootfs: rootfs, cgroupMode: 'v1', imageStore: store }) }));

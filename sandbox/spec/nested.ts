@@ -17,14 +17,27 @@ export interface NestedContainersInput {
    * sandbox/image/docker-images/store.ts), or null when no image set is built.
    */
   imageStore: string | null;
+  /** Whether the v2 subtree is delegated (default V2_DELEGATION). */
+  delegation?: boolean;
 }
 
 /**
- * Nested cgroups need a cgroup v2 host: there the sandbox's cgroup namespace root is its
- * own subtree. On v1 and hybrid hosts the sandbox's hierarchies stay read-only.
+ * Whether pier delegates a sandbox's cgroup v2 subtree to the sandbox's root. Not yet: that
+ * takes chowning the sandbox's cgroup (and its cgroup.procs, cgroup.threads,
+ * cgroup.subtree_control) to the mapped root and moving init and every `runc exec` into a
+ * leaf (the no-internal-processes rule), and no v2 host was at hand to test it. Without it,
+ * podman with cgroups enabled cannot create a cgroup and every `docker run` would fail, so
+ * v2 hosts use the v1 drop-in too: nested containers work, bounded together by the
+ * sandbox's limits, and per-container `--memory` is accepted but not enforced.
  */
-export function nestedCgroups(mode: CgroupMode): 'v1' | 'v2' {
-  return mode === 'v2' ? 'v2' : 'v1';
+export const V2_DELEGATION = false;
+
+/**
+ * Which cgroup drop-in nested podman gets: 'v2' (cgroups of its own) only on a cgroup v2
+ * host whose sandbox subtree is delegated; otherwise 'v1' (crun without cgroups).
+ */
+export function nestedCgroups(mode: CgroupMode, delegation: boolean = V2_DELEGATION): 'v1' | 'v2' {
+  return mode === 'v2' && delegation ? 'v2' : 'v1';
 }
 
 /**
@@ -35,7 +48,7 @@ export function nestedCgroups(mode: CgroupMode): 'v1' | 'v2' {
  */
 export function nestedContainerBinds(input: NestedContainersInput): SpecBind[] {
   const binds: SpecBind[] = [
-    { source: path.join(input.imageRootfs, CGROUP_CONF_SOURCES[nestedCgroups(input.cgroupMode)]), destination: CGROUP_DROP_IN, readonly: true },
+    { source: path.join(input.imageRootfs, CGROUP_CONF_SOURCES[nestedCgroups(input.cgroupMode, input.delegation)]), destination: CGROUP_DROP_IN, readonly: true },
   ];
   if (input.imageStore !== null) binds.push({ source: input.imageStore, destination: NESTED_IMAGE_STORE, readonly: true });
   return binds;
@@ -47,8 +60,8 @@ export function nestedContainerBinds(input: NestedContainersInput): SpecBind[] {
  * --memory` limits; everything nested stays below the sandbox's limits, which are set on
  * the cgroup above the namespace root. On v1 and hybrid hosts the spec is unchanged.
  */
-export function withNestedCgroups(spec: OciSpec, mode: CgroupMode): OciSpec {
-  if (nestedCgroups(mode) !== 'v2') return spec;
+export function withNestedCgroups(spec: OciSpec, mode: CgroupMode, delegation: boolean = V2_DELEGATION): OciSpec {
+  if (nestedCgroups(mode, delegation) !== 'v2') return spec;
   return {
     ...spec,
     mounts: spec.mounts.map((m) =>
