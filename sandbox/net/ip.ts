@@ -35,6 +35,9 @@ export async function ip(args: readonly string[]): Promise<string> {
   return runChecked('ip', args, { timeoutMs: IP_TIMEOUT_MS });
 }
 
+/** What `ip link del` says when the link is not there (any more). */
+export const LINK_GONE = /Cannot find device|does not exist|No such device/i;
+
 /**
  * Deletes a host link. Idempotent: a link that does not exist is not an error. Deleting
  * either end of a veth pair removes both.
@@ -44,7 +47,10 @@ export async function deleteLink(name: string): Promise<boolean> {
   checkIfname(name);
   const r = await runCommand('ip', ['link', 'del', 'dev', name], { timeoutMs: IP_TIMEOUT_MS });
   if (r.code === 0) return true;
-  if (/Cannot find device|does not exist/i.test(r.stderr)) return false;
+  // "No such device": the link vanished between ip's lookup and the delete — a veth whose
+  // sandbox's network namespace the kernel was just tearing down (destroy runs the
+  // filesystem and network teardown in parallel).
+  if (LINK_GONE.test(r.stderr)) return false;
   throw new SandboxError('COMMAND_FAILED', `ip link del dev ${name} exited ${r.code}: ${r.stderr.trim()}`);
 }
 
