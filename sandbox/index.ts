@@ -1,4 +1,5 @@
 // The sandbox runtime's public face: server/ and the CLI import from here and nowhere deeper.
+import { existsSync } from 'node:fs';
 import { SandboxError } from './errors.js';
 import type { SandboxDriver } from './driver.js';
 import { DEFAULT_LIMITS, type SandboxLimits } from './types.js';
@@ -81,6 +82,8 @@ export function createSandboxRuntime(options: SandboxRuntimeOptions = {}): Sandb
       }
     },
   };
+  /** The mounted offline store of nested `docker`, once found (see containerImageStore). */
+  let imageStore: string | null = null;
   const driver = createRuncDriver({
     paths,
     network: { pool: options.subnetPool ?? '10.87.0.0/16', prefix: options.subnetPrefix ?? 27, outbound: options.outbound ?? false },
@@ -91,7 +94,14 @@ export function createSandboxRuntime(options: SandboxRuntimeOptions = {}): Sandb
       if (!found) throw new SandboxError('IMAGE_NOT_FOUND', `no image ${id}`);
       return found;
     },
-    containerImageStore: () => imageSetStoreForSandbox(paths, IMAGE_SET),
+    containerImageStore: async () => {
+      // Every sandbox start asks: once the set is found and mounted, its store directory
+      // answers (it exists only while the store is mounted) without re-reading the manifest
+      // and /proc/self/mountinfo synchronously on each create.
+      if (imageStore !== null && existsSync(imageStore)) return imageStore;
+      imageStore = await imageSetStoreForSandbox(paths, IMAGE_SET);
+      return imageStore;
+    },
   });
   const imageSet: SandboxRuntime['imageSet'] = {
     build: async (o = {}) => buildImageSet(paths, driver, IMAGE_SET, { ...o, mirror: options.imageMirror ?? '', sandboxImage: (await images.current()).id }),
