@@ -4,9 +4,9 @@
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { UsageError } from '../main.js';
-import { openRuntime } from '../../server/runtime.js';
+import { openRuntime, runtimeOptions } from '../../server/runtime.js';
 import { formatProblem, hasErrors, loadLesson } from '../../server/lessons/load.js';
-import { DEFAULT_LIMITS, type SandboxLimits } from '../../sandbox/index.js';
+import { DEFAULT_LIMITS } from '../../sandbox/index.js';
 import { testLesson, tail, type LessonReport, type StepReport } from '../../server/lessons/runner/tester.js';
 import type { ScriptResult } from '../../server/lessons/runner/script.js';
 
@@ -34,20 +34,6 @@ function printStep(s: StepReport): void {
     const failed = s.after ?? s.solution ?? s.before;
     if (failed) for (const l of tail(failed).split('\n')) if (l.trim() !== '') console.log(`         | ${l}`);
   }
-}
-
-/** The server's maximum sandbox limits, as `pier up` would use them. */
-function maxLimits(config: ReturnType<typeof openRuntime>['config']): SandboxLimits {
-  return {
-    ...DEFAULT_LIMITS,
-    memoryBytes: config.limits.memory,
-    pids: config.limits.pids,
-    cpus: config.limits.cpus,
-    diskBytes: config.limits.disk,
-    inodes: config.limits.inodes,
-    nofile: config.limits.nofile,
-    shmBytes: config.limits.shm,
-  };
 }
 
 /**
@@ -96,7 +82,7 @@ export async function runLessonTests(args: string[]): Promise<number> {
       if (!values.json) console.log(`lesson ${lesson.id} (${lesson.meta.nodes} node${lesson.meta.nodes > 1 ? 's' : ''}, ${lesson.steps.length} steps${lesson.meta.requires.length ? `, requires ${lesson.meta.requires.join(', ')}` : ''})`);
       const report = await testLesson(lesson, {
         driver,
-        maxLimits: maxLimits(runtime.config),
+        maxLimits: { ...DEFAULT_LIMITS, ...runtimeOptions(runtime.config).limits },
         signal: abort.signal,
         onNetwork: (id) => networks.add(id),
         onStep: values.json ? undefined : printStep,
