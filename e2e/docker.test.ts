@@ -8,6 +8,7 @@ import { rootSuite } from '../test/helpers/root.js';
 import { driver, runtime } from '../test/helpers/sandbox.js';
 import { launchBrowser } from './helpers/browser.js';
 import { startServer, type RunningServer } from './helpers/server.js';
+import { endSessionInPage, pollUntil, startPlayground } from './helpers/session.js';
 import { typeLine, waitForText } from './helpers/terminal.js';
 
 describe('docker in the playground', { ...rootSuite(), timeout: 5 * 60_000 }, () => {
@@ -33,10 +34,7 @@ describe('docker in the playground', { ...rootSuite(), timeout: 5 * 60_000 }, ()
   });
 
   test('docker run -d -p 8080:80 nginx, then the :8080 port link shows "Welcome to nginx!"', async () => {
-    await page.goto(server.url);
-    await page.click('[data-testid="start-button"]');
-    await page.waitForURL(/\/play\/[0-9a-f]{32}$/, { timeout: 30_000 });
-    sessionId = page.url().split('/').pop()!;
+    sessionId = await startPlayground(page, server.url);
     await page.waitForSelector('[data-testid="terminal"]', { timeout: 30_000 });
     await waitForText(page, /[#$] $/m);
     assert.equal((await sessionSandboxes()).length, 1, 'the session\'s sandbox is labelled with its id');
@@ -55,16 +53,9 @@ describe('docker in the playground', { ...rootSuite(), timeout: 5 * 60_000 }, ()
   });
 
   test('end the session: its sandbox, and the nginx inside it, are gone', async () => {
-    await page.click('[data-testid="end-session"]');
-    await page.click('[data-testid="end-session-confirm"]', { timeout: 5000 });
-    await page.waitForSelector('[data-testid="session-ended"]', { timeout: 30_000 });
+    await endSessionInPage(page);
     assert.ok(sessionId);
-    const deadline = Date.now() + 15_000;
-    let left = await sessionSandboxes();
-    while (left.length > 0 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200));
-      left = await sessionSandboxes();
-    }
+    const left = await pollUntil(sessionSandboxes, (l) => l.length === 0);
     assert.deepEqual(left.map((s) => s.id), []);
   });
 });

@@ -13,6 +13,7 @@ import { rootSuite } from '../test/helpers/root.js';
 import { driver } from '../test/helpers/sandbox.js';
 import { launchBrowser } from './helpers/browser.js';
 import { startServer, type RunningServer } from './helpers/server.js';
+import { PLAY_URL, endSessionInPage, pollUntil } from './helpers/session.js';
 import { waitForText } from './helpers/terminal.js';
 
 /** The fixture lesson's id (its folder name). */
@@ -125,7 +126,7 @@ describe('a lesson in the browser', { ...rootSuite(), timeout: 10 * 60_000 }, ()
 
   test('Start opens the playground with the lesson pane at its introduction', async () => {
     await page.click(`${CARD} [data-testid="course-start"]`);
-    await page.waitForURL(/\/play\/[0-9a-f]{32}$/, { timeout: 30_000 });
+    await page.waitForURL(PLAY_URL, { timeout: 30_000 });
     await page.waitForSelector('[data-testid="lesson-pane"]', { timeout: 30_000 });
     await page.waitForSelector('[data-testid="lesson-intro"] >> text=INTRO-E2E');
     // setup.sh sleeps 3 s: the terminals are covered by "preparing…" until it is done.
@@ -226,22 +227,13 @@ describe('a lesson in the browser', { ...rootSuite(), timeout: 10 * 60_000 }, ()
     const alert = other.locator('[data-testid="lesson-setup-failed"]');
     await alert.waitFor({ timeout: 30_000 });
     assert.match(await alert.innerText(), /failed|실패/);
-    await other.click('[data-testid="end-session"]');
-    await other.click('[data-testid="end-session-confirm"]', { timeout: 5000 });
-    await other.waitForSelector('[data-testid="session-ended"]', { timeout: 30_000 });
+    await endSessionInPage(other);
     await other.close();
   });
 
   test('ending the lesson’s playground removes its sandbox', async () => {
-    await page.click('[data-testid="end-session"]', { timeout: 30_000 });
-    await page.click('[data-testid="end-session-confirm"]', { timeout: 5000 });
-    await page.waitForSelector('[data-testid="session-ended"]', { timeout: 30_000 });
-    const deadline = Date.now() + 15_000;
-    let left = (await driver.list()).length;
-    while (left > sandboxesBefore && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200));
-      left = (await driver.list()).length;
-    }
+    await endSessionInPage(page);
+    const left = await pollUntil(async () => (await driver.list()).length, (n) => n <= sandboxesBefore);
     assert.equal(left, sandboxesBefore);
   });
 

@@ -7,6 +7,7 @@ import { rootSuite } from '../test/helpers/root.js';
 import { driver } from '../test/helpers/sandbox.js';
 import { launchBrowser } from './helpers/browser.js';
 import { startServer, type RunningServer } from './helpers/server.js';
+import { endSessionInPage, pollUntil, startPlayground } from './helpers/session.js';
 import { terminalText, typeLine, waitForText } from './helpers/terminal.js';
 
 const occurrences = (text: string, needle: string) => text.split(needle).length - 1;
@@ -44,9 +45,7 @@ describe('playground in the browser', { ...rootSuite(), timeout: 10 * 60_000 }, 
   });
 
   test('start a playground from the home page and compute 6*7', async () => {
-    await page.goto(server.url);
-    await page.click('[data-testid="start-button"]');
-    await page.waitForURL(/\/play\/[0-9a-f]{32}$/, { timeout: 30_000 });
+    await startPlayground(page, server.url);
     sessionUrl = page.url();
     await page.waitForSelector('[data-testid="terminal"]', { timeout: 30_000 });
     await waitForText(page, /[#$] $/m);
@@ -142,15 +141,8 @@ describe('playground in the browser', { ...rootSuite(), timeout: 10 * 60_000 }, 
   });
 
   test('end the session: its sandboxes are gone on the host', async () => {
-    await page.click('[data-testid="end-session"]');
-    await page.click('[data-testid="end-session-confirm"]', { timeout: 5000 });
-    await page.waitForSelector('[data-testid="session-ended"]', { timeout: 30_000 });
-    const deadline = Date.now() + 15_000;
-    let left = (await driver.list()).length;
-    while (left > sandboxesBefore && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200));
-      left = (await driver.list()).length;
-    }
+    await endSessionInPage(page);
+    const left = await pollUntil(async () => (await driver.list()).length, (n) => n <= sandboxesBefore);
     assert.equal(left, sandboxesBefore);
   });
 });
