@@ -1,6 +1,5 @@
 // The sandbox driver contract: everything server/ may ask of the sandbox runtime. In the
 // spirit of JupyterHub's Spawner: a small lifecycle whose state survives a restart.
-import type { IPty } from 'node-pty';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import type {
   ExecOptions,
@@ -40,7 +39,7 @@ export interface SandboxDriver {
   create(spec: SandboxCreateSpec): Promise<SandboxInfo>;
 
   /** Starts `cmd` inside under a new pty of the given size (a terminal). */
-  execTty(id: string, options: ExecOptions & { size: TerminalSize }): Promise<IPty>;
+  execTty(id: string, options: ExecOptions & { size: TerminalSize }): Promise<SandboxTty>;
 
   /** Starts `cmd` inside with pipes for stdin/stdout/stderr (no tty). */
   execPiped(id: string, options: ExecOptions): Promise<ChildProcessWithoutNullStreams>;
@@ -68,4 +67,29 @@ export interface SandboxDriver {
    * ones and any host object named like pier's that no live sandbox owns.
    */
   reconcile(): Promise<ReconcileReport>;
+}
+
+/** How a terminal's process ended: its exit code, or the signal that killed it. */
+export interface TtyExit {
+  exitCode: number;
+  signal?: number | undefined;
+}
+
+/**
+ * A process inside a sandbox on a terminal (execTty). Output arrives as bytes, in order;
+ * onExit fires once, after the last output.
+ */
+export interface SandboxTty {
+  /** Host pid of the process that holds the terminal (the runtime's exec). */
+  readonly pid: number;
+  onData(listener: (data: Buffer) => void): { dispose(): void };
+  onExit(listener: (e: TtyExit) => void): { dispose(): void };
+  /** Keystrokes. */
+  write(data: Buffer | string): void;
+  resize(cols: number, rows: number): void;
+  /** Stops reading output (flow control): the process blocks once the buffers are full. */
+  pause(): void;
+  resume(): void;
+  /** Signals the process (default SIGHUP); throws when it is already gone. */
+  kill(signal?: string): void;
 }

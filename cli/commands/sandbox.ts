@@ -76,7 +76,7 @@ async function attach(driver: SandboxDriver, id: string, cmd: string[]): Promise
     const term = await driver.execTty(id, { cmd, size: { cols: process.stdout.columns, rows: process.stdout.rows } });
     process.stdin.setRawMode(true);
     process.stdin.resume();
-    const onInput = (d: Buffer) => term.write(d.toString('binary'));
+    const onInput = (d: Buffer) => term.write(d);
     const onResize = () => term.resize(process.stdout.columns, process.stdout.rows);
     process.stdin.on('data', onInput);
     process.stdout.on('resize', onResize);

@@ -5,11 +5,9 @@ import { spawn } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile, rename, unlink, chmod } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import * as pty from 'node-pty';
-import type { IPty } from 'node-pty';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { SandboxError } from '../errors.js';
-import type { SandboxDriver } from '../driver.js';
+import type { SandboxDriver, SandboxTty } from '../driver.js';
 import {
   DEFAULT_LIMITS,
   type ExecOptions,
@@ -33,6 +31,7 @@ import * as net from '../net/index.js';
 import { detectCgroupMode, readCgroupUsage, type CgroupMode } from '../stats/cgroup.js';
 import { killTree } from '../host/processes.js';
 import { readSandboxInfo, listSandboxes, reconcileHost } from './reconcile.js';
+import { spawnExecTty, withOnlcrHandshake } from './exec-tty.js';
 
 /** Output kept per stream by `run()` unless the caller says otherwise. */
 export const RUN_MAX_OUTPUT_BYTES = 1024 * 1024;
@@ -251,16 +250,15 @@ class RuncDriver implements SandboxDriver {
     return argv;
   }
 
-  async execTty(id: string, o: ExecOptions & { size: TerminalSize }): Promise<IPty> {
+  async execTty(id: string, o: ExecOptions & { size: TerminalSize }): Promise<SandboxTty> {
     const info = await this.#requireRunning(id);
-    return pty.spawn(RUNC, this.#execArgv(info, o, true), {
-      name: 'xterm-256color',
-      cols: o.size.cols,
-      rows: o.size.rows,
+    if (o.cmd.length === 0) throw new SandboxError('INVALID_ARGUMENT', 'empty command');
+    return spawnExecTty({
+      file: RUNC,
+      args: this.#execArgv(info, { ...o, cmd: withOnlcrHandshake(o.cmd) }, true),
       env: { ...RUNC_ENV },
-      // Output as Buffers, not strings: bytes go to the log and the socket as they are,
-      // without a UTF-8 decode here and an encode in the Terminal (~10% of a `cat`).
-      encoding: null,
+      size: o.size,
+      fifoPath: path.join(sandboxPaths(this.#paths, id).dir, `tty-${newId()}.out`),
     });
   }
 

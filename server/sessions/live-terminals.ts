@@ -1,6 +1,6 @@
 // The terminal backend of the session core: server/terminals' Terminal over a node's pty,
 // with every keystroke counted as session activity (the idle timeout).
-import type { IPty } from 'node-pty';
+import type { SandboxTty } from '../../sandbox/index.js';
 import { Terminal } from '../terminals/terminal.js';
 import type { TerminalPty } from '../terminals/types.js';
 import { TerminalPool, type TerminalBackend, type TerminalMeta } from './terminal-pool.js';
@@ -9,7 +9,7 @@ import { TerminalPool, type TerminalBackend, type TerminalMeta } from './termina
  * A pty whose writes (keystrokes from any viewer) also call `onInput`. Everything else is
  * the pty's own.
  */
-export function withInputHook(pty: IPty, onInput: () => void): TerminalPty {
+export function withInputHook(pty: SandboxTty, onInput: () => void): TerminalPty {
   return {
     onData: (listener) => pty.onData(listener),
     onExit: (listener) => pty.onExit(listener),
@@ -30,7 +30,7 @@ export function withInputHook(pty: IPty, onInput: () => void): TerminalPty {
  */
 export function createTerminalPool(onInput: (sessionId: string) => void): TerminalPool<Terminal> {
   const backend: TerminalBackend<Terminal> = {
-    open: (pty: IPty, meta: TerminalMeta) => new Terminal(withInputHook(pty, () => onInput(meta.sessionId)), meta.size),
+    open: (pty: SandboxTty, meta: TerminalMeta) => new Terminal(withInputHook(pty, () => onInput(meta.sessionId)), meta.size),
     close: (terminal, reason) => terminal.dispose(reason),
     exited: (terminal) => terminal.disposed || terminal.exitStatus !== null,
   };

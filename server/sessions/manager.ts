@@ -3,8 +3,7 @@
 // the sessions a previous server process left running. Knows nothing of HTTP or sockets.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { IPty } from 'node-pty';
-import { isSandboxError, type SandboxDriver, type SandboxInfo, type SandboxLimits, type TerminalSize } from '../../sandbox/index.js';
+import { isSandboxError, type SandboxDriver, type SandboxInfo, type SandboxLimits, type SandboxTty, type TerminalSize } from '../../sandbox/index.js';
 import type { LoadedLesson } from '../lessons/model.js';
 import { MAX_TERMINALS_PER_NODE, type NodeStats, type NodeView, type SessionEvent, type SessionView, type TerminalView } from '../../protocol/http.js';
 import { ServerError } from '../errors.js';
@@ -474,7 +473,7 @@ export class SessionManager<T> {
     if (node.status !== 'running' || node.sandboxId === null) throw new ServerError('NODE_BUSY', `${node.name} is ${node.status}`);
     const sandboxId = node.sandboxId;
     const meta: TerminalMeta = { id: t.id, sessionId: s.id, node: t.node, title: t.title, size };
-    const terminal = await this.#terminals.ensure(meta, (): Promise<IPty> => this.#driver.execTty(sandboxId, { cmd: TERMINAL_COMMAND, size }));
+    const terminal = await this.#terminals.ensure(meta, (): Promise<SandboxTty> => this.#driver.execTty(sandboxId, { cmd: TERMINAL_COMMAND, size }));
     return { terminal, sessionId: s.id };
   }
 
@@ -646,7 +645,7 @@ export class SessionManager<T> {
     if (!t || !node || node.sandboxId === null || this.#typeInto === null) return;
     const sandboxId = node.sandboxId;
     const meta: TerminalMeta = { id: t.id, sessionId: s.id, node: t.node, title: t.title, size: DEFAULT_TERMINAL_SIZE };
-    const terminal = await this.#terminals.ensure(meta, (): Promise<IPty> => this.#driver.execTty(sandboxId, { cmd: TERMINAL_COMMAND, size: DEFAULT_TERMINAL_SIZE }));
+    const terminal = await this.#terminals.ensure(meta, (): Promise<SandboxTty> => this.#driver.execTty(sandboxId, { cmd: TERMINAL_COMMAND, size: DEFAULT_TERMINAL_SIZE }));
     this.#typeInto(terminal, text);
   }
 

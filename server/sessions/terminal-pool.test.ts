@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { IPty } from 'node-pty';
+import type { SandboxTty } from '../../sandbox/index.js';
 import { TerminalPool, type TerminalMeta } from './terminal-pool.js';
 
 interface Fake {
@@ -20,7 +20,7 @@ function pool() {
 }
 
 const meta: TerminalMeta = { id: 't1', sessionId: 's', node: 'node1', title: 'node1', size: { cols: 80, rows: 24 } };
-const spawn = async () => ({}) as IPty;
+const spawn = async () => ({}) as SandboxTty;
 
 test('a terminal opens once, even when attached twice at the same time', async () => {
   const p = pool();

@@ -1,7 +1,7 @@
 // The live terminals of the server, by terminal id: each holds one pty inside a node. A
 // terminal is opened on first attach (lazily: a saved tab costs nothing until it is
 // looked at) and opened again when its pty has died, e.g. after a server restart.
-import type { IPty } from 'node-pty';
+import type { SandboxTty } from '../../sandbox/index.js';
 
 /** Facts about a terminal the backend may use (titles, logs). */
 export interface TerminalMeta {
@@ -19,7 +19,7 @@ export type TerminalCloseReason = 'closed' | 'reset' | 'ended' | 'shutdown';
 /** How the pool opens and closes the terminal objects it keeps ([sshx]: a thin layer). */
 export interface TerminalBackend<T> {
   /** Wraps a fresh pty; the terminal owns it from now on. */
-  open(pty: IPty, meta: TerminalMeta): T;
+  open(pty: SandboxTty, meta: TerminalMeta): T;
   /** Kills the terminal's pty and tells attached sockets why. Idempotent. */
   close(terminal: T, reason: TerminalCloseReason): void;
   /** Whether the terminal's pty has exited (then the next attach opens a new one). */
@@ -46,7 +46,7 @@ export class TerminalPool<T> {
    * The live terminal of `id`, opening it with a pty from `spawn` when it is not open or
    * its pty has exited. Concurrent calls for one id share one spawn.
    */
-  async ensure(meta: TerminalMeta, spawn: () => Promise<IPty>): Promise<T> {
+  async ensure(meta: TerminalMeta, spawn: () => Promise<SandboxTty>): Promise<T> {
     const live = this.get(meta.id);
     if (live !== undefined) return live;
     const pending = this.#opening.get(meta.id);

@@ -5,7 +5,7 @@ export interface Disposable {
   dispose(): void;
 }
 
-/** The pty shape a Terminal drives: node-pty's IPty fits, so does a test's fake. */
+/** The pty shape a Terminal drives: a sandbox's SandboxTty and node-pty's IPty fit, so does a test's fake. */
 export interface TerminalPty {
   readonly onData: (listener: (data: string | Uint8Array) => void) => Disposable;
   readonly onExit: (listener: (e: { exitCode: number; signal?: number }) => void) => Disposable;

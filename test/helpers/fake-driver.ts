@@ -2,7 +2,6 @@
 // mocking.py): creates that fail or hang, sandboxes that vanish. Never used in integration
 // or e2e tests, which use the real runtime.
 import { randomBytes } from 'node:crypto';
-import type { IPty } from 'node-pty';
 import {
   DEFAULT_LIMITS,
   SandboxError,
@@ -13,6 +12,7 @@ import {
   type SandboxInfo,
   type SandboxListing,
   type SandboxStats,
+  type SandboxTty,
 } from '../../sandbox/index.js';
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
@@ -65,7 +65,7 @@ export class FakeDriver implements SandboxDriver {
     return info;
   }
 
-  async execTty(id: string): Promise<IPty> {
+  async execTty(id: string): Promise<SandboxTty> {
     throw new SandboxError('SANDBOX_NOT_RUNNING', `fake driver has no ptys (${id})`);
   }
 
