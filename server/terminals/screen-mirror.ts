@@ -1,18 +1,37 @@
 // A server-side copy of one terminal's screen: a headless xterm fed the same output bytes,
 // so a reloaded page or a late viewer (the instructor) can be painted the current screen at
 // once instead of replaying megabytes. [xterm] @xterm/headless + the serialize addon.
+//
+// A flood of plain text (a `cat` of a log) would cost the parser as much CPU as the rest
+// of the server's output path. So plain text is held back (up to `holdBytes`, or
+// HOLD_MS), and when it goes to the parser, only its last MIRROR_SCROLLBACK_LINES +
+// 2 × rows lines are parsed if the screen is in a state where that gives the same result:
+// plain text (printable ASCII, CR, LF) changes no mode, colour or charset, and each LF
+// moves down a row, so everything before those lines would have scrolled out of the
+// mirror's scrollback anyway — the rows it wrote, and the rows of the old screen the
+// shortened text writes over, both lie further back than the mirror keeps. The state
+// must be: the normal buffer, no scroll region, no insert or origin mode, and the parser
+// caught up (so that state is the one the text meets).
 import xtermHeadless, { type ITerminalAddon } from '@xterm/headless';
 import serializeAddon from '@xterm/addon-serialize';
 import { MAX_SCREEN_CHARS } from '../../protocol/terminal.js';
+import { cutBeforeLastLines, isPlainText } from './plain-text.js';
 
 // Both packages are CommonJS bundles whose named exports Node cannot detect: take the default.
 const { Terminal: HeadlessTerminal } = xtermHeadless;
 const { SerializeAddon } = serializeAddon;
 
 /** Scrollback lines the mirror keeps (memory: roughly cols × lines × 12 bytes at worst). */
-export const MIRROR_SCROLLBACK_LINES = 1000;
+export const MIRROR_SCROLLBACK_LINES = 500;
 /** Scrollback lines included in a snapshot, above the visible screen. */
 export const SNAPSHOT_SCROLLBACK_LINES = 200;
+
+/** Most plain text held back from the parser unless the caller says less (bytes). */
+export const HOLD_BYTES = 256 * 1024;
+/** Plain text is held at most this long before it goes to the parser (ms). */
+export const HOLD_MS = 10;
+/** A chunk of plain text this small arriving while nothing is held goes straight on (an echo). */
+const HOLD_MIN_CHUNK_BYTES = 4096;
 
 /** A screen as of a stream offset. */
 export interface Snapshot {
@@ -26,23 +45,42 @@ export interface Snapshot {
 export class ScreenMirror {
   readonly #term: InstanceType<typeof HeadlessTerminal>;
   readonly #serializer: InstanceType<typeof SerializeAddon>;
-  /** Bytes written but not parsed yet, and the stream offset parsed up to. */
+  /** Stream offsets: bytes written to the mirror, handed to the parser (or skipped), parsed. */
   #written = 0;
+  #fed = 0;
   #parsed = 0;
+  /** Plain text held back, [#fed, #written). */
+  #held: Uint8Array[] = [];
+  #heldBytes = 0;
+  #holdTimer: NodeJS.Timeout | undefined;
+  readonly #holdBytes: number;
+  /** Bytes never parsed because they would have scrolled out (for tests and benchmarks). */
+  #skipped = 0;
+  /** Whether a scroll region may be set (DECSTBM seen, no reset since): never skip then. */
+  #scrollRegion = false;
   #disposed = false;
   readonly #onParsed: () => void;
 
   /**
    * @param size initial size (columns, rows)
    * @param onParsed called each time the mirror has parsed another chunk (flow control)
+   * @param options.holdBytes most plain text held back (default HOLD_BYTES)
    */
-  constructor(size: { cols: number; rows: number }, onParsed: () => void = () => {}) {
+  constructor(size: { cols: number; rows: number }, onParsed: () => void = () => {}, options: { holdBytes?: number } = {}) {
     this.#term = new HeadlessTerminal({ cols: size.cols, rows: size.rows, scrollback: MIRROR_SCROLLBACK_LINES, allowProposedApi: true });
     this.#serializer = new SerializeAddon();
     // HACK: the addon's typings name @xterm/xterm's Terminal; headless is the same API
     // (the addon documents headless support), only the declared type differs.
     this.#term.loadAddon(this.#serializer as unknown as ITerminalAddon);
     this.#onParsed = onParsed;
+    this.#holdBytes = options.holdBytes ?? HOLD_BYTES;
+    // Watch the scroll region (returning false lets xterm handle each sequence as usual).
+    // Only a DECSTBM with no parameters, RIS and DECSTR count as resets: anything else
+    // leaves #scrollRegion set, which only ever costs the shortcut, never correctness.
+    const parser = this.#term.parser;
+    parser.registerCsiHandler({ final: 'r' }, (params) => ((this.#scrollRegion = params.length > 1 || (params.length === 1 && params[0] !== 0)), false));
+    parser.registerEscHandler({ final: 'c' }, () => ((this.#scrollRegion = false), false));
+    parser.registerCsiHandler({ intermediates: '!', final: 'p' }, () => ((this.#scrollRegion = false), false));
   }
 
   /** Stream offset up to which the screen is current. */
@@ -50,28 +88,67 @@ export class ScreenMirror {
     return this.#parsed;
   }
 
-  /** Bytes handed to write() that the parser has not reached yet. */
+  /** Bytes handed to the parser that it has not reached yet (held text does not count). */
   get backlog(): number {
-    return this.#written - this.#parsed;
+    return this.#fed - this.#parsed;
+  }
+
+  /** Bytes skipped by the flood shortcut so far. */
+  get skipped(): number {
+    return this.#skipped;
   }
 
   /** Feeds the next output bytes (parsed asynchronously, in order). */
   write(bytes: Uint8Array): void {
-    if (this.#disposed) return;
+    if (this.#disposed || bytes.length === 0) return;
     this.#written += bytes.length;
-    const end = this.#written;
-    this.#term.write(bytes, () => {
-      if (this.#disposed) return;
-      this.#parsed = end;
-      this.#onParsed();
-    });
+    const holding = this.#heldBytes > 0;
+    if ((holding || bytes.length >= HOLD_MIN_CHUNK_BYTES) && isPlainText(bytes)) {
+      this.#held.push(bytes);
+      this.#heldBytes += bytes.length;
+      if (this.#heldBytes >= this.#holdBytes) this.#release();
+      else if (!holding) this.#holdTimer = setTimeout(() => this.#release(), HOLD_MS);
+      return;
+    }
+    this.#release();
+    this.#feed(bytes, this.#written);
   }
 
   /** Resizes the screen once everything written so far is parsed (at the same byte). */
   resize(cols: number, rows: number): void {
     if (this.#disposed) return;
+    this.#release();
     this.#term.write(new Uint8Array(0), () => {
       if (!this.#disposed) this.#term.resize(cols, rows);
+    });
+  }
+
+  /** Sends held text to the parser, shortened when that cannot change the screen. */
+  #release(): void {
+    clearTimeout(this.#holdTimer);
+    this.#holdTimer = undefined;
+    if (this.#heldBytes === 0) return;
+    const text = this.#held.length === 1 ? this.#held[0]! : Buffer.concat(this.#held);
+    this.#held = [];
+    this.#heldBytes = 0;
+    const from = this.#mayShorten() ? cutBeforeLastLines(text, MIRROR_SCROLLBACK_LINES + 2 * this.#term.rows + 2) : 0;
+    this.#skipped += from;
+    this.#feed(from === 0 ? text : text.subarray(from), this.#written);
+  }
+
+  /** Whether the state the held text meets lets it be shortened (see the top of this file). */
+  #mayShorten(): boolean {
+    const modes = this.#term.modes;
+    return this.#parsed === this.#fed && !this.#scrollRegion && this.#term.buffer.active.type === 'normal' && !modes.insertMode && !modes.originMode;
+  }
+
+  /** Hands `bytes` to the parser; `end` is the stream offset after them. */
+  #feed(bytes: Uint8Array, end: number): void {
+    this.#fed = end;
+    this.#term.write(bytes, () => {
+      if (this.#disposed) return;
+      this.#parsed = end;
+      this.#onParsed();
     });
   }
 
@@ -89,6 +166,8 @@ export class ScreenMirror {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    clearTimeout(this.#holdTimer);
+    this.#held = [];
     this.#serializer.dispose();
     this.#term.dispose();
   }

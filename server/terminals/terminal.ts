@@ -2,7 +2,7 @@
 // viewers attached to it, with coalescing and flow control. Knows nothing of sockets. [sshx]
 import { performance } from 'node:perf_hooks';
 import { OutputLog, OUTPUT_LOG_BYTES } from './output-log.js';
-import { ScreenMirror } from './screen-mirror.js';
+import { HOLD_BYTES, ScreenMirror } from './screen-mirror.js';
 import { MAX_OUTPUT_FRAME_BYTES } from '../../protocol/terminal.js';
 import type { AttachOptions, AttachResult, Disposable, ExitStatus, TerminalPty, Viewer } from './types.js';
 
@@ -70,8 +70,11 @@ export class Terminal {
   constructor(pty: TerminalPty, size: { cols: number; rows: number }, options: { logBytes?: number } = {}) {
     this.#pty = pty;
     this.#size = { ...size };
-    this.#log = new OutputLog(options.logBytes ?? OUTPUT_LOG_BYTES);
-    this.#mirror = new ScreenMirror(size, () => this.#updateFlow());
+    const logBytes = options.logBytes ?? OUTPUT_LOG_BYTES;
+    this.#log = new OutputLog(logBytes);
+    // Text the mirror holds back plus its parser's backlog (≤ HIGH_WATERMARK_BYTES) stay
+    // inside the log, so a snapshot's offset can always be replayed from.
+    this.#mirror = new ScreenMirror(size, () => this.#updateFlow(), { holdBytes: Math.min(HOLD_BYTES, Math.floor(logBytes / 4)) });
     this.#disposables.push(pty.onData((d) => this.#ptyOnData(d)), pty.onExit((e) => this.#ptyOnExit(e)), this.#mirror, {
       dispose: () => clearTimeout(this.#flushTimer),
     });
