@@ -2,18 +2,22 @@
 // terminal sockets of a real server (in this process, or --url): start to first prompt,
 // keystroke echo latency with 1 and N shells typing at once, and `cat` throughput to an
 // acknowledging client. Every session it creates is ended through the API however it stops.
+import { execFile } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../../server/config.js';
 import { summarize } from './stats.js';
 import { BenchTerminal, Fleet, fleetPlan } from './terminal-fleet.js';
 import { carriesEcho, keyFor, stripEscapes } from './terminal-output.js';
 import { checkTargets, type CatRun, type EchoResult, type StartToPromptResult, type TerminalBench, type ThroughputResult } from './terminal-report.js';
+
+const execFileAsync = promisify(execFile);
 
 /** Terminals per session (one node each; the API allows 8 per node). */
 export const TERMINALS_PER_SESSION = 5;
@@ -23,6 +27,12 @@ export const KEYSTROKES_PER_TERMINAL = 50;
 export const KEY_INTERVAL_MS = 100;
 /** …± this fraction of it, at random, so that terminals do not type in lockstep. */
 export const KEY_JITTER = 0.3;
+/**
+ * After the fleet is built and before it types: the host's dirty pages (40 new sandbox
+ * disks) are written out with `sync`, then this long passes (ms). The measure is echo
+ * under typing, not the writeback of a burst of creations.
+ */
+export const SETTLE_MS = 1000;
 /** An echo not back within this long counts as lost (ms). */
 export const ECHO_TIMEOUT_MS = 2000;
 /** Size of the file `cat` prints (bytes of base64 text). */
@@ -217,7 +227,10 @@ async function measureOneSession(fleet: Fleet, signal: AbortSignal, log: (line: 
 /** `terminals` terminals in sessions of TERMINALS_PER_SESSION, all typing at once. They stay open: endAll ends them. */
 async function measureManyTerminals(fleet: Fleet, terminals: number, signal: AbortSignal, log: (line: string) => void): Promise<{ echo: EchoResult; violations: number }> {
   const terms = await fleet.build(terminals, TERMINALS_PER_SESSION);
-  log(`  ${terms.length} terminals at their prompt; typing`);
+  log(`  ${terms.length} terminals at their prompt; settling (sync, ${SETTLE_MS} ms)`);
+  await execFileAsync('sync');
+  await sleep(SETTLE_MS, undefined, { signal });
+  log('  typing');
   const echo = await measureEcho(terms, fleetPlan(terminals, TERMINALS_PER_SESSION).length, signal);
   return { echo, violations: terms.reduce((n, t) => n + t.conn.violations.length, 0) };
 }
