@@ -5,7 +5,7 @@ import type { SandboxDriver } from './driver.js';
 import { DEFAULT_LIMITS, type SandboxLimits } from './types.js';
 import { DEFAULT_PATHS, type RuntimePaths } from './layout.js';
 import { createRuncDriver } from './runc/driver.js';
-import { buildImage, listImages, currentImage, defaultRecipe, type ImageInfo, type BuildProgress, type ImageRecipe } from './image/index.js';
+import { buildImage, listImages, currentImage, defaultRecipe, pruneImages, type ImageInfo, type BuildProgress, type ImageRecipe, type PruneReport } from './image/index.js';
 import type { HostCheck } from './host/doctor.js';
 import { buildImageSet, currentImageSet, IMAGE_SET, imageSetStoreForSandbox, type ImageSetInfo, type ImageSetProgress } from './image/docker-images/index.js';
 
@@ -15,7 +15,7 @@ export { DEFAULT_LIMITS } from './types.js';
 export { SandboxError, isSandboxError, type SandboxErrorCode } from './errors.js';
 export { checkHost, type HostCheck } from './host/doctor.js';
 export { detectCgroupMode, type CgroupMode } from './stats/cgroup.js';
-export type { ImageInfo, BuildProgress } from './image/index.js';
+export type { ImageInfo, BuildProgress, PruneItem, PruneReport } from './image/index.js';
 export type { ImageSetInfo, ImageSetProgress } from './image/docker-images/index.js';
 export { DEFAULT_PATHS, type RuntimePaths } from './layout.js';
 export { OWNER_PID_LABEL } from './runc/reconcile.js';
@@ -49,6 +49,8 @@ export interface SandboxRuntime {
     current(): Promise<ImageInfo>;
     /** The doctor's line about the image. */
     check(): Promise<HostCheck>;
+    /** Removes sandbox images and docker image sets of earlier recipes (see image/prune.ts). */
+    prune(options?: { dryRun?: boolean }): Promise<PruneReport>;
   };
   /** The offline image set of nested `docker` (sandbox/image/docker-images/). */
   imageSet: {
@@ -80,6 +82,13 @@ export function createSandboxRuntime(options: SandboxRuntimeOptions = {}): Sandb
         }
         throw err;
       }
+    },
+    prune: async (o = {}) => {
+      const image = await currentImage(paths, recipe).catch((err: unknown) => {
+        if (err instanceof SandboxError && err.code === 'IMAGE_NOT_FOUND') return null;
+        throw err;
+      });
+      return pruneImages(paths, { imageId: image?.id ?? null, imageSetId: currentImageSet(paths, IMAGE_SET)?.id ?? null }, o);
     },
   };
   /** The mounted offline store of nested `docker`, once found (see containerImageStore). */

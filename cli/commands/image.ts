@@ -14,10 +14,11 @@ const DEFAULT_COLUMNS = 80;
 const MIB = 1024 ** 2;
 
 const HELP = {
-  image: `usage: pier image <build|ls> [options]
+  image: `usage: pier image <build|ls|prune> [options]
 
   build   build the sandbox image for the current recipe (cached)
   ls      list built images
+  prune   remove images and docker image sets of earlier recipes
 
 Run \`pier image <command> --help\` for its options.`,
   build: `usage: pier image build [--force] [--json]
@@ -34,6 +35,15 @@ built. Needs root.
 Lists built images, newest first; * marks the one sandboxes start from.
 
   --json    print them as a JSON array`,
+  prune: `usage: pier image prune [--dry-run] [--json]
+
+Removes sandbox images and docker image sets left by earlier recipes (after an upgrade
+or a change of imageSuite), keeping the current ones. An image that running sandboxes
+are built on is kept; an old image set is removed even while sandboxes use it (they keep
+their copy until they end). Needs root.
+
+  --dry-run  say what would be removed, remove nothing
+  --json     print the report as JSON`,
 };
 
 /** `pier image <build|ls>` */
@@ -45,6 +55,7 @@ export async function imageCommand(argv: string[]): Promise<number> {
   }
   if (sub === 'build') return buildCommand(rest);
   if (sub === 'ls' || sub === 'list') return lsCommand(rest);
+  if (sub === 'prune') return pruneCommand(rest);
   throw new UsageError(`unknown subcommand "${sub}"\n\n${HELP.image}`);
 }
 
@@ -130,6 +141,24 @@ async function lsCommand(argv: string[]): Promise<number> {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   for (const r of rows) console.log(r.map((cell, c) => (c >= 4 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd());
   if (currentId === null) console.log('\nno image for the current recipe; run `pier image build`');
+  return 0;
+}
+
+/** `pier image prune [--dry-run] [--json]` */
+async function pruneCommand(argv: string[]): Promise<number> {
+  const flags = parseFlags(argv, ['dry-run', 'json'], HELP.prune);
+  if (flags.help) return (console.log(HELP.prune), 0);
+  const dryRun = flags['dry-run'] === true;
+  const report = await openRuntime().images.prune({ dryRun });
+  if (flags.json) {
+    console.log(JSON.stringify({ dryRun, ...report }, null, 2));
+    return 0;
+  }
+  const verb = dryRun ? 'would remove' : 'removed';
+  for (const r of report.removed) console.log(`${verb} ${r.kind} ${r.id} (${Math.round(r.bytes / MIB)} MiB)`);
+  for (const k of report.kept) console.log(`kept ${k.kind} ${k.id}: ${k.reason}`);
+  const freed = report.removed.reduce((n, r) => n + r.bytes, 0);
+  console.log(report.removed.length === 0 ? 'nothing to remove' : `${dryRun ? 'would free' : 'freed'} ${Math.round(freed / MIB)} MiB`);
   return 0;
 }
 
