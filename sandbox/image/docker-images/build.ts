@@ -13,6 +13,7 @@ import type { SandboxDriver } from '../../driver.js';
 import { SandboxError } from '../../errors.js';
 import { runChecked } from '../../host/command.js';
 import { sandboxPaths, type RuntimePaths } from '../../layout.js';
+import { OWNER_PID_LABEL } from '../../runc/reconcile.js';
 import { writeRecipeFiles } from '../customize.js';
 import { acquireLock, pidAlive } from '../lock.js';
 import { chooseMirror } from '../mirror.js';
@@ -272,7 +273,7 @@ async function buildLocked(
 
     // 3. podman and buildah in a sandbox.
     progress({ step: 'import', percent: 60, message: 'starting the build sandbox' });
-    const sandbox = await driver.create({ hostname: 'imagebuild', image: options.sandboxImage, limits: BUILD_SANDBOX_LIMITS, labels: { purpose: 'image-set-build' } });
+    const sandbox = await driver.create({ hostname: 'imagebuild', image: options.sandboxImage, limits: BUILD_SANDBOX_LIMITS, labels: { purpose: 'image-set-build', [OWNER_PID_LABEL]: String(process.pid) } });
     sandboxId = sandbox.id;
     const bundle = path.join(tmp, 'layers.tar');
     await host('tar', ['-C', layers, '-cf', bundle, '.']);
