@@ -5,7 +5,7 @@ import type { SandboxDriver } from './driver.js';
 import { DEFAULT_LIMITS, type SandboxLimits } from './types.js';
 import { DEFAULT_PATHS, type RuntimePaths } from './layout.js';
 import { createRuncDriver } from './runc/driver.js';
-import { buildImage, listImages, currentImage, defaultRecipe, pruneImages, type ImageInfo, type BuildProgress, type ImageRecipe, type PruneReport } from './image/index.js';
+import { buildImage, listImages, currentImage, defaultRecipe, findImage, pruneImages, recipeHash, type ImageInfo, type BuildProgress, type ImageRecipe, type PruneReport } from './image/index.js';
 import type { HostCheck } from './host/doctor.js';
 import { buildImageSet, currentImageSet, IMAGE_SET, imageSetStoreForSandbox, type ImageSetInfo, type ImageSetProgress } from './image/docker-images/index.js';
 
@@ -83,13 +83,8 @@ export function createSandboxRuntime(options: SandboxRuntimeOptions = {}): Sandb
         throw err;
       }
     },
-    prune: async (o = {}) => {
-      const image = await currentImage(paths, recipe).catch((err: unknown) => {
-        if (err instanceof SandboxError && err.code === 'IMAGE_NOT_FOUND') return null;
-        throw err;
-      });
-      return pruneImages(paths, { imageId: image?.id ?? null, imageSetId: currentImageSet(paths, IMAGE_SET)?.id ?? null }, o);
-    },
+    prune: (o = {}) =>
+      pruneImages(paths, { imageId: findImage(paths, recipeHash(recipe))?.id ?? null, imageSetId: currentImageSet(paths, IMAGE_SET)?.id ?? null }, o),
   };
   /** The mounted offline store of nested `docker`, once found (see containerImageStore). */
   let imageStore: string | null = null;

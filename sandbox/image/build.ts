@@ -12,7 +12,7 @@ import { createProgressParser, stepProgress, type BuildProgress } from './progre
 import { recipeHash, type ImageRecipe } from './recipe.js';
 import { shiftOwnership } from './shift.js';
 import { assertImageUnused, findImage, imagePaths, manifestText, type ImageInfo } from './store.js';
-import { processesUsing, removeTree } from './tree.js';
+import { asidePath, processesUsing, removeTree } from './tree.js';
 
 /**
  * Mode of the images directory and of each image's: searchable by everyone, because a
@@ -148,7 +148,7 @@ async function buildLocked(
  * @returns what the caller must delete: the replaced image, or our unused build
  */
 function install(tmp: string, finalDir: string, replace: boolean): string | null {
-  const aside = path.join(path.dirname(finalDir), `.remove-${path.basename(finalDir)}-${process.pid}`);
+  const aside = asidePath(finalDir);
   if (replace) renameSync(finalDir, aside);
   try {
     renameSync(tmp, finalDir);

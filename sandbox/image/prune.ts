@@ -10,13 +10,11 @@
 //     read-only loop mount. Unmounting the host's mount and deleting the directory leaves
 //     those binds working (the loop device keeps the file open); its space comes back when
 //     the last sandbox using it ends. New sandboxes only ever use the current set.
-import { readdir, rename } from 'node:fs/promises';
-import path from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { isSandboxError, SandboxError } from '../errors.js';
-import { unmount } from '../host/mounts.js';
 import type { RuntimePaths } from '../layout.js';
 import { assertImageUnused, listImages, removeImage } from './store.js';
-import { removeTree } from './tree.js';
+import { removeAside } from './tree.js';
 import { findImageSet, imageSetPaths, imageSetsDir, IMAGE_SET_ID_PATTERN } from './docker-images/store.js';
 
 /** One image or image set, as the report names it. */
@@ -84,11 +82,7 @@ async function setIds(paths: RuntimePaths): Promise<string[]> {
   }
 }
 
-/** Unmounts a set on the host (see the top of this file) and deletes it, renamed aside first. */
-async function removeImageSet(paths: RuntimePaths, id: string): Promise<void> {
-  const p = imageSetPaths(paths, id);
-  await unmount(p.mountPoint);
-  const aside = path.join(path.dirname(p.dir), `.remove-${id}-${process.pid}`);
-  await rename(p.dir, aside);
-  await removeTree(aside);
+/** Deletes a set: removeAside detaches its host mount (see the top of this file) first. */
+function removeImageSet(paths: RuntimePaths, id: string): Promise<void> {
+  return removeAside(imageSetPaths(paths, id).dir);
 }

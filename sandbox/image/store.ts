@@ -1,13 +1,13 @@
 // Built images on disk: `images/<id>/image.json` beside `images/<id>/rootfs/`. Reads,
 // lists and removes them; building is build.ts's job.
-import { existsSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { SandboxError } from '../errors.js';
 import { imagesDir, type RuntimePaths } from '../layout.js';
 import { IMAGE_ID_LENGTH, recipeHash, type ImageRecipe } from './recipe.js';
-import { overlaysUsing, removeTree } from './tree.js';
+import { overlaysUsing, removeAside } from './tree.js';
 
 /** An image id: IMAGE_ID_LENGTH lowercase hex characters (the recipe hash). */
 export const IMAGE_ID_PATTERN = new RegExp(`^[0-9a-f]{${IMAGE_ID_LENGTH}}$`);
@@ -134,7 +134,5 @@ export async function removeImage(paths: RuntimePaths, id: string): Promise<void
     throw new SandboxError('IMAGE_NOT_FOUND', `no image ${id} under ${imagesDir(paths)}`, { userMessage: `There is no image ${id}.` });
   }
   assertImageUnused({ id, rootfs: p.rootfs });
-  const aside = path.join(path.dirname(p.dir), `.remove-${id}-${process.pid}`);
-  renameSync(p.dir, aside);
-  await removeTree(aside);
+  await removeAside(p.dir);
 }

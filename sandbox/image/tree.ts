@@ -1,6 +1,6 @@
 // Removes an image directory safely: never descends into something mounted inside it
 // (an interrupted mmdebstrap can leave /proc, /sys or /dev mounted in its chroot).
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, renameSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { SandboxError } from '../errors.js';
@@ -51,4 +51,19 @@ export async function removeTree(dir: string): Promise<void> {
     throw new SandboxError('STATE_CORRUPT', `not removing ${dir}: still mounted inside it: ${left.join(', ')}`);
   }
   await rm(dir, { recursive: true, force: true });
+}
+
+/** Where `dir` is renamed while it is being deleted (`.remove-<name>-<pid>` beside it). */
+export function asidePath(dir: string): string {
+  return path.join(path.dirname(dir), `.remove-${path.basename(dir)}-${process.pid}`);
+}
+
+/**
+ * Renames `dir` aside (asidePath) so that it stops being visible at once, even if the
+ * deletion is interrupted, then deletes it with removeTree (mounts inside are detached).
+ */
+export async function removeAside(dir: string): Promise<void> {
+  const aside = asidePath(dir);
+  renameSync(dir, aside);
+  await removeTree(aside);
 }

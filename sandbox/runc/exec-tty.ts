@@ -36,6 +36,7 @@ const openFd = promisify(open);
 
 /** Printed by the wrapper once the container pty is set up; never reaches a viewer. */
 export const READY_MARK = '\x1b]7777;pier-tty-ready\x07';
+const READY_MARK_BYTES = Buffer.from(READY_MARK, 'latin1');
 /** What tells the wrapper to go on: VEOF, which ends its `read` and is never echoed. */
 const GO_BYTE = '\x04';
 /** After runc exits, how long its FIFO may stay open before it is closed anyway (ms). */
@@ -176,7 +177,7 @@ class ExecTty implements SandboxTty {
       return;
     }
     const head = Buffer.concat([this.#head, d]);
-    const mark = Buffer.from(READY_MARK, 'latin1');
+    const mark = READY_MARK_BYTES;
     const n = Math.min(head.length, mark.length);
     if (head.subarray(0, n).equals(mark.subarray(0, n))) {
       if (head.length < mark.length) {
