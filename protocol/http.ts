@@ -82,7 +82,13 @@ export type NodeStats = z.infer<typeof NodeStats>;
 // ── Requests ─────────────────────────────────────────────────────────────────────────
 
 /** POST /api/sessions */
-export const CreateSessionRequest = z.object({ lessonId: z.string().max(100).optional() }).strict();
+export const CreateSessionRequest = z
+  .object({
+    lessonId: z.string().max(100).optional(),
+    /** Start the lesson as a student of this class (its limits and caps; protocol/classroom.ts). */
+    classId: z.string().regex(/^[0-9a-f]{32}$/).optional(),
+  })
+  .strict();
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
 
 /** POST /api/sessions/:id/nodes/:node/ports/:port/link: no fields (body absent or `{}`). */
@@ -127,6 +133,14 @@ export type ApiError = z.infer<typeof ApiError>;
 
 // ── Live events (server → browser, JSON text frames on /ws/sessions/:id/events) ─────────
 
+/** Staff watching or typing in a student's terminal (the student's page shows a banner). */
+export const Watcher = z.object({ name: z.string(), mode: z.enum(['watch', 'join']), terminalId: TerminalId });
+export type Watcher = z.infer<typeof Watcher>;
+
+/** A class announcement (protocol/classroom.ts). */
+export const Announcement = z.object({ id: z.string().regex(/^[0-9a-f]{32}$/), text: z.string(), at: z.string(), by: z.string() });
+export type Announcement = z.infer<typeof Announcement>;
+
 export const SessionEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session'), session: SessionView }),
   z.object({ type: z.literal('stats'), stats: NodeStats }),
@@ -135,5 +149,9 @@ export const SessionEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ended'), reason: z.enum(['expired', 'idle', 'ended', 'error']) }),
   /** A lesson session's state: setup progress, or a step passed (protocol/lesson.ts). */
   z.object({ type: z.literal('lesson'), state: LessonState }),
+  /** Who of the staff watches or types in this session's terminals now (empty: nobody). */
+  z.object({ type: z.literal('watchers'), watchers: z.array(Watcher) }),
+  /** An announcement of the session's class. */
+  z.object({ type: z.literal('announcement'), announcement: Announcement }),
 ]);
 export type SessionEvent = z.infer<typeof SessionEvent>;

@@ -57,6 +57,101 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (owner, lesson_id, step)
   ) STRICT;
   `,
+  // 3: the classroom (protocol/classroom.ts). Staff accounts and their sign-ins; classes
+  // (settings as zod-validated JSON) with their join codes; members (a class's students: a
+  // browser's owner id and a display name); what a step saw before it passed (attempts,
+  // first opened, solved); raised hands; announcements; terminal recordings. Sessions learn
+  // which class (and member) they belong to.
+  `
+  CREATE TABLE users (
+    id            TEXT PRIMARY KEY,
+    username      TEXT NOT NULL UNIQUE,
+    role          TEXT NOT NULL CHECK (role IN ('admin', 'instructor')),
+    password_hash TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    disabled_at   INTEGER
+  ) STRICT;
+
+  CREATE TABLE staff_sessions (
+    id           TEXT PRIMARY KEY,
+    user_id      TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at   INTEGER NOT NULL,
+    expires_at   INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX staff_sessions_user ON staff_sessions (user_id);
+
+  CREATE TABLE classes (
+    id            TEXT PRIMARY KEY,
+    instructor_id TEXT NOT NULL REFERENCES users (id),
+    join_code     TEXT NOT NULL UNIQUE,
+    settings      TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    archived_at   INTEGER
+  ) STRICT;
+  CREATE INDEX classes_instructor ON classes (instructor_id);
+
+  CREATE TABLE members (
+    id           TEXT PRIMARY KEY,
+    class_id     TEXT NOT NULL REFERENCES classes (id) ON DELETE CASCADE,
+    owner        TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    joined_at    INTEGER NOT NULL,
+    last_seen_at INTEGER,
+    UNIQUE (class_id, owner)
+  ) STRICT;
+  CREATE INDEX members_owner ON members (owner);
+
+  ALTER TABLE sessions ADD COLUMN class_id TEXT;
+  ALTER TABLE sessions ADD COLUMN member_id TEXT;
+  CREATE INDEX sessions_class ON sessions (class_id) WHERE class_id IS NOT NULL;
+
+  CREATE TABLE step_activity (
+    owner          TEXT NOT NULL,
+    lesson_id      TEXT NOT NULL,
+    step           INTEGER NOT NULL,
+    started_at     INTEGER NOT NULL,
+    attempts       INTEGER NOT NULL DEFAULT 0,
+    last_failed_at INTEGER,
+    solved         INTEGER NOT NULL DEFAULT 0 CHECK (solved IN (0, 1)),
+    PRIMARY KEY (owner, lesson_id, step)
+  ) STRICT;
+
+  CREATE TABLE hands (
+    id          TEXT PRIMARY KEY,
+    class_id    TEXT NOT NULL REFERENCES classes (id) ON DELETE CASCADE,
+    member_id   TEXT NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    message     TEXT NOT NULL,
+    lesson_id   TEXT,
+    step        INTEGER,
+    raised_at   INTEGER NOT NULL,
+    resolved_at INTEGER,
+    resolved_by TEXT
+  ) STRICT;
+  CREATE INDEX hands_open ON hands (class_id) WHERE resolved_at IS NULL;
+
+  CREATE TABLE announcements (
+    id       TEXT PRIMARY KEY,
+    class_id TEXT NOT NULL REFERENCES classes (id) ON DELETE CASCADE,
+    text     TEXT NOT NULL,
+    by_user  TEXT NOT NULL,
+    at       INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX announcements_class ON announcements (class_id, at);
+
+  CREATE TABLE recordings (
+    id          TEXT PRIMARY KEY,
+    session_id  TEXT NOT NULL,
+    terminal_id TEXT NOT NULL,
+    node        TEXT NOT NULL,
+    title       TEXT NOT NULL,
+    file        TEXT NOT NULL,
+    started_at  INTEGER NOT NULL,
+    ended_at    INTEGER,
+    bytes       INTEGER NOT NULL DEFAULT 0,
+    truncated   INTEGER NOT NULL DEFAULT 0 CHECK (truncated IN (0, 1))
+  ) STRICT;
+  CREATE INDEX recordings_session ON recordings (session_id);
+  `,
 ];
 
 /** Why a session ended (the `ended` event's reason). */
