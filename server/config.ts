@@ -113,6 +113,10 @@ export const ConfigSchema = z.object({
       addressBurst: z.coerce.number().int().min(1).default(30),
     })
     .prefault({}),
+  /** Cap on one terminal recording (asciicast file) in bytes; the recording stops there, marked truncated. */
+  recordingMaxBytes: size.default(4 * 1024 ** 2),
+  /** How long terminal recordings are kept (ms); older ones are removed at start and daily. */
+  recordingRetention: duration.default(14 * 86_400_000),
   /**
    * Extra folders of lessons besides the built-in `lessons/`: an array in the JSON file, or
    * colon-separated absolute paths in `PIER_LESSON_DIRS`. Each holds one folder per lesson.
@@ -158,6 +162,8 @@ const ENV_KEYS: Record<string, keyof Config> = {
   PIER_MAX_SESSIONS_PER_OWNER: 'maxSessionsPerOwner',
   PIER_MAX_SOCKETS_PER_OWNER: 'maxSocketsPerOwner',
   PIER_LESSON_DIRS: 'lessonDirs',
+  PIER_RECORDING_MAX_BYTES: 'recordingMaxBytes',
+  PIER_RECORDING_RETENTION: 'recordingRetention',
 };
 
 /**

@@ -201,3 +201,71 @@ export const ProgressRow = z
   .object({ lesson_id: z.string(), step: z.number().int().min(1) })
   .transform((r) => ({ lessonId: r.lesson_id, step: r.step }));
 export type ProgressRow = z.output<typeof ProgressRow>;
+
+// ── classroom live: hands, announcements, recordings ──────────────────────────────────
+
+/** One `hands` row: a student's raised hand (open while `resolvedAt` is null). */
+export const HandRow = z
+  .object({
+    id: z.string(),
+    class_id: z.string(),
+    member_id: z.string(),
+    message: z.string(),
+    lesson_id: z.string().nullable(),
+    step: z.number().int().nullable(),
+    raised_at: z.number().int(),
+    resolved_at: z.number().int().nullable(),
+    resolved_by: z.string().nullable(),
+  })
+  .transform((r) => ({
+    id: r.id,
+    classId: r.class_id,
+    memberId: r.member_id,
+    message: r.message,
+    lessonId: r.lesson_id,
+    step: r.step,
+    raisedAt: r.raised_at,
+    resolvedAt: r.resolved_at,
+    resolvedBy: r.resolved_by,
+  }));
+export type HandRow = z.output<typeof HandRow>;
+
+/** One `announcements` row; `by` is the staff user name shown to students. */
+export const AnnouncementRow = z
+  .object({ id: z.string(), class_id: z.string(), text: z.string(), by_user: z.string(), at: z.number().int() })
+  .transform((r) => ({ id: r.id, classId: r.class_id, text: r.text, by: r.by_user, at: r.at }));
+export type AnnouncementRow = z.output<typeof AnnouncementRow>;
+
+/** One `recordings` row; `file` is a name inside `<stateDir>/recordings/`, never a path from a client. */
+export const RecordingRow = z
+  .object({
+    id: z.string(),
+    session_id: z.string(),
+    terminal_id: z.string(),
+    node: z.string(),
+    title: z.string(),
+    file: z.string().regex(/^[0-9a-f]{32}\.cast$/),
+    started_at: z.number().int(),
+    ended_at: z.number().int().nullable(),
+    bytes: z.number().int(),
+    truncated: z.number().int(),
+  })
+  .transform((r) => ({
+    id: r.id,
+    sessionId: r.session_id,
+    terminalId: r.terminal_id,
+    node: r.node,
+    title: r.title,
+    file: r.file,
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
+    bytes: r.bytes,
+    truncated: r.truncated === 1,
+  }));
+export type RecordingRow = z.output<typeof RecordingRow>;
+
+/** Who may see a recording: its session's owner, class and member (null for a free playground). */
+export const RecordingAccessRow = z
+  .object({ owner: z.string().nullable(), class_id: z.string().nullable(), member_id: z.string().nullable() })
+  .transform((r) => ({ owner: r.owner, classId: r.class_id, memberId: r.member_id }));
+export type RecordingAccessRow = z.output<typeof RecordingAccessRow>;

@@ -6,8 +6,11 @@ import type { z } from 'zod';
 import { ServerError } from '../errors.js';
 import type { NodeStatus } from '../../protocol/http.js';
 import { MIGRATIONS, NodeRow, ProgressRow, SessionRow, TerminalRow, type EndReason } from './schema.js';
+import { AnnouncementRow, HandRow, RecordingAccessRow, RecordingRow } from './schema.js';
+import { prepareLive } from './live-queries.js';
 
 export type { SessionRow, NodeRow, TerminalRow, EndReason } from './schema.js';
+export type { HandRow, AnnouncementRow, RecordingRow, RecordingAccessRow } from './schema.js';
 
 /** How long a writer waits for another connection's lock before failing (ms). */
 export const BUSY_TIMEOUT_MS = 5_000;
@@ -176,6 +179,91 @@ export class Store {
   /** Closes the database (checkpointing the WAL). Idempotent. */
   close(): void {
     if (this.#db.open) this.#db.close();
+  }
+
+  // ── classroom live: hands, announcements, recordings ──
+
+  #liveStmts: ReturnType<typeof prepareLive> | null = null;
+  get #live(): ReturnType<typeof prepareLive> {
+    return (this.#liveStmts ??= prepareLive(this.#db));
+  }
+
+  /** Raises `memberId`'s hand in a class, or updates the open one (its raise time is kept). */
+  raiseHand(h: { id: string; classId: string; memberId: string; message: string; lessonId: string | null; step: number | null; at: number }): HandRow {
+    return this.transaction(() => {
+      const changed = this.#live.updateOpenHand.run(h.message, h.lessonId, h.step, h.classId, h.memberId).changes;
+      if (changed === 0) this.#live.insertHand.run(h.id, h.classId, h.memberId, h.message, h.lessonId, h.step, h.at);
+      return this.openHand(h.classId, h.memberId)!;
+    });
+  }
+
+  /** Resolves (or lowers) the open hand of a member; false when none was open. */
+  resolveHand(classId: string, memberId: string, at: number, by: string): boolean {
+    return this.#live.resolveHand.run(at, by, classId, memberId).changes > 0;
+  }
+
+  /** The open hand of a member, or null. */
+  openHand(classId: string, memberId: string): HandRow | null {
+    return parseRow(HandRow, this.#live.openHand.get(classId, memberId), 'hands');
+  }
+
+  /** Every open hand of a class, oldest first. */
+  openHands(classId: string): HandRow[] {
+    return this.#live.openHands.all(classId).map((r) => parseRow(HandRow, r, 'hands')!);
+  }
+
+  insertAnnouncement(a: AnnouncementRow): void {
+    this.#live.insertAnnouncement.run(a.id, a.classId, a.text, a.by, a.at);
+  }
+
+  /** The last `limit` announcements of a class, oldest first. */
+  announcementsOf(classId: string, limit = 20): AnnouncementRow[] {
+    return this.#live.announcementsOf.all(classId, limit).map((r) => parseRow(AnnouncementRow, r, 'announcements')!);
+  }
+
+  insertRecording(r: Pick<RecordingRow, 'id' | 'sessionId' | 'terminalId' | 'node' | 'title' | 'file' | 'startedAt'>): void {
+    this.#live.insertRecording.run(r.id, r.sessionId, r.terminalId, r.node, r.title, r.file, r.startedAt);
+  }
+
+  /** Records a recording's size while it runs (no-op once finished). */
+  recordingProgress(id: string, bytes: number, truncated: boolean): void {
+    this.#live.progressRecording.run(bytes, truncated ? 1 : 0, id);
+  }
+
+  finishRecording(id: string, endedAt: number, bytes: number, truncated: boolean): void {
+    this.#live.finishRecording.run(endedAt, bytes, truncated ? 1 : 0, id);
+  }
+
+  getRecording(id: string): RecordingRow | null {
+    return parseRow(RecordingRow, this.#live.getRecording.get(id), 'recordings');
+  }
+
+  /** Whose a recording is (its session's owner, class, member); null when there is no such recording. */
+  recordingAccess(id: string): RecordingAccessRow | null {
+    return parseRow(RecordingAccessRow, this.#live.recordingAccess.get(id), 'recordings');
+  }
+
+  recordingsOfSession(sessionId: string): RecordingRow[] {
+    return this.#live.recordingsOfSession.all(sessionId).map((r) => parseRow(RecordingRow, r, 'recordings')!);
+  }
+
+  /** Recordings of a class's sessions (one student's when `memberId` is given), oldest first. */
+  recordingsOfClass(classId: string, memberId: string | null): RecordingRow[] {
+    return this.#live.recordingsOfClass.all(classId, memberId, memberId).map((r) => parseRow(RecordingRow, r, 'recordings')!);
+  }
+
+  /** Recordings never finished (their writer died with a previous process). */
+  unfinishedRecordings(): RecordingRow[] {
+    return this.#live.unfinishedRecordings.all().map((r) => parseRow(RecordingRow, r, 'recordings')!);
+  }
+
+  /** Deletes recordings started before `before` (ms); returns the rows removed (their files are the caller's). */
+  pruneRecordings(before: number): RecordingRow[] {
+    return this.transaction(() => {
+      const rows = this.#live.oldRecordings.all(before).map((r) => parseRow(RecordingRow, r, 'recordings')!);
+      for (const r of rows) this.#live.deleteRecording.run(r.id);
+      return rows;
+    });
   }
 }
 
