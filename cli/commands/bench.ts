@@ -8,17 +8,22 @@ import { benchDocker } from '../bench/docker.js';
 import { table } from '../bench/stats.js';
 import { BenchInterrupted, benchTerminal } from '../bench/terminal.js';
 import { renderTerminalBench } from '../bench/terminal-report.js';
+import { benchClass, renderClassBench } from '../bench/class.js';
 
 const HELP = `usage: pier bench sandbox [--runs N] [--json] [--docker-host unix:///path.sock]
        pier bench terminal [--terminals N] [--runs N] [--json] [--url URL]
        pier bench docker [--runs N] [--json]
+       pier bench class [--students N] [--json]
   sandbox   cold start (create → command running), teardown, and docker run of the same
             rootfs when a Docker engine answers (default socket, or --docker-host)
   terminal  over the API and terminal sockets: start to first prompt (--runs sessions,
             default 20), keystroke echo with 1 and N terminals typing (default 200), cat of
             a 64 MiB file; starts the server in this process unless --url names one
   docker    inside one sandbox: docker run --rm busybox true, and docker run -d -p 8080:80
-            nginx until curl answers (--runs each, default 50)`;
+            nginx until curl answers (--runs each, default 50)
+  class     one class of N students (default 60) joining, starting a lesson, typing its
+            commands and checking at a human pace while the dashboard is open: check answer
+            → dashboard cell (p50/p95) and errors; a server in this process`;
 
 /** `pier bench …` */
 export async function benchCommand(argv: string[]): Promise<number> {
@@ -26,7 +31,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   if (!what || what === '--help' || what === '-h') return (console.log(HELP), what ? 0 : 2);
   const { values } = parseArgs({
     args: rest,
-    options: { runs: { type: 'string' }, json: { type: 'boolean' }, 'docker-host': { type: 'string' }, terminals: { type: 'string' }, url: { type: 'string' } },
+    options: { runs: { type: 'string' }, json: { type: 'boolean' }, 'docker-host': { type: 'string' }, terminals: { type: 'string' }, url: { type: 'string' }, students: { type: 'string' } },
     strict: true,
   });
   const runs = Number(values.runs ?? (what === 'terminal' ? 20 : 50));
@@ -71,6 +76,13 @@ export async function benchCommand(argv: string[]): Promise<number> {
       console.error(`pier bench: ${err.message}; every session it created was ended`);
       return 130;
     }
+  }
+  if (what === 'class') {
+    const students = Number(values.students ?? 60);
+    if (!Number.isInteger(students) || students < 1 || students > 500) throw new UsageError('--students: a whole number from 1 to 500');
+    const r = await benchClass(students, log);
+    console.log(values.json ? JSON.stringify(r) : `\n${renderClassBench(r)}`);
+    return r.errors === 0 ? 0 : 1;
   }
   throw new UsageError(`unknown benchmark "${what}"\n${HELP}`);
 }
