@@ -31,6 +31,10 @@ export type ServerErrorCode =
   | 'SHUTTING_DOWN'
   | 'STATE_CORRUPT'
   | 'NEXT_NOT_BUILT'
+  | 'CLASS_NOT_FOUND'
+  | 'STUDENT_NOT_FOUND'
+  | 'WATCH_NEEDS_HAND'
+  | 'RECORDING_NOT_FOUND'
   | 'INTERNAL';
 
 /** HTTP status of each code. */
@@ -61,6 +65,10 @@ export const SERVER_ERROR_STATUS: Record<ServerErrorCode, number> = {
   SHUTTING_DOWN: 503,
   STATE_CORRUPT: 500,
   NEXT_NOT_BUILT: 500,
+  CLASS_NOT_FOUND: 404,
+  STUDENT_NOT_FOUND: 404,
+  WATCH_NEEDS_HAND: 403,
+  RECORDING_NOT_FOUND: 404,
   INTERNAL: 500,
 };
 
@@ -92,6 +100,10 @@ const USER_MESSAGES: Record<ServerErrorCode, string> = {
   SHUTTING_DOWN: 'The server is restarting; try again in a moment.',
   STATE_CORRUPT: "The server's saved state could not be read.",
   NEXT_NOT_BUILT: 'The web interface is not built; run `npm run build`.',
+  CLASS_NOT_FOUND: "That class does not exist.",
+  STUDENT_NOT_FOUND: "That student is not in this class.",
+  WATCH_NEEDS_HAND: "This class lets you watch a student's terminal only while they have a raised hand.",
+  RECORDING_NOT_FOUND: 'That recording does not exist (or was removed after the retention period).',
   INTERNAL: 'Something went wrong on the server.',
 };
 

@@ -522,6 +522,29 @@ export class SessionManager<T> {
     return this.#lesson(sessionId, owner).solve(step);
   }
 
+  // ── classroom live (server/classroom/live): staff acting on a student's session ──
+  // The classroom authorises the staff member (the class's instructor or an admin) first;
+  // these methods only find the session's owner so the owner-checked operations can run.
+
+  /** The owner of live session `sessionId`, or null when it is not live. */
+  liveOwnerOf(sessionId: string): string | null {
+    const s = this.#sessions.get(sessionId);
+    return s && !s.ended ? s.owner : null;
+  }
+
+  /** The live session and owner of terminal `terminalId`, or null. */
+  terminalSession(terminalId: string): { sessionId: string; owner: string; node: string } | null {
+    const sessionId = this.#terminalIndex.get(terminalId);
+    const s = sessionId === undefined ? undefined : this.#sessions.get(sessionId);
+    const t = s?.terminals.get(terminalId);
+    return s && t && !s.ended ? { sessionId: s.id, owner: s.owner, node: t.node } : null;
+  }
+
+  /** Sends a classroom event (watchers, announcement) to the session's events sockets. */
+  publishClassEvent(sessionId: string, event: Extract<SessionEvent, { type: 'watchers' | 'announcement' }>): void {
+    if (this.#sessions.get(sessionId)?.ended === false) this.#emit(sessionId, event);
+  }
+
   // ── restart ──────────────────────────────────────────────────────────────────────
 
   /**

@@ -34,5 +34,9 @@ export function prepareLive(db: Database.Database) {
     unfinishedRecordings: db.prepare('SELECT * FROM recordings WHERE ended_at IS NULL'),
     oldRecordings: db.prepare('SELECT * FROM recordings WHERE started_at < ?'),
     deleteRecording: db.prepare('DELETE FROM recordings WHERE id = ?'),
+    liveSessionsOfClass: db.prepare(
+      'SELECT id, owner, member_id FROM sessions WHERE class_id = ? AND ended_at IS NULL AND (? IS NULL OR member_id = ?) ORDER BY created_at',
+    ),
+    membershipsOfOwner: db.prepare('SELECT id, class_id FROM members WHERE owner = ?'),
   };
 }

@@ -269,3 +269,11 @@ export const RecordingAccessRow = z
   .object({ owner: z.string().nullable(), class_id: z.string().nullable(), member_id: z.string().nullable() })
   .transform((r) => ({ owner: r.owner, classId: r.class_id, memberId: r.member_id }));
 export type RecordingAccessRow = z.output<typeof RecordingAccessRow>;
+
+/** A live class session, as the classroom's bulk actions and announcements see it. */
+export const ClassSessionRow = z
+  .object({ id: z.string(), owner: z.string(), member_id: z.string().nullable() })
+  .transform((r) => ({ id: r.id, owner: r.owner, memberId: r.member_id }));
+
+/** A browser's membership of a class. */
+export const MembershipRow = z.object({ id: z.string(), class_id: z.string() }).transform((r) => ({ memberId: r.id, classId: r.class_id }));

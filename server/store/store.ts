@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { ServerError } from '../errors.js';
 import type { NodeStatus } from '../../protocol/http.js';
 import { MIGRATIONS, NodeRow, ProgressRow, SessionRow, TerminalRow, type EndReason } from './schema.js';
-import { AnnouncementRow, HandRow, RecordingAccessRow, RecordingRow } from './schema.js';
+import { AnnouncementRow, ClassSessionRow, HandRow, MembershipRow, RecordingAccessRow, RecordingRow } from './schema.js';
 import { prepareLive } from './live-queries.js';
 
 export type { SessionRow, NodeRow, TerminalRow, EndReason } from './schema.js';
@@ -255,6 +255,18 @@ export class Store {
   /** Recordings never finished (their writer died with a previous process). */
   unfinishedRecordings(): RecordingRow[] {
     return this.#live.unfinishedRecordings.all().map((r) => parseRow(RecordingRow, r, 'recordings')!);
+  }
+
+  /** Live sessions of a class (one student's when `memberId` is given), oldest first. */
+  liveSessionsOfClass(classId: string, memberId: string | null = null): { id: string; owner: string; memberId: string | null }[] {
+    return (this.#live.liveSessionsOfClass.all(classId, memberId, memberId) as { id: string; owner: string; member_id: string | null }[]).map((r) =>
+      parseRow(ClassSessionRow, r, 'sessions')!,
+    );
+  }
+
+  /** The classes (member ids) a browser is a student of. */
+  membershipsOfOwner(owner: string): { memberId: string; classId: string }[] {
+    return this.#live.membershipsOfOwner.all(owner).map((r) => parseRow(MembershipRow, r, 'members')!);
   }
 
   /** Deletes recordings started before `before` (ms); returns the rows removed (their files are the caller's). */

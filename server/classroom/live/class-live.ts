@@ -1,0 +1,150 @@
+// The classroom's live operations: presence, staff watching students' terminals, raised
+// hands, announcements, bulk class actions and resetting a student's node. Each change is
+// stored first, then pushed (the class feeds, the session events of the class's sessions).
+import type { Logger } from 'pino';
+import type { Announcement, ClassActionRequest, ClassActionResult, HandView, ResetNodeRequest } from '../../../protocol/classroom.js';
+import type { Watcher } from '../../../protocol/http.js';
+import { ServerError } from '../../errors.js';
+import { newId, type SessionManager } from '../../sessions/manager.js';
+import type { HandRow, Store } from '../../store/store.js';
+import { ClassFeeds } from './class-feed.js';
+import type { ClassroomPort, LiveMember, LiveStaff } from './port.js';
+import { Presence } from './presence.js';
+import { WatcherRegistry } from './watchers.js';
+
+/** The session operations the live layer calls for staff. */
+export type LiveSessions = Pick<SessionManager<unknown>, 'publishClassEvent' | 'liveOwnerOf' | 'terminalSession' | 'extend' | 'endByOwner' | 'resetNode'>;
+
+/** What the live layer needs. */
+export interface ClassLiveOptions {
+  port: ClassroomPort;
+  store: Store;
+  sessions: LiveSessions;
+  log: Logger;
+  now?: () => number;
+}
+
+/** A stored hand as the wire shows it. */
+export function toHandView(h: HandRow): HandView {
+  return { studentId: h.memberId, message: h.message, lessonId: h.lessonId, step: h.step, raisedAt: new Date(h.raisedAt).toISOString() };
+}
+
+/** The live side of the classroom (one per server). */
+export class ClassLive {
+  readonly presence: Presence;
+  readonly watchers: WatcherRegistry;
+  readonly feeds: ClassFeeds;
+  readonly #o: ClassLiveOptions;
+  readonly #now: () => number;
+  readonly #offPresence: () => void;
+
+  constructor(options: ClassLiveOptions) {
+    this.#o = options;
+    this.#now = options.now ?? Date.now;
+    const onError = (err: unknown) => options.log.error({ err }, 'classroom live listener failed');
+    this.presence = new Presence(onError);
+    this.watchers = new WatcherRegistry((sessionId, watchers) => options.sessions.publishClassEvent(sessionId, { type: 'watchers', watchers }));
+    this.feeds = new ClassFeeds(options.port, onError);
+    this.#offPresence = this.presence.onChange((owner) => {
+      for (const m of options.store.membershipsOfOwner(owner)) {
+        options.port.touchMember(m.memberId);
+        options.port.studentChanged(m.classId, m.memberId);
+      }
+    });
+  }
+
+  /** The staff on a session's terminals now (sent when a student's events socket opens). */
+  watchersOf(sessionId: string): Watcher[] {
+    return this.watchers.of(sessionId);
+  }
+
+  // ── hands ────────────────────────────────────────────────────────────────────────
+
+  /** A student raises (or re-words) their hand. @throws CLASS_NOT_FOUND when not a member */
+  raiseHand(owner: string, classId: string, request: { message: string; lessonId: string | null; step: number | null }): HandView {
+    const member = this.#member(owner, classId);
+    const row = this.#o.store.raiseHand({ id: newId(), classId, memberId: member.id, ...request, at: this.#now() });
+    const hand = toHandView(row);
+    this.#handChanged(classId, member.id, hand);
+    return hand;
+  }
+
+  /** A student lowers their hand. @throws CLASS_NOT_FOUND when not a member */
+  lowerHand(owner: string, classId: string): void {
+    const member = this.#member(owner, classId);
+    if (this.#o.store.resolveHand(classId, member.id, this.#now(), member.id)) this.#handChanged(classId, member.id, null);
+  }
+
+  /** The class's instructor resolves a student's hand. @throws CLASS_NOT_FOUND, STUDENT_NOT_FOUND */
+  resolveHand(staff: LiveStaff, classId: string, studentId: string): void {
+    this.#o.port.classAccess(staff, classId);
+    const member = this.#studentOf(classId, studentId);
+    if (this.#o.store.resolveHand(classId, member.id, this.#now(), staff.id)) this.#handChanged(classId, member.id, null);
+  }
+
+  // ── announcements and class actions ──────────────────────────────────────────────
+
+  /**
+   * Stores an announcement, then delivers it: the dashboards and student class feeds (via
+   * the classroom's events) and the events socket of every live session of the class.
+   */
+  announce(staff: LiveStaff, classId: string, text: string): Announcement {
+    this.#o.port.classAccess(staff, classId);
+    const at = this.#now();
+    const row = { id: newId(), classId, text, by: staff.username, at };
+    this.#o.store.insertAnnouncement(row);
+    const announcement: Announcement = { id: row.id, text, at: new Date(at).toISOString(), by: staff.username };
+    this.#o.port.events.emitAnnouncement({ classId, announcement });
+    for (const s of this.#o.store.liveSessionsOfClass(classId)) this.#o.sessions.publishClassEvent(s.id, { type: 'announcement', announcement });
+    return announcement;
+  }
+
+  /** Extends or ends every live session of the class; answers how many it touched. */
+  async action(staff: LiveStaff, classId: string, request: ClassActionRequest): Promise<ClassActionResult> {
+    this.#o.port.classAccess(staff, classId);
+    const sessions = this.#o.store.liveSessionsOfClass(classId);
+    const results = await Promise.allSettled(
+      sessions.map(async (s) => {
+        if (request.action === 'end-all') return this.#o.sessions.endByOwner(s.id, s.owner);
+        await this.#o.sessions.extend(s.id, s.owner);
+      }),
+    );
+    const done = results.filter((r) => r.status === 'fulfilled').length;
+    for (const r of results) if (r.status === 'rejected') this.#o.log.info({ err: r.reason, classId, action: request.action }, 'class action skipped a session');
+    this.#o.log.info({ classId, action: request.action, sessions: sessions.length, done, by: staff.username }, 'class action');
+    return { sessions: done };
+  }
+
+  /** Resets a student's node (the session must be a live session of that student in the class). */
+  async resetNode(staff: LiveStaff, classId: string, studentId: string, request: ResetNodeRequest): Promise<void> {
+    this.#o.port.classAccess(staff, classId);
+    const member = this.#studentOf(classId, studentId);
+    const session = this.#o.store.liveSessionsOfClass(classId, member.id).find((s) => s.id === request.sessionId);
+    if (!session) throw new ServerError('SESSION_NOT_FOUND', `no live session ${request.sessionId} of student ${studentId} in class ${classId}`);
+    await this.#o.sessions.resetNode(session.id, session.owner, request.node);
+    this.#o.log.info({ classId, studentId, session: session.id, node: request.node, by: staff.username }, 'student node reset by staff');
+  }
+
+  /** Stops listening. */
+  close(): void {
+    this.#offPresence();
+    this.feeds.close();
+  }
+
+  #member(owner: string, classId: string): LiveMember {
+    const m = this.#o.port.memberOf(owner, classId);
+    if (m === null) throw new ServerError('CLASS_NOT_FOUND', `owner is not a member of class ${classId}`);
+    return m;
+  }
+
+  #studentOf(classId: string, studentId: string): LiveMember {
+    const m = this.#o.port.memberById(classId, studentId);
+    if (m === null) throw new ServerError('STUDENT_NOT_FOUND', `no student ${studentId} in class ${classId}`);
+    return m;
+  }
+
+  #handChanged(classId: string, memberId: string, hand: HandView | null): void {
+    this.feeds.handChanged(classId, memberId, hand);
+    this.#o.port.studentChanged(classId, memberId);
+  }
+}
