@@ -1,0 +1,210 @@
+// A class as its people live it, in Debian's Chromium against the real server and real
+// sandboxes, one browser context per person (acceptance 1 of issue 10): the admin sets up
+// and adds an instructor; the instructor makes a class of two lessons; two students (one
+// Korean name) join by code and pass different steps; the grid follows without a reload;
+// the instructor watches a terminal, then joins and types, and the student sees the banner;
+// a raised hand shows on the grid; an announcement reaches both; the CSV holds both
+// students' rows with the right attempts; a recording replays in the player.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Grid } from '../protocol/classroom.js';
+import { RESULT_HEADERS } from '../protocol/classroom.js';
+import { rootSuite } from '../test/helpers/root.js';
+import { launchBrowser } from './helpers/browser.js';
+import { startServer, type RunningServer } from './helpers/server.js';
+import { PLAY_URL } from './helpers/session.js';
+import { typeLine, waitForText } from './helpers/terminal.js';
+import { ADMIN_PASSWORD, INSTRUCTOR_PASSWORD, LESSON_A, LESSON_A_COMMANDS, LESSON_B } from './helpers/classroom.js';
+import { PAGE_TIMEOUT_MS, UI, fetchInPage, joinInPage, setUpAdminInPage, signInInPage, waitForTextIn } from './helpers/classroom-pages.js';
+
+const KOREAN = '김민준';
+const ENGLISH = 'Ada Lovelace';
+const INSTRUCTOR = 'teacher-kim';
+
+/** Starts LESSON_A from the student's class page and waits for step 1 and a prompt. */
+async function startLesson(page: Page): Promise<string> {
+  await page.click(UI.studentLessonStart(LESSON_A));
+  await page.waitForURL(PLAY_URL, { timeout: PAGE_TIMEOUT_MS });
+  await page.waitForSelector('[data-testid="lesson-begin"]', { timeout: PAGE_TIMEOUT_MS });
+  await page.click('[data-testid="lesson-begin"]');
+  await page.waitForSelector('[data-testid="lesson-step"][data-step="1"]');
+  await page.waitForSelector('[data-testid="terminal"]', { timeout: PAGE_TIMEOUT_MS });
+  await waitForText(page, /[#$] $/m, PAGE_TIMEOUT_MS);
+  return page.url().split('/').pop() ?? '';
+}
+
+/** Clicks Check and waits for its verdict. */
+async function clickCheck(page: Page, passed: boolean): Promise<void> {
+  await page.click('[data-testid="lesson-check"]');
+  await page.waitForSelector(`[data-testid="lesson-check-result"][data-passed="${passed}"]`, { timeout: PAGE_TIMEOUT_MS });
+}
+
+/** Splits a CSV (RFC 4180 quoting) into rows of cells. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  const body = text.replace(/^\uFEFF/, '');
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i]!;
+    if (quoted) {
+      if (ch === '"' && body[i + 1] === '"') (cell += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') row.push(cell), (cell = '');
+    else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && body[i + 1] === '\n') i++;
+      row.push(cell), rows.push(row), (row = []), (cell = '');
+    } else cell += ch;
+  }
+  if (cell !== '' || row.length > 0) row.push(cell), rows.push(row);
+  return rows.filter((r) => r.some((c) => c !== ''));
+}
+
+describe('a class in the browser (acceptance 1)', { ...rootSuite(), timeout: 15 * 60_000 }, () => {
+  let server: RunningServer;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  let admin: Page, teacher: Page, kim: Page, ada: Page;
+  let classId = '';
+  let joinCode = '';
+  let grid: Grid;
+  const idOf = (name: string): string => grid.students.find((s) => s.displayName === name)?.id ?? '';
+
+  before(async () => {
+    process.env.PIER_DATABASE = `/tmp/pier-tests-classroom-e2e-${process.pid}.db`;
+    server = await startServer();
+    browser = await launchBrowser();
+    const page = async () => {
+      const c = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+      contexts.push(c);
+      return c.newPage();
+    };
+    [admin, teacher, kim, ada] = [await page(), await page(), await page(), await page()];
+  });
+  after(async () => {
+    for (const p of [kim, ada]) {
+      if (!p) continue;
+      const mine = await fetchInPage<{ sessions: { id: string }[] }>(p, '/api/me/sessions').catch(() => null);
+      for (const s of mine?.json?.sessions ?? []) await fetchInPage(p, `/api/sessions/${s.id}`, { method: 'DELETE' }).catch(() => undefined);
+    }
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('the admin sets up pier and adds an instructor', async () => {
+    await setUpAdminInPage(admin, server.url, 'admin', ADMIN_PASSWORD);
+    await admin.goto(`${server.url}/admin`);
+    await admin.fill(UI.addStaffUsername, INSTRUCTOR);
+    await admin.fill(UI.addStaffPassword, INSTRUCTOR_PASSWORD);
+    await admin.selectOption(UI.addStaffRole, 'instructor');
+    await admin.click(UI.addStaffSubmit);
+    await admin.waitForSelector(UI.staffRow(INSTRUCTOR), { timeout: PAGE_TIMEOUT_MS });
+  });
+
+  test('the instructor signs in and makes a class with two lessons', async () => {
+    await signInInPage(teacher, server.url, INSTRUCTOR, INSTRUCTOR_PASSWORD);
+    await teacher.goto(`${server.url}/classes`);
+    await teacher.click(UI.newClass, { timeout: PAGE_TIMEOUT_MS });
+    await teacher.fill(UI.className, 'Containers 101');
+    await teacher.click(UI.classLesson(LESSON_A));
+    await teacher.click(UI.classLesson(LESSON_B));
+    await teacher.click(UI.classSubmit);
+    await teacher.waitForURL(/\/classes\/[0-9a-f]{32}$/, { timeout: PAGE_TIMEOUT_MS });
+    classId = teacher.url().split('/').pop() ?? '';
+    joinCode = (await teacher.locator(UI.joinCode).innerText({ timeout: PAGE_TIMEOUT_MS })).trim();
+    assert.match(joinCode, /^[A-Z]{3}-[A-Z]{3}$/);
+    const view = await fetchInPage<{ settings: { lessons: string[] } }>(teacher, `/api/classes/${classId}`);
+    assert.deepEqual(view.json?.settings.lessons, [LESSON_A, LESSON_B]);
+    await teacher.waitForSelector(UI.grid, { timeout: PAGE_TIMEOUT_MS });
+  });
+
+  test('two students join by code (one typed in lower case) and show on the grid without a reload', async () => {
+    await joinInPage(kim, server.url, joinCode.toLowerCase(), KOREAN);
+    await joinInPage(ada, server.url, joinCode, ENGLISH);
+    await teacher.waitForSelector(UI.gridStudent(KOREAN), { timeout: 10_000 });
+    await teacher.waitForSelector(UI.gridStudent(ENGLISH), { timeout: 10_000 });
+    grid = (await fetchInPage<Grid>(teacher, `/api/classes/${classId}/grid`)).json!;
+    assert.ok(idOf(KOREAN) && idOf(ENGLISH), 'both students are in the grid');
+  });
+
+  test('김민준 fails step 1 once, then passes it; Ada passes steps 1 and 2; the grid follows live', async () => {
+    await startLesson(kim);
+    await clickCheck(kim, false);
+    await teacher.waitForSelector(`${UI.gridCell(idOf(KOREAN), LESSON_A, 1)}[data-status="in-progress"][data-attempts="1"]`, { timeout: 5000 });
+    await typeLine(kim, LESSON_A_COMMANDS[1]!);
+    await waitForText(kim, /answers\/kernel\n.*[#$] $/m);
+    await clickCheck(kim, true);
+    await teacher.waitForSelector(`${UI.gridCell(idOf(KOREAN), LESSON_A, 1)}[data-status="passed"]`, { timeout: 5000 });
+
+    await startLesson(ada);
+    await typeLine(ada, LESSON_A_COMMANDS[1]!);
+    await waitForText(ada, /answers\/kernel\n.*[#$] $/m);
+    await clickCheck(ada, true);
+    await ada.click('[data-testid="lesson-next"]');
+    await ada.waitForSelector('[data-testid="lesson-step"][data-step="2"]');
+    await typeLine(ada, LESSON_A_COMMANDS[2]!);
+    await waitForText(ada, /answers\/pid1\n.*[#$] $/m);
+    await clickCheck(ada, true);
+    await teacher.waitForSelector(`${UI.gridCell(idOf(ENGLISH), LESSON_A, 2)}[data-status="passed"]`, { timeout: 5000 });
+    assert.equal(await teacher.getAttribute(UI.gridCell(idOf(ENGLISH), LESSON_A, 1), 'data-status'), 'passed');
+    assert.notEqual(await teacher.getAttribute(UI.gridCell(idOf(KOREAN), LESSON_A, 2), 'data-status'), 'passed');
+  });
+
+  test('the instructor watches 김민준’s terminal and sees what she types; joins and types; she sees the banner', async () => {
+    await teacher.click(UI.gridStudent(KOREAN));
+    await teacher.waitForSelector(`${UI.watchPanel} [data-testid="terminal"]`, { timeout: PAGE_TIMEOUT_MS });
+    await kim.waitForSelector(UI.watchBanner, { timeout: 10_000 });
+    assert.match(await kim.locator(UI.watchBanner).innerText(), new RegExp(INSTRUCTOR));
+    await typeLine(kim, 'echo watched-$((6*7))');
+    await waitForTextIn(teacher, UI.watchPanel, /^watched-42$/m);
+
+    await teacher.click(UI.watchJoin);
+    await teacher.click(`${UI.watchPanel} [data-testid="terminal"]`);
+    await teacher.keyboard.type('echo helped-by-$((40+2))');
+    await teacher.keyboard.press('Enter');
+    await waitForText(kim, /^helped-by-42$/m);
+    assert.match(await kim.locator(UI.watchBanner).innerText(), new RegExp(INSTRUCTOR));
+  });
+
+  test('a raised hand shows on the grid', async () => {
+    await ada.click(UI.raiseHand);
+    await ada.fill(UI.handMessage, 'step 3 confuses me');
+    await ada.click(UI.handSubmit);
+    await teacher.waitForSelector(UI.gridHand(idOf(ENGLISH)), { timeout: 5000 });
+    assert.match(await teacher.locator(UI.gridHand(idOf(ENGLISH))).innerText(), /step 3 confuses me/);
+  });
+
+  test('an announcement reaches both students at once', async () => {
+    await teacher.fill(UI.announcementText, 'Break: back at 10:30 / 10시 30분에 다시 시작');
+    await teacher.click(UI.announcementSubmit);
+    for (const p of [kim, ada]) await p.waitForSelector(`${UI.announcement} >> text=Break: back at 10:30`, { timeout: 5000 });
+  });
+
+  test('the CSV holds both students’ rows with the right attempts', async () => {
+    const csv = await fetchInPage(teacher, `/api/classes/${classId}/results.csv?lang=en`);
+    assert.equal(csv.status, 200);
+    const [head, ...rows] = parseCsv(csv.text);
+    assert.deepEqual(head, [...RESULT_HEADERS.en]);
+    const row = (name: string, step: number) => rows.find((r) => r[0] === name && r[1] === LESSON_A && r[2] === String(step));
+    assert.equal(row(KOREAN, 1)?.[3], 'passed');
+    assert.equal(row(KOREAN, 1)?.[5], '1', '김민준 failed step 1 once');
+    assert.equal(row(ENGLISH, 1)?.[3], 'passed');
+    assert.equal(row(ENGLISH, 1)?.[5], '0');
+    assert.equal(row(ENGLISH, 2)?.[3], 'passed');
+    assert.notEqual(row(KOREAN, 2)?.[3] ?? 'not-started', 'passed');
+    const ko = await fetchInPage(teacher, `/api/classes/${classId}/results.csv?lang=ko`);
+    assert.deepEqual(parseCsv(ko.text)[0], [...RESULT_HEADERS.ko]);
+  });
+
+  test('a recording of 김민준’s terminal replays in the player', async () => {
+    await teacher.goto(`${server.url}/classes/${classId}/students/${idOf(KOREAN)}`);
+    await teacher.click(UI.recordingItem, { timeout: PAGE_TIMEOUT_MS });
+    const player = teacher.locator(UI.recordingPlayer);
+    await player.waitFor({ timeout: PAGE_TIMEOUT_MS });
+    await teacher.waitForFunction((sel) => /watched-42/.test(document.querySelector(sel)?.textContent ?? ''), UI.recordingPlayer, { timeout: 30_000 });
+  });
+});
