@@ -69,9 +69,11 @@ describe('classroom durability (acceptance 3)', { ...rootSuite(), timeout: 6 * 6
   let session: SessionView;
 
   /** The instructor after a restart (signing in again if the sign-in did not survive: not what this test is about). */
+  let signedIn: ClassroomClient | null = null;
   const staff = async (): Promise<ClassroomClient> => {
-    const c = await signIn(base, 'admin', ADMIN_PASSWORD);
-    return c;
+    if (signedIn && (await signedIn.call('GET', `/api/classes/${klass.id}`)).status === 200) return signedIn;
+    signedIn = await signIn(base, 'admin', ADMIN_PASSWORD);
+    return signedIn;
   };
   const restart = async (): Promise<void> => {
     await crash(child!);
@@ -98,6 +100,7 @@ describe('classroom durability (acceptance 3)', { ...rootSuite(), timeout: 6 * 6
     env = { ...process.env, PIER_DATABASE: path.join(dir, 'pier.db'), PIER_PORT: String(port), PIER_HOST: '127.0.0.1', PIER_LOG_LEVEL: 'error' };
     child = await startChild(env);
     const admin = await setupAdmin(base);
+    signedIn = admin.client;
     klass = await createClass(admin.client, 'Durable class', [LESSON_A]);
     const joined = await joinClass(base, klass.joinCode, '김민준');
     [student, member] = [joined.client, joined.member];

@@ -202,6 +202,7 @@ describe('classroom access (acceptance 2)', { ...rootSuite(), timeout: 10 * 60_0
         if (c.route === 'POST /api/sessions') {
           f.peerSession = (r.body as SessionView).id;
           sessions.push({ client: as(w), id: f.peerSession });
+          await until('the peer’s lesson ready', async () => (await as(w).call<{ phase: string }>('GET', `/api/sessions/${f.peerSession}/lesson`)).body, (b) => b?.phase === 'ready');
         }
         if (c.route === 'POST /api/classes/:class/students/:student/rejoin') f.rejoinToken = new URL((r.body as RejoinLink).url).searchParams.get('token') ?? (r.body as RejoinLink).url.split('/').pop() ?? '';
       }
@@ -369,6 +370,8 @@ describe('classroom access (acceptance 2)', { ...rootSuite(), timeout: 10 * 60_0
     const watch = await openTerminal(who.inst1, `/ws/classes/${f.c1.id}/terminals/${f.termA}?mode=watch`);
     await watch.waitFor(/alice-21/);
     watch.conn.input('touch /root/typed-by-watcher\r');
+    // A read-only socket's keys never reach the shell: no echo of them in the watcher's own stream.
+    await assert.rejects(watch.waitFor(/typed-by-watcher/, 1500), /never showed/);
     const own = await openTerminal(who.studentA, `/ws/terminals/${f.termA}`);
     own.conn.input('ls /root/typed-by-watcher 2>&1; echo "@@w-$((1+1))@@"\r');
     await own.waitFor(/@@w-2@@/);
