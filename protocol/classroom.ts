@@ -99,7 +99,8 @@ export type StaffView = z.infer<typeof StaffView>;
 export const StaffList = z.object({ users: z.array(StaffView) });
 export type StaffList = z.infer<typeof StaffList>;
 
-export const SetupRequest = z.object({ username: Username, password: Password }).strict();
+/** `setupCode`: the code the server prints in its log; needed unless the browser runs on the server's own host. */
+export const SetupRequest = z.object({ username: Username, password: Password, setupCode: z.string().max(40).optional() }).strict();
 export type SetupRequest = z.infer<typeof SetupRequest>;
 export const SignInRequest = z.object({ username: z.string().max(64), password: z.string().max(200) }).strict();
 export type SignInRequest = z.infer<typeof SignInRequest>;
@@ -128,6 +129,8 @@ export const Me = z.object({
   memberships: z.array(MemberView),
   /** Whether anonymous visitors may start a free playground (config `openPlayground`). */
   openPlayground: z.boolean(),
+  /** While set-up is needed: whether this browser must type the set-up code from the server's log (not on the server's own host). */
+  setupCodeRequired: z.boolean().optional(),
 });
 export type Me = z.infer<typeof Me>;
 

@@ -31,8 +31,21 @@ export type ServerErrorCode =
   | 'SHUTTING_DOWN'
   | 'STATE_CORRUPT'
   | 'NEXT_NOT_BUILT'
+  | 'NOT_SIGNED_IN'
+  | 'BAD_CREDENTIALS'
+  | 'SETUP_DONE'
+  | 'SETUP_CODE_REQUIRED'
+  | 'ADMIN_ONLY'
+  | 'USERNAME_TAKEN'
+  | 'USER_NOT_FOUND'
+  | 'CANNOT_DISABLE_SELF'
   | 'CLASS_NOT_FOUND'
+  | 'CLASS_CLOSED'
   | 'STUDENT_NOT_FOUND'
+  | 'LESSON_NOT_IN_CLASS'
+  | 'LESSON_LOCKED'
+  | 'REJOIN_INVALID'
+  | 'PLAYGROUND_CLOSED'
   | 'WATCH_NEEDS_HAND'
   | 'RECORDING_NOT_FOUND'
   | 'INTERNAL';
@@ -65,8 +78,21 @@ export const SERVER_ERROR_STATUS: Record<ServerErrorCode, number> = {
   SHUTTING_DOWN: 503,
   STATE_CORRUPT: 500,
   NEXT_NOT_BUILT: 500,
+  NOT_SIGNED_IN: 401,
+  BAD_CREDENTIALS: 401,
+  SETUP_DONE: 409,
+  SETUP_CODE_REQUIRED: 403,
+  ADMIN_ONLY: 403,
+  USERNAME_TAKEN: 409,
+  USER_NOT_FOUND: 404,
+  CANNOT_DISABLE_SELF: 409,
   CLASS_NOT_FOUND: 404,
+  CLASS_CLOSED: 409,
   STUDENT_NOT_FOUND: 404,
+  LESSON_NOT_IN_CLASS: 404,
+  LESSON_LOCKED: 409,
+  REJOIN_INVALID: 400,
+  PLAYGROUND_CLOSED: 403,
   WATCH_NEEDS_HAND: 403,
   RECORDING_NOT_FOUND: 404,
   INTERNAL: 500,
@@ -100,8 +126,21 @@ const USER_MESSAGES: Record<ServerErrorCode, string> = {
   SHUTTING_DOWN: 'The server is restarting; try again in a moment.',
   STATE_CORRUPT: "The server's saved state could not be read.",
   NEXT_NOT_BUILT: 'The web interface is not built; run `npm run build`.',
+  NOT_SIGNED_IN: "Sign in first.",
+  BAD_CREDENTIALS: "The user name or password is wrong.",
+  SETUP_DONE: "pier is already set up: sign in instead.",
+  SETUP_CODE_REQUIRED: "Enter the set-up code printed in the server's log (or run `pier admin create` on the server).",
+  ADMIN_ONLY: "Only an administrator may do this.",
+  USERNAME_TAKEN: "That user name is taken.",
+  USER_NOT_FOUND: "That account does not exist.",
+  CANNOT_DISABLE_SELF: "You cannot disable your own account.",
   CLASS_NOT_FOUND: "That class does not exist.",
+  CLASS_CLOSED: "This class is closed right now; ask your instructor.",
   STUDENT_NOT_FOUND: "That student is not in this class.",
+  LESSON_NOT_IN_CLASS: "That lesson is not part of this class.",
+  LESSON_LOCKED: "Your instructor has not opened this lesson yet.",
+  REJOIN_INVALID: "This rejoin link is not valid or has expired; ask your instructor for a new one.",
+  PLAYGROUND_CLOSED: "This server runs classes only: join a class with the code your instructor gives you.",
   WATCH_NEEDS_HAND: "This class lets you watch a student's terminal only while they have a raised hand.",
   RECORDING_NOT_FOUND: 'That recording does not exist (or was removed after the retention period).',
   INTERNAL: 'Something went wrong on the server.',

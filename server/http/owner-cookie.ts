@@ -1,9 +1,10 @@
 // Who a browser is: the signed, httpOnly `pier_owner` cookie (a random 128-bit id and its
 // HMAC-SHA256 under a secret kept in the state dir), and the secret's file.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { ServerError } from '../errors.js';
+import { idSigner } from './signed-id.js';
 
 /** Name of the owner cookie (pier_ prefix: the port proxy never forwards pier_* cookies). */
 export const OWNER_COOKIE = 'pier_owner';
@@ -21,24 +22,16 @@ export function newOwnerId(): string {
   return randomBytes(16).toString('hex');
 }
 
-function mac(owner: string, secret: Buffer): Buffer {
-  return createHmac('sha256', secret).update(MAC_CONTEXT + owner).digest();
-}
+const signer = idSigner(MAC_CONTEXT, OWNER_ID);
 
 /** The cookie value of `owner`: `<id>.<base64url MAC>`. */
 export function signOwner(owner: string, secret: Buffer): string {
-  return `${owner}.${mac(owner, secret).toString('base64url')}`;
+  return signer.sign(owner, secret);
 }
 
 /** The owner id a cookie value proves, or null when it is malformed or its MAC is wrong. */
 export function verifyOwner(value: string, secret: Buffer): string | null {
-  const dot = value.indexOf('.');
-  if (dot < 0) return null;
-  const owner = value.slice(0, dot);
-  if (!OWNER_ID.test(owner)) return null;
-  const given = Buffer.from(value.slice(dot + 1), 'base64url');
-  const want = mac(owner, secret);
-  return given.length === want.length && timingSafeEqual(given, want) ? owner : null;
+  return signer.verify(value, secret);
 }
 
 /** The cookies of a Cookie header (first value wins for a repeated name). */

@@ -15,6 +15,8 @@ const row = (id: string, over: Partial<SessionRow> = {}): SessionRow => ({
   networkId: `net-${id}`,
   endedAt: null,
   endedReason: null,
+  classId: null,
+  memberId: null,
   ...over,
 });
 const node = (sessionId: string, name: string, sandboxId: string | null, status: NodeRow['status'] = 'running'): NodeRow => ({ sessionId, name, sandboxId, status });

@@ -36,6 +36,8 @@ export interface LessonSessionOptions {
   /** Types text into the node's first terminal (foreground scripts). */
   typeInto: (node: string, text: string) => Promise<void>;
   now: () => number;
+  /** Told after a step's activity (opened, failed check, pass, Solve) is in the store. */
+  onActivity?: (lessonId: string, step: number) => void;
 }
 
 /** One session's lesson. */
@@ -116,6 +118,9 @@ export class LessonSession {
    */
   async open(index: number): Promise<LessonState> {
     const step = this.#unlocked(index);
+    // The first opening is the step's start (for "time on step"); kept from the first time.
+    this.#o.store.stepOpened(this.#o.owner, this.lessonId, index, this.#o.now());
+    this.#activity(index);
     if (!this.#opened.has(index)) {
       this.#opened.add(index);
       const sandboxId = this.#sandbox(step);
@@ -133,11 +138,11 @@ export class LessonSession {
    * Runs the step's check; a pass is written to the store before this resolves.
    * @throws STEP_NOT_FOUND, STEP_LOCKED, LESSON_NOT_READY
    */
-  check(index: number): Promise<CheckResult> {
+  check(index: number, by: 'student' | 'watch' = 'student'): Promise<CheckResult> {
     this.#unlocked(index);
     const running = this.#running.get(index);
     if (running) return running;
-    const p = this.#check(index).finally(() => this.#running.delete(index));
+    const p = this.#check(index, by).finally(() => this.#running.delete(index));
     this.#running.set(index, p);
     return p;
   }
@@ -149,6 +154,11 @@ export class LessonSession {
   async solve(index: number): Promise<CheckResult> {
     if (!this.#lesson().meta.solve) throw new ServerError('SOLVE_DISABLED', `lesson ${this.lessonId} does not allow solve`);
     const step = this.#unlocked(index);
+    // Solve marks the step (the grid shows "passed with Solve"), unless it had passed already.
+    if (!this.state().passed.includes(index)) {
+      this.#o.store.stepSolved(this.#o.owner, this.lessonId, index, this.#o.now());
+      this.#activity(index);
+    }
     if (step.solutionPath !== undefined) {
       const r = await runSolution(this.#o.driver, this.#sandbox(step), this.#lesson(), step);
       this.#o.log.info({ lesson: this.lessonId, step: index, exitCode: r.exitCode, timedOut: r.timedOut, ms: r.durationMs }, 'solution ran');
@@ -163,7 +173,7 @@ export class LessonSession {
     this.#watches.clear();
   }
 
-  async #check(index: number): Promise<CheckResult> {
+  async #check(index: number, by: 'student' | 'watch'): Promise<CheckResult> {
     const lesson = this.#lesson();
     const step = this.#step(index);
     const started = this.#o.now();
@@ -176,8 +186,17 @@ export class LessonSession {
       );
     }
     const passed = r === null || r.passed;
-    // Written before the answer: a pass the student saw is never lost.
-    if (passed) this.#o.store.markStepPassed(this.#o.owner, this.lessonId, index, this.#o.now());
+    // Written before the answer: a pass the student saw is never lost; a failure counts
+    // as an attempt (the grid's "in progress", results' attempts).
+    // Only a student's own check counts (a watched step re-checks every few seconds), and
+    // only before the step first passed.
+    if (passed) {
+      this.#o.store.stepPassed(this.#o.owner, this.lessonId, index, this.#o.now());
+      this.#activity(index);
+    } else if (by === 'student' && !this.state().passed.includes(index)) {
+      this.#o.store.stepFailed(this.#o.owner, this.lessonId, index, this.#o.now());
+      this.#activity(index);
+    }
     const failures = r?.failures ?? [];
     const result: CheckResult = {
       step: index,
@@ -205,7 +224,7 @@ export class LessonSession {
         this.#watches.set(index, setTimeout(tick, WATCH_INTERVAL_MS));
         return;
       }
-      this.check(index)
+      this.check(index, 'watch')
         .then((r) => {
           if (!r.passed && !this.#disposed) this.#watches.set(index, setTimeout(tick, WATCH_INTERVAL_MS));
         })
@@ -235,6 +254,14 @@ export class LessonSession {
     const id = this.#o.sandboxOf(step.node);
     if (id === null) throw new ServerError('NODE_BUSY', `${step.node} is not running`);
     return id;
+  }
+
+  #activity(index: number): void {
+    try {
+      this.#o.onActivity?.(this.lessonId, index);
+    } catch (err) {
+      this.#o.log.error({ err, lesson: this.lessonId, step: index }, 'step activity listener failed');
+    }
   }
 
   #publish(): void {

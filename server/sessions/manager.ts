@@ -21,6 +21,8 @@ import { SessionEventBus, type SessionListener } from './event-bus.js';
 import { LessonSession, type LessonSource } from './lesson-session.js';
 import { lessonLimits } from '../lessons/runner/limits.js';
 import type { CheckResult, LessonState } from '../../protocol/lesson.js';
+import type { ClassSessionPlan } from '../classroom/classes.js';
+import type { StepChange } from '../classroom/events.js';
 
 export { SESSION_LABEL, SERVER_LABEL } from './adoption.js';
 /** The shell of every terminal. */
@@ -59,6 +61,23 @@ export interface SessionManagerOptions<T> {
   lessons?: LessonSource;
   /** Types text into a live terminal as if the student typed it (foreground scripts). */
   typeInto?: (terminal: T, text: string) => void;
+  /** Told after a lesson step's activity is stored (opened, failed, passed, solved): the classroom's grid. */
+  onStepActivity?: (change: StepChange) => void;
+}
+
+/** A live session as the classroom lists it (a student's sessions, a class's terminals). */
+export interface LiveSessionSummary {
+  id: string;
+  owner: string;
+  lessonId: string | null;
+  classId: string | null;
+  memberId: string | null;
+  createdAt: number;
+  expiresAt: number;
+  /** Last terminal input, attach or API call (ms). */
+  lastActivity: number;
+  nodes: number;
+  terminals: { id: string; node: string; title: string }[];
 }
 
 /** A new id: 32 lowercase hex characters (128 random bits). */
@@ -97,6 +116,7 @@ export class SessionManager<T> {
   readonly #ending = new Set<Promise<void>>();
   readonly #lessons: LessonSource | null;
   readonly #typeInto: ((terminal: T, text: string) => void) | null;
+  readonly #onStepActivity: ((change: StepChange) => void) | null;
   /** Session id → its lesson, for sessions started with a lessonId. */
   readonly #lessonSessions = new Map<string, LessonSession>();
   #closed = false;
@@ -112,6 +132,7 @@ export class SessionManager<T> {
     this.#events = new SessionEventBus(options.log);
     this.#lessons = options.lessons ?? null;
     this.#typeInto = options.typeInto ?? null;
+    this.#onStepActivity = options.onStepActivity ?? null;
     this.#procs = new NodeProcs(options.driver);
     this.#monitor = new SessionMonitor(options.driver, this.#procs, {
       nodesOf: (id) => this.#monitoredNodes(id),
@@ -126,11 +147,24 @@ export class SessionManager<T> {
     return this.#sessions.size;
   }
 
-  /** Live sessions of `owner`. */
-  countFor(owner: string): number {
+  /**
+   * Live sessions of `owner` that count against a cap: free playgrounds (`classId` null,
+   * the anonymous maxSessionsPerOwner), or one class's sessions (its maxSessionsPerStudent).
+   */
+  countFor(owner: string, classId: string | null = null): number {
     let n = 0;
-    for (const s of this.#sessions.values()) if (s.owner === owner) n++;
+    for (const s of this.#sessions.values()) if (s.owner === owner && !s.ended && s.classId === classId) n++;
     return n;
+  }
+
+  /** Live sessions of `owner` (free and class ones), oldest first. */
+  sessionsOf(owner: string): LiveSessionSummary[] {
+    return [...this.#sessions.values()].filter((s) => s.owner === owner && !s.ended).map(summaryOf);
+  }
+
+  /** Live sessions of a class, oldest first. */
+  sessionsOfClass(classId: string): LiveSessionSummary[] {
+    return [...this.#sessions.values()].filter((s) => s.classId === classId && !s.ended).map(summaryOf);
   }
 
   // ── queries ──────────────────────────────────────────────────────────────────────
@@ -201,7 +235,7 @@ export class SessionManager<T> {
    * Starts a session for `owner`: a network, node1 and one terminal on it.
    * @throws ServerError SERVER_FULL (503) or TOO_MANY_SESSIONS (429); SandboxError
    */
-  async create(owner: string, options: { lessonId?: string } = {}): Promise<SessionView> {
+  async create(owner: string, options: { lessonId?: string; plan?: ClassSessionPlan } = {}): Promise<SessionView> {
     this.#assertOpen();
     const creating = [...this.#creating.values()].reduce((a, b) => a + b, 0);
     if (this.#sessions.size + creating >= this.#policy.maxSessions) {
@@ -209,33 +243,44 @@ export class SessionManager<T> {
         retryAfterSeconds: SERVER_FULL_RETRY_S,
       });
     }
-    if (this.countFor(owner) + (this.#creating.get(owner) ?? 0) >= this.#policy.maxSessionsPerOwner) {
-      throw new ServerError('TOO_MANY_SESSIONS', `owner has ${this.countFor(owner)} live sessions (max ${this.#policy.maxSessionsPerOwner})`);
+    // A class session counts against its class's cap for the student, a free one against
+    // the anonymous cap per browser; creations in flight count too (keyed the same way).
+    const plan = options.plan ?? null;
+    const key = plan === null ? owner : `${owner}\n${plan.classId}`;
+    const cap = plan === null ? this.#policy.maxSessionsPerOwner : plan.maxSessions;
+    const live = this.countFor(owner, plan?.classId ?? null);
+    if (live + (this.#creating.get(key) ?? 0) >= cap) {
+      throw new ServerError('TOO_MANY_SESSIONS', `owner has ${live} live sessions${plan ? ` in class ${plan.classId}` : ''} (max ${cap})`);
     }
-    this.#creating.set(owner, (this.#creating.get(owner) ?? 0) + 1);
+    this.#creating.set(key, (this.#creating.get(key) ?? 0) + 1);
     try {
-      return await this.#create(owner, options.lessonId ?? null);
+      return await this.#create(owner, options.lessonId ?? null, plan);
     } finally {
-      const n = (this.#creating.get(owner) ?? 1) - 1;
-      if (n > 0) this.#creating.set(owner, n);
-      else this.#creating.delete(owner);
+      const n = (this.#creating.get(key) ?? 1) - 1;
+      if (n > 0) this.#creating.set(key, n);
+      else this.#creating.delete(key);
     }
   }
 
-  async #create(owner: string, lessonId: string | null): Promise<SessionView> {
+  async #create(owner: string, lessonId: string | null, plan: ClassSessionPlan | null): Promise<SessionView> {
     // Without a catalog (unit tests of the core) a lessonId is only a label.
     const lesson = lessonId === null || this.#lessons === null ? null : this.#lessons.get(lessonId);
     if (lessonId !== null && this.#lessons !== null && lesson === null) throw new ServerError('LESSON_NOT_FOUND', `no lesson ${lessonId}`);
     // A lesson's nodes all start at once, with its limits clamped to the server's.
-    const names = Array.from({ length: lesson?.meta.nodes ?? 1 }, (_, i) => `node${i + 1}`);
-    const limits = lesson === null ? {} : lessonLimits(lesson.meta.limits, this.#policy.defaultLimits);
+    // A class session: the class's node count, limits and length (ClassSessionPlan, already
+    // clamped to the server's caps).
+    const names = Array.from({ length: plan?.nodes ?? lesson?.meta.nodes ?? 1 }, (_, i) => `node${i + 1}`);
+    const limits = plan?.limits ?? (lesson === null ? {} : lessonLimits(lesson.meta.limits, this.#policy.defaultLimits));
     const id = newId();
     const createdAt = this.#clock.now();
-    const expiresAt = createdAt + this.#policy.lifetimeMs;
+    const expiresAt = createdAt + (plan?.lifetimeMs ?? this.#policy.lifetimeMs);
+    // FIXME(issue 10): pass the class's `plan.internet` here once createNetwork takes the
+    // per-session outbound policy (being built in another branch); until then the server's
+    // `outbound` setting decides for every session.
     const network = await this.#driver.createNetwork();
     // Saved before the sandbox exists: a crash from here on leaves a row that adoption ends.
     this.#store.transaction(() => {
-      this.#store.insertSession({ id, owner, createdAt, expiresAt, lessonId, networkId: network.id });
+      this.#store.insertSession({ id, owner, createdAt, expiresAt, lessonId, networkId: network.id, classId: plan?.classId ?? null, memberId: plan?.memberId ?? null });
       for (const name of names) this.#store.putNode(id, name, null, 'starting');
     });
     let infos: SandboxInfo[];
@@ -246,7 +291,7 @@ export class SessionManager<T> {
       await this.#driver.destroyNetwork(network.id).catch((e: unknown) => this.#log.error({ err: e, session: id }, 'cannot remove the network of a failed session'));
       throw err;
     }
-    const session = this.#newSession({ id, owner, createdAt, expiresAt, extendedCount: 0, lessonId, networkId: network.id });
+    const session = this.#newSession({ id, owner, createdAt, expiresAt, extendedCount: 0, lessonId, networkId: network.id, classId: plan?.classId ?? null, memberId: plan?.memberId ?? null });
     const terminals: TerminalState[] = [];
     infos.forEach((info, i) => {
       const name = names[i]!;
@@ -656,6 +701,7 @@ export class SessionManager<T> {
       publish: (state) => this.#emit(s.id, { type: 'lesson', state }),
       typeInto: (name, text) => this.#typeIntoFirstTerminal(s, name, text),
       now: () => this.#clock.now(),
+      onActivity: (lessonId, step) => this.#onStepActivity?.({ owner: s.owner, lessonId, step }),
     });
     this.#lessonSessions.set(s.id, ls);
     return ls;
@@ -744,4 +790,20 @@ export class SessionManager<T> {
     this.#store.putNode(s.id, node.name, sandboxId, 'error');
     this.#emitView(s);
   }
+}
+
+/** The classroom's summary of a live session. */
+function summaryOf(s: Session): LiveSessionSummary {
+  return {
+    id: s.id,
+    owner: s.owner,
+    lessonId: s.lessonId,
+    classId: s.classId,
+    memberId: s.memberId,
+    createdAt: s.createdAt,
+    expiresAt: s.expiresAt,
+    lastActivity: s.timers.lastActivity,
+    nodes: s.nodes.size,
+    terminals: [...s.terminals.values()].map((t) => ({ id: t.id, node: t.node, title: t.title })),
+  };
 }

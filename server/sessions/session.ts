@@ -42,6 +42,9 @@ export interface SessionFacts {
   extendedCount: number;
   lessonId: string | null;
   networkId: string;
+  /** The class and member of a class session; null (or absent) for a free playground. */
+  classId?: string | null;
+  memberId?: string | null;
 }
 
 /** How the view is computed: the policy's numbers it shows. */
@@ -65,6 +68,8 @@ export class Session {
   extendedCount: number;
   readonly lessonId: string | null;
   readonly networkId: string;
+  readonly classId: string | null;
+  readonly memberId: string | null;
   readonly nodes = new Map<string, NodeState>();
   readonly terminals = new Map<string, TerminalState>();
   readonly timers: SessionTimers;
@@ -79,6 +84,8 @@ export class Session {
     this.extendedCount = facts.extendedCount;
     this.lessonId = facts.lessonId;
     this.networkId = facts.networkId;
+    this.classId = facts.classId ?? null;
+    this.memberId = facts.memberId ?? null;
     this.timers = timers;
   }
 

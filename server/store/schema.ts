@@ -170,6 +170,8 @@ export const SessionRow = z
     network_id: z.string().nullable(),
     ended_at: z.number().int().nullable(),
     ended_reason: EndReason.nullable(),
+    class_id: z.string().nullable(),
+    member_id: z.string().nullable(),
   })
   .transform((r) => ({
     id: r.id,
@@ -181,6 +183,8 @@ export const SessionRow = z
     networkId: r.network_id,
     endedAt: r.ended_at,
     endedReason: r.ended_reason,
+    classId: r.class_id,
+    memberId: r.member_id,
   }));
 export type SessionRow = z.output<typeof SessionRow>;
 
@@ -201,6 +205,82 @@ export const ProgressRow = z
   .object({ lesson_id: z.string(), step: z.number().int().min(1) })
   .transform((r) => ({ lessonId: r.lesson_id, step: r.step }));
 export type ProgressRow = z.output<typeof ProgressRow>;
+
+// ── classroom core: staff, sign-ins, classes, members, step activity ─────────────────
+
+/** One `users` row: a staff account. `passwordHash` never leaves the accounts module. */
+export const UserRow = z
+  .object({
+    id: z.string(),
+    username: z.string(),
+    role: z.enum(['admin', 'instructor']),
+    password_hash: z.string(),
+    created_at: z.number().int(),
+    disabled_at: z.number().int().nullable(),
+  })
+  .transform((r) => ({ id: r.id, username: r.username, role: r.role, passwordHash: r.password_hash, createdAt: r.created_at, disabledAt: r.disabled_at }));
+export type UserRow = z.output<typeof UserRow>;
+
+/**
+ * One `classes` row with its instructor's user name. `settings` is the stored JSON text:
+ * the classroom parses it with ClassSettings (the DB row edge).
+ */
+export const ClassRow = z
+  .object({
+    id: z.string(),
+    instructor_id: z.string(),
+    instructor: z.string(),
+    join_code: z.string(),
+    settings: z.string(),
+    created_at: z.number().int(),
+    archived_at: z.number().int().nullable(),
+  })
+  .transform((r) => ({
+    id: r.id,
+    instructorId: r.instructor_id,
+    instructor: r.instructor,
+    joinCode: r.join_code,
+    settings: r.settings,
+    createdAt: r.created_at,
+  }));
+export type ClassRow = z.output<typeof ClassRow>;
+
+/** One `members` row: a student of a class (a browser's owner id and a display name). */
+export const MemberRow = z
+  .object({
+    id: z.string(),
+    class_id: z.string(),
+    owner: z.string(),
+    display_name: z.string(),
+    joined_at: z.number().int(),
+    last_seen_at: z.number().int().nullable(),
+  })
+  .transform((r) => ({ id: r.id, classId: r.class_id, owner: r.owner, displayName: r.display_name, joinedAt: r.joined_at, lastSeenAt: r.last_seen_at }));
+export type MemberRow = z.output<typeof MemberRow>;
+
+/** One step of one owner: its `step_activity` and `lesson_progress` sides (either may be absent). */
+export const CellActivityRow = z
+  .object({
+    owner: z.string(),
+    lesson_id: z.string(),
+    step: z.number().int().min(1),
+    started_at: z.number().int().nullable(),
+    attempts: z.number().int().min(0),
+    last_failed_at: z.number().int().nullable(),
+    solved: z.union([z.literal(0), z.literal(1)]),
+    passed_at: z.number().int().nullable(),
+  })
+  .transform((r) => ({
+    owner: r.owner,
+    lessonId: r.lesson_id,
+    step: r.step,
+    startedAt: r.started_at,
+    attempts: r.attempts,
+    lastFailedAt: r.last_failed_at,
+    solved: r.solved === 1,
+    passedAt: r.passed_at,
+  }));
+export type CellActivityRow = z.output<typeof CellActivityRow>;
 
 // ── classroom live: hands, announcements, recordings ──────────────────────────────────
 

@@ -41,6 +41,8 @@ test('a new database gets the schema, WAL and mode 0600; reopening keeps rows', 
     networkId: 'abcdef0123',
     endedAt: null,
     endedReason: null,
+    classId: null,
+    memberId: null,
   });
   assert.deepEqual(again.nodesOf('s1'), [{ sessionId: 's1', name: 'node1', sandboxId: 'aaaaaaaaaa', status: 'running' }]);
   assert.equal(again.terminalsOf('s1').length, 1);

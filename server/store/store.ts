@@ -8,9 +8,12 @@ import type { NodeStatus } from '../../protocol/http.js';
 import { MIGRATIONS, NodeRow, ProgressRow, SessionRow, TerminalRow, type EndReason } from './schema.js';
 import { AnnouncementRow, ClassSessionRow, HandRow, MembershipRow, RecordingAccessRow, RecordingRow } from './schema.js';
 import { prepareLive } from './live-queries.js';
+import { CellActivityRow, ClassRow, MemberRow, UserRow } from './schema.js';
+import { prepareClassroom } from './classroom-queries.js';
 
 export type { SessionRow, NodeRow, TerminalRow, EndReason } from './schema.js';
 export type { HandRow, AnnouncementRow, RecordingRow, RecordingAccessRow } from './schema.js';
+export type { UserRow, ClassRow, MemberRow, CellActivityRow } from './schema.js';
 
 /** How long a writer waits for another connection's lock before failing (ms). */
 export const BUSY_TIMEOUT_MS = 5_000;
@@ -23,6 +26,9 @@ export interface NewSession {
   expiresAt: number;
   lessonId: string | null;
   networkId: string | null;
+  /** The class and member of a class session (both null for a free playground). */
+  classId?: string | null;
+  memberId?: string | null;
 }
 
 /**
@@ -80,7 +86,7 @@ export class Store {
   // ── sessions ─────────────────────────────────────────────────────────────────────
 
   insertSession(s: NewSession): void {
-    this.#stmts.insertSession.run(s.id, s.owner, s.createdAt, s.expiresAt, s.lessonId, s.networkId);
+    this.#stmts.insertSession.run(s.id, s.owner, s.createdAt, s.expiresAt, s.lessonId, s.networkId, s.classId ?? null, s.memberId ?? null);
   }
 
   setSessionNetwork(id: string, networkId: string): void {
@@ -179,6 +185,165 @@ export class Store {
   /** Closes the database (checkpointing the WAL). Idempotent. */
   close(): void {
     if (this.#db.open) this.#db.close();
+  }
+
+  // ── classroom core: staff, sign-ins, classes, members, step activity ──
+
+  #classroomStmts: ReturnType<typeof prepareClassroom> | null = null;
+  get #cls(): ReturnType<typeof prepareClassroom> {
+    return (this.#classroomStmts ??= prepareClassroom(this.#db));
+  }
+
+  /** Number of staff accounts (disabled ones included). */
+  countUsers(): number {
+    return (this.#cls.countUsers.get() as { n: number }).n;
+  }
+
+  /** @throws SqliteError SQLITE_CONSTRAINT_UNIQUE when the user name is taken */
+  insertUser(u: Pick<UserRow, 'id' | 'username' | 'role' | 'passwordHash' | 'createdAt'>): void {
+    this.#cls.insertUser.run(u.id, u.username, u.role, u.passwordHash, u.createdAt);
+  }
+
+  getUser(id: string): UserRow | null {
+    return parseRow(UserRow, this.#cls.getUser.get(id), 'users');
+  }
+
+  userByName(username: string): UserRow | null {
+    return parseRow(UserRow, this.#cls.userByName.get(username), 'users');
+  }
+
+  /** Every staff account, oldest first. */
+  listUsers(): UserRow[] {
+    return this.#cls.listUsers.all().map((r) => parseRow(UserRow, r, 'users')!);
+  }
+
+  setUserPassword(id: string, passwordHash: string): void {
+    this.#cls.setPassword.run(passwordHash, id);
+  }
+
+  /** Disables an account and ends its sign-ins, in one transaction. */
+  disableUser(id: string, at: number): void {
+    this.transaction(() => {
+      this.#cls.disableUser.run(at, id);
+      this.#cls.deleteStaffSessionsOf.run(id, null);
+    });
+  }
+
+  insertStaffSession(s: { id: string; userId: string; createdAt: number; expiresAt: number }): void {
+    this.#cls.insertStaffSession.run(s.id, s.userId, s.createdAt, s.expiresAt);
+  }
+
+  /** The enabled account signed in by staff session `id` at `now`, or null (unknown, expired, disabled). */
+  staffSessionUser(id: string, now: number): UserRow | null {
+    return parseRow(UserRow, this.#cls.staffSessionUser.get(id, now), 'users');
+  }
+
+  deleteStaffSession(id: string): void {
+    this.#cls.deleteStaffSession.run(id);
+  }
+
+  /** Ends every sign-in of `userId` except `keep` (the current one, or null for all). */
+  deleteStaffSessionsOf(userId: string, keep: string | null): void {
+    this.#cls.deleteStaffSessionsOf.run(userId, keep);
+  }
+
+  pruneStaffSessions(now: number): number {
+    return this.#cls.pruneStaffSessions.run(now).changes;
+  }
+
+  insertClass(c: { id: string; instructorId: string; joinCode: string; settings: string; createdAt: number }): void {
+    this.#cls.insertClass.run(c.id, c.instructorId, c.joinCode, c.settings, c.createdAt);
+  }
+
+  getClass(id: string): ClassRow | null {
+    return parseRow(ClassRow, this.#cls.getClass.get(id), 'classes');
+  }
+
+  classByCode(joinCode: string): ClassRow | null {
+    return parseRow(ClassRow, this.#cls.classByCode.get(joinCode), 'classes');
+  }
+
+  joinCodeTaken(joinCode: string): boolean {
+    return this.#cls.joinCodeTaken.get(joinCode) !== undefined;
+  }
+
+  /** Classes of one instructor, or every class (`instructorId` null), newest first. */
+  classesOf(instructorId: string | null): ClassRow[] {
+    const rows = instructorId === null ? this.#cls.allClasses.all() : this.#cls.classesOf.all(instructorId);
+    return rows.map((r) => parseRow(ClassRow, r, 'classes')!);
+  }
+
+  setClassSettings(id: string, settings: string): void {
+    this.#cls.setClassSettings.run(settings, id);
+  }
+
+  insertMember(m: Omit<MemberRow, 'lastSeenAt'>): void {
+    this.#cls.insertMember.run(m.id, m.classId, m.owner, m.displayName, m.joinedAt, m.joinedAt);
+  }
+
+  getMember(id: string): MemberRow | null {
+    return parseRow(MemberRow, this.#cls.getMember.get(id), 'members');
+  }
+
+  /** The member that browser `owner` is in a class, or null. */
+  memberOf(classId: string, owner: string): MemberRow | null {
+    return parseRow(MemberRow, this.#cls.memberOf.get(classId, owner), 'members');
+  }
+
+  /** A class's students, in joining order. */
+  membersOf(classId: string): MemberRow[] {
+    return this.#cls.membersOf.all(classId).map((r) => parseRow(MemberRow, r, 'members')!);
+  }
+
+  countMembers(classId: string): number {
+    return (this.#cls.countMembers.get(classId) as { n: number }).n;
+  }
+
+  /** Every class membership of browser `owner`. */
+  membershipsOf(owner: string): MemberRow[] {
+    return this.#cls.membershipsOf.all(owner).map((r) => parseRow(MemberRow, r, 'members')!);
+  }
+
+  touchMember(id: string, at: number): void {
+    this.#cls.touchMember.run(at, id);
+  }
+
+  /** A step was opened: its start time is kept from the first time. */
+  stepOpened(owner: string, lessonId: string, step: number, at: number): void {
+    this.#cls.stepOpened.run(owner, lessonId, step, at);
+  }
+
+  /** A check of the step failed: one more attempt. */
+  stepFailed(owner: string, lessonId: string, step: number, at: number): void {
+    this.#cls.stepFailed.run(owner, lessonId, step, at, at);
+  }
+
+  /** The step was solved with Solve. */
+  stepSolved(owner: string, lessonId: string, step: number, at: number): void {
+    this.#cls.stepSolved.run(owner, lessonId, step, at);
+  }
+
+  /** A check passed: the pass (lesson_progress, first time kept) and a start time when none was recorded, in one transaction. */
+  stepPassed(owner: string, lessonId: string, step: number, at: number): void {
+    this.transaction(() => {
+      this.#cls.stepPassed.run(owner, lessonId, step, at);
+      this.#stmts.markStepPassed.run(owner, lessonId, step, at);
+    });
+  }
+
+  /** One owner's step, both sides; a never-touched step has zero attempts and null times. */
+  cellOf(owner: string, lessonId: string, step: number): CellActivityRow {
+    return parseRow(CellActivityRow, this.#cls.cellOf.get({ owner, lesson: lessonId, step }), 'step_activity')!;
+  }
+
+  /** Every step an owner touched or passed. */
+  cellsOfOwner(owner: string): CellActivityRow[] {
+    return this.#cls.cellsOfOwner.all(owner, owner).map((r) => parseRow(CellActivityRow, r, 'step_activity')!);
+  }
+
+  /** Every step the students of a class touched or passed (in any lesson). */
+  cellsOfClass(classId: string): CellActivityRow[] {
+    return this.#cls.cellsOfClass.all(classId, classId).map((r) => parseRow(CellActivityRow, r, 'step_activity')!);
   }
 
   // ── classroom live: hands, announcements, recordings ──
@@ -289,7 +454,7 @@ function prepare(db: Database.Database) {
     getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
     setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     insertSession: db.prepare(
-      'INSERT INTO sessions (id, owner, created_at, expires_at, lesson_id, network_id) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO sessions (id, owner, created_at, expires_at, lesson_id, network_id, class_id, member_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     setNetwork: db.prepare('UPDATE sessions SET network_id = ? WHERE id = ?'),
     setExpiry: db.prepare('UPDATE sessions SET expires_at = ?, extended_count = ? WHERE id = ?'),
