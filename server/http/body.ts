@@ -1,6 +1,7 @@
 // Reading a JSON request body with a size cap: 413 past the cap (without buffering it),
 // 415 for a body that is not JSON, 400 for JSON that does not parse.
 import type { IncomingMessage } from 'node:http';
+import type { z } from 'zod';
 import { ServerError } from '../errors.js';
 
 /** Largest JSON body the API accepts (bytes). Every API body is a few dozen bytes. */
@@ -41,4 +42,13 @@ export async function readJsonBody(req: IncomingMessage, maxBytes = MAX_BODY_BYT
   } catch (err) {
     throw new ServerError('INVALID_JSON', `body does not parse: ${(err as Error).message}`);
   }
+}
+
+/** Parses a body (or any request value) with `schema`, or throws INVALID_REQUEST naming zod's first complaint. */
+export function parseBody<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  throw new ServerError('INVALID_REQUEST', 'body does not validate', { userMessage: `Invalid request: ${where}${issue?.message ?? 'invalid'}`.slice(0, 300) });
 }

@@ -3,7 +3,7 @@
 // anyway are ignored (maxPayload bounds them).
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
-import type { SessionEvent } from '../../protocol/http.js';
+import type { SessionEvent, Watcher } from '../../protocol/http.js';
 import { isServerError } from '../errors.js';
 import type { SessionManager } from '../sessions/manager.js';
 
@@ -26,8 +26,18 @@ export const EventsCloseCode = {
   INTERNAL: 4500,
 } as const;
 
-/** Serves the feed of `sessionId` to `owner` on an open WebSocket. */
-export async function serveSessionEvents(ws: WebSocket, sessions: Pick<SessionManager<unknown>, 'subscribe'>, sessionId: string, owner: string, log: Logger): Promise<void> {
+/**
+ * Serves the feed of `sessionId` to `owner` on an open WebSocket. `watchers`, when given,
+ * names the staff already on the session's terminals: sent after the first view when any.
+ */
+export async function serveSessionEvents(
+  ws: WebSocket,
+  sessions: Pick<SessionManager<unknown>, 'subscribe'>,
+  sessionId: string,
+  owner: string,
+  log: Logger,
+  watchers?: () => Watcher[],
+): Promise<void> {
   ws.on('error', (err) => log.debug({ err, session: sessionId }, 'events socket error'));
   let unsubscribe: (() => void) | null = null;
   ws.on('close', () => unsubscribe?.());
@@ -44,8 +54,11 @@ export async function serveSessionEvents(ws: WebSocket, sessions: Pick<SessionMa
   try {
     const off = await sessions.subscribe(sessionId, owner, send);
     // The socket may have closed while the view was read.
-    if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) unsubscribe = off;
-    else off();
+    if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) {
+      unsubscribe = off;
+      const present = watchers?.() ?? [];
+      if (present.length > 0) send({ type: 'watchers', watchers: present });
+    } else off();
   } catch (err) {
     if (isServerError(err, 'SESSION_NOT_FOUND')) {
       ws.close(EventsCloseCode.NOT_FOUND, 'no such session');

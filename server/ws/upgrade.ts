@@ -7,12 +7,14 @@
 //           the owner holds maxSocketsPerOwner → 429 (attack 39)
 //           /ws/terminals/:id               → terminal socket glue
 //           /ws/sessions/:id/events         → session events feed
+//           /ws/classes/…, /ws/me/classes/… → the classroom's sockets (server/ws/class-sockets.ts;
+//                                             staff or member checks of their own, 404 otherwise)
 //   anything else                           → Next's upgrade handler (dev reload), or 404
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { SessionId, TerminalId } from '../../protocol/http.js';
+import { SessionId, TerminalId, type Watcher } from '../../protocol/http.js';
 import { MAX_CLIENT_MESSAGE_BYTES, TerminalCloseCode } from '../../protocol/terminal.js';
 import { originMatchesHost } from '../http/origin.js';
 import { ownerOf } from '../http/owner-cookie.js';
@@ -22,6 +24,7 @@ import { EVENTS_MAX_PAYLOAD_BYTES, EventsCloseCode, serveSessionEvents } from '.
 import { startHeartbeat } from './heartbeat.js';
 import { refuseUpgrade } from './refuse.js';
 import { OwnerSocketCounter } from './owner-sockets.js';
+import type { ClassSockets } from './class-sockets.js';
 
 /** Default cap on the pier WebSockets one owner holds open (5 nodes × 8 tabs, events, spare tabs). */
 export const DEFAULT_MAX_SOCKETS_PER_OWNER = 64;
@@ -53,6 +56,12 @@ export interface UpgradeRouterOptions<P> {
   fallback?: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | null;
   /** Pier WebSockets one owner may hold open at once (default DEFAULT_MAX_SOCKETS_PER_OWNER). */
   maxSocketsPerOwner?: number;
+  /** The classroom: its sockets, presence (a socket of an owner opened; returns its close) and the watchers sent when a session's feed opens. */
+  classroom?: {
+    sockets: (takeSlot: (socket: Duplex, owner: string) => (() => void) | null) => ClassSockets;
+    opened: (owner: string) => () => void;
+    watchersOf: (sessionId: string) => Watcher[];
+  } | null;
 }
 
 /** The router: `handle` is the server's 'upgrade' listener. */
@@ -88,6 +97,9 @@ export function createUpgradeRouter<P>(o: UpgradeRouterOptions<P>): UpgradeRoute
     return release;
   };
 
+  const classroom = o.classroom ?? null;
+  const classSockets = classroom ? classroom.sockets(takeSlot) : null;
+
   /** Accepts the upgrade, then closes at once with `code`: the browser learns it is final. */
   const acceptAndClose = (wss: WebSocketServer, req: IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string) => {
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -108,6 +120,7 @@ export function createUpgradeRouter<P>(o: UpgradeRouterOptions<P>): UpgradeRoute
     if (socket.destroyed) return;
     terminals.handleUpgrade(req, socket, head, (ws) => {
       terminals.emit('connection', ws, req);
+      if (classroom) ws.once('close', classroom.opened(owner));
       o.terminalSocket.serve(ws, prepared);
     });
   };
@@ -154,10 +167,12 @@ export function createUpgradeRouter<P>(o: UpgradeRouterOptions<P>): UpgradeRoute
         if (takeSlot(socket, owner) === null) return;
         events.handleUpgrade(req, socket, head, (ws) => {
           events.emit('connection', ws, req);
-          void serveSessionEvents(ws, o.sessions, id.data, owner, o.log);
+          if (classroom) ws.once('close', classroom.opened(owner));
+          void serveSessionEvents(ws, o.sessions, id.data, owner, o.log, classroom ? () => classroom.watchersOf(id.data) : undefined);
         });
         return;
       }
+      if (classSockets?.handle(req, socket, head, pathname, owner)) return;
       refuseUpgrade(socket, 404);
     } catch (err) {
       o.log.error({ err, url: req.url }, 'upgrade failed');
@@ -168,10 +183,11 @@ export function createUpgradeRouter<P>(o: UpgradeRouterOptions<P>): UpgradeRoute
   return {
     handle,
     get openSockets() {
-      return terminals.clients.size + events.clients.size;
+      return terminals.clients.size + events.clients.size + (classSockets?.openSockets ?? 0);
     },
     close() {
       for (const stop of stops) stop();
+      classSockets?.close();
       for (const wss of [terminals, events]) {
         for (const ws of wss.clients) ws.close(1001, 'server shutting down');
         wss.close();

@@ -2,7 +2,7 @@
 // narrow interface: server/main.ts binds it to the Classroom service. Kept here so the live
 // parts and their tests depend on these few methods only.
 import type { IncomingMessage } from 'node:http';
-import type { ClassSettings, Grid, GridStudent, StudentClassView } from '../../../protocol/classroom.js';
+import type { ClassSettings, Grid, GridStudent, RecordingView, StudentClassView } from '../../../protocol/classroom.js';
 import type { LessonLang } from '../../../protocol/lesson.js';
 import type { ClassroomEvents } from '../events.js';
 
@@ -15,7 +15,6 @@ export interface LiveStaff {
 
 /** A class as the live layer sees it. */
 export interface LiveClass {
-  id: string;
   settings: ClassSettings;
 }
 
@@ -47,5 +46,7 @@ export interface ClassroomPort {
   studentChanged(classId: string, studentId: string): void;
   /** Records that a student was seen (last_seen_at). */
   touchMember(memberId: string): void;
+  /** Where a student's history finds their recordings. */
+  setRecordingSource(source: (classId: string, memberId: string) => RecordingView[]): void;
   events: ClassroomEvents;
 }

@@ -76,6 +76,11 @@ export class Recordings {
     return path.join(this.#o.dir, path.basename(r.file));
   }
 
+  /** Bytes written so far of a recording in progress; null when it is not being written. */
+  liveBytes(id: string): number | null {
+    return this.#active.get(id)?.bytes ?? null;
+  }
+
   /** Starts recording a pty just opened for `meta`; null (logged) when the file cannot be made. */
   start(meta: TerminalMeta): OutputTap | null {
     const id = newId();
