@@ -17,7 +17,9 @@ export function prepareLive(db: Database.Database) {
     openHand: db.prepare('SELECT * FROM hands WHERE class_id = ? AND member_id = ? AND resolved_at IS NULL ORDER BY raised_at DESC LIMIT 1'),
     openHands: db.prepare('SELECT * FROM hands WHERE class_id = ? AND resolved_at IS NULL ORDER BY raised_at'),
     insertAnnouncement: db.prepare('INSERT INTO announcements (id, class_id, text, by_user, at) VALUES (?, ?, ?, ?, ?)'),
-    announcementsOf: db.prepare('SELECT * FROM (SELECT * FROM announcements WHERE class_id = ? ORDER BY at DESC, rowid DESC LIMIT ?) ORDER BY at, rowid'),
+    announcementsOf: db.prepare(
+      'SELECT id, class_id, text, by_user, at FROM (SELECT *, rowid AS seq FROM announcements WHERE class_id = ? ORDER BY at DESC, rowid DESC LIMIT ?) ORDER BY at, seq',
+    ),
     insertRecording: db.prepare(
       'INSERT INTO recordings (id, session_id, terminal_id, node, title, file, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
