@@ -440,15 +440,16 @@ export class SessionManager<T> {
   }
 
   /**
-   * Pushes the session's end back by the extension, up to the lifetime cap.
+   * Pushes the session's end back by the extension (or `byMs`: a class's extend-all), up to
+   * the lifetime cap.
    * @throws SESSION_NOT_FOUND, CANNOT_EXTEND
    */
-  async extend(sessionId: string, owner: string): Promise<SessionView> {
+  async extend(sessionId: string, owner: string, byMs: number = this.#policy.extensionMs): Promise<SessionView> {
     const s = this.#owned(sessionId, owner);
     s.timers.touch();
     const cap = s.createdAt + this.#policy.maxLifetimeMs;
     if (!s.canExtend(this.#policy)) throw new ServerError('CANNOT_EXTEND', `session ${s.id} is at its lifetime cap`);
-    s.expiresAt = Math.min(s.expiresAt + this.#policy.extensionMs, cap);
+    s.expiresAt = Math.min(s.expiresAt + byMs, cap);
     s.extendedCount += 1;
     this.#store.setSessionExpiry(s.id, s.expiresAt, s.extendedCount);
     s.timers.schedule(s.expiresAt);

@@ -106,7 +106,7 @@ export class ClassLive {
     const results = await Promise.allSettled(
       sessions.map(async (s) => {
         if (request.action === 'end-all') return this.#o.sessions.endByOwner(s.id, s.owner);
-        await this.#o.sessions.extend(s.id, s.owner);
+        await (request.minutes === undefined ? this.#o.sessions.extend(s.id, s.owner) : this.#o.sessions.extend(s.id, s.owner, request.minutes * 60_000));
       }),
     );
     const done = results.filter((r) => r.status === 'fulfilled').length;
