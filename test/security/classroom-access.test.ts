@@ -186,7 +186,7 @@ describe('classroom access (acceptance 2)', { ...rootSuite(), timeout: 10 * 60_0
       const body = c.body?.(f);
       for (const w of c.wrong) {
         const r = await as(w).call(c.route.split(' ')[0]!, path, body);
-        assert.ok(REFUSED.includes(r.status), `${c.route} as ${w} answered ${r.status}: ${JSON.stringify(r.body).slice(0, 200)}`);
+        assert.ok(REFUSED.includes(r.status), `${c.route} as ${w} answered ${r.status}: ${JSON.stringify(r.body ?? null).slice(0, 200)}`);
         const text = typeof r.body === 'string' ? r.body : JSON.stringify(r.body ?? '');
         for (const secret of ['Class One Secret', 'Alice', f.c1.joinCode]) assert.ok(!text.includes(secret), `${c.route} as ${w} leaked "${secret}"`);
       }
@@ -198,7 +198,7 @@ describe('classroom access (acceptance 2)', { ...rootSuite(), timeout: 10 * 60_0
       }
       for (const w of c.right) {
         const r = await as(w).call(c.route.split(' ')[0]!, path, body);
-        assert.equal(r.status, c.ok, `${c.route} as ${w}: ${JSON.stringify(r.body).slice(0, 300)}`);
+        assert.equal(r.status, c.ok, `${c.route} as ${w}: ${JSON.stringify(r.body ?? null).slice(0, 300)}`);
         if (c.route === 'POST /api/sessions') {
           f.peerSession = (r.body as SessionView).id;
           sessions.push({ client: as(w), id: f.peerSession });
@@ -291,13 +291,16 @@ describe('classroom access (acceptance 2)', { ...rootSuite(), timeout: 10 * 60_0
     assert.equal((await anon.call<{ sessions: unknown[] }>('GET', '/api/me/sessions')).status, 200);
   });
 
-  test('sign-out ends the sign-in; a password change ends the other sign-ins; both refused to others and cross-site', async () => {
-    for (const route of ['/api/auth/sign-out', '/api/auth/password']) {
+  for (const route of ['/api/auth/sign-out', '/api/auth/password']) {
+    test(`POST ${route} is staff-only (S): refused to anon and a student`, async () => {
       for (const w of ['anon', 'studentA'] as const) {
         const r = await as(w).call('POST', route, route.endsWith('password') ? { current: INSTRUCTOR_PASSWORD, next: 'a-new-password-1' } : undefined);
         assert.ok(REFUSED.includes(r.status), `${route} as ${w}: ${r.status}`);
       }
-    }
+    });
+  }
+
+  test('sign-out ends the sign-in; a password change ends the other sign-ins; both refused cross-site', async () => {
     const tab = await signIn(base, 'inst-one', INSTRUCTOR_PASSWORD);
     assert.equal((await tab.call('POST', '/api/auth/sign-out', undefined, { origin: EVIL_ORIGIN })).status, 403);
     assert.equal((await tab.call('GET', '/api/classes')).status, 200, 'a cross-site sign-out did not sign out');
