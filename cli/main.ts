@@ -13,6 +13,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   sandbox: { summary: 'run, list and remove sandboxes', load: async () => (await import('./commands/sandbox.js')).sandboxCommand },
   bench: { summary: 'measure start, teardown, terminals', load: async () => (await import('./commands/bench.js')).benchCommand },
   lesson: { summary: 'write, lint, test and import lessons', load: async () => (await import('./commands/lesson.js')).lessonCommand },
+  admin: { summary: 'create staff accounts (the first administrator)', load: async () => (await import('./commands/admin.js')).adminCommand },
 };
 
 function usage(): string {

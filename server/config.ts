@@ -101,6 +101,8 @@ export const ConfigSchema = z.object({
   maxSessionsPerOwner: z.coerce.number().int().min(1).default(3),
   /** Terminal and event WebSockets one owner may hold open at once; more are refused with 429. */
   maxSocketsPerOwner: z.coerce.number().int().min(1).default(64),
+  /** Whether anonymous visitors may start a free playground; off, only class sessions start (a class-only school). */
+  openPlayground: boolish.default(true),
   /**
    * Token buckets limiting session creation: per owner cookie, and per client address (a
    * classroom behind one NAT address shares the latter, so it is larger).
@@ -161,6 +163,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   PIER_MAX_SESSIONS: 'maxSessions',
   PIER_MAX_SESSIONS_PER_OWNER: 'maxSessionsPerOwner',
   PIER_MAX_SOCKETS_PER_OWNER: 'maxSocketsPerOwner',
+  PIER_OPEN_PLAYGROUND: 'openPlayground',
   PIER_LESSON_DIRS: 'lessonDirs',
   PIER_RECORDING_MAX_BYTES: 'recordingMaxBytes',
   PIER_RECORDING_RETENTION: 'recordingRetention',

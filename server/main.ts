@@ -14,6 +14,9 @@ import { pino, type Logger } from 'pino';
 import { loadConfig, type Config } from './config.js';
 import { isServerError } from './errors.js';
 import { createApi } from './http/api.js';
+import { ClassroomEvents } from './classroom/events.js';
+import { Classroom } from './classroom/service.js';
+import { Recordings, createClassroomLive } from './classroom/live/index.js';
 import { LessonCatalog, lessonRoots } from './lessons/catalog.js';
 import { loadOrCreateSecret } from './http/owner-cookie.js';
 import { createPortAccess } from './http/port-access.js';
@@ -63,6 +66,8 @@ export interface RunningServer {
   adopted: AdoptReport;
   /** The session core (for tests and the CLI's status line). */
   sessions: SessionManager<Terminal>;
+  /** The classroom (accounts, classes, the grid; its set-up code for tests). */
+  classroom: Classroom;
   /**
    * Stops serving: closes sockets, terminals (their ptys), timers and the database.
    * Sandboxes are kept. Idempotent.
@@ -111,8 +116,20 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       dirs: lessonRoots(config),
       onProblems: (entry, lines) => log.warn({ area: 'lessons', lesson: entry.id, problems: lines }, 'lesson has problems'),
     });
+    const classroomEvents = new ClassroomEvents((err) => log.error({ err, area: 'classroom' }, 'classroom listener failed'));
+    cleanups.push(() => classroomEvents.clear());
+    // Every pty a terminal opens is recorded (asciicast, output only); ended after the terminals close.
+    const recordings = new Recordings({
+      store,
+      dir: path.join(config.stateDir, 'recordings'),
+      maxBytes: config.recordingMaxBytes,
+      retentionMs: config.recordingRetention,
+      log: log.child({ area: 'recordings' }),
+    });
+    recordings.init();
+    cleanups.push(() => recordings.close());
     let sessions: SessionManager<Terminal> | null = null;
-    const terminals = createTerminalPool((sessionId) => sessions?.touch(sessionId));
+    const terminals = createTerminalPool((sessionId) => sessions?.touch(sessionId), (meta) => recordings.start(meta));
     sessions = new SessionManager<Terminal>({
       driver: runtime.driver,
       store,
@@ -123,10 +140,28 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       ...(options.clock ? { clock: options.clock } : {}),
       lessons: { get: (id) => lessonCatalog.get(id) ?? null },
       typeInto: (terminal, text) => void terminal.type(text),
+      onStepActivity: (change) => classroomEvents.emitStep(change),
     });
     const manager = sessions;
     cleanups.push(() => manager.close());
     const adopted = await manager.adopt();
+
+    const classroom = new Classroom({
+      store,
+      events: classroomEvents,
+      sessions: manager,
+      lessons: { get: (id) => lessonCatalog.get(id) ?? null },
+      caps: { memoryBytes: config.limits.memory, cpus: config.limits.cpus, pids: config.limits.pids, diskBytes: config.limits.disk, maxLifetimeMs: Math.max(config.sessionMaxLifetime, config.sessionLifetime) },
+      openPlayground: config.openPlayground,
+      secret,
+      log: log.child({ area: 'classroom' }),
+    });
+    const classLive = createClassroomLive({ classroom, store, sessions: manager, recordings, log: log.child({ area: 'classroom-live' }) });
+    cleanups.push(() => classLive.close());
+    const setupCode = classroom.accounts.setupCode;
+    if (setupCode !== null) {
+      log.warn({ area: 'classroom', setupCode }, `no account yet: open pier in a browser on this host, or enter the set-up code ${setupCode}, or run \`pier admin create\``);
+    }
 
     const proxyLog = log.child({ area: 'proxy' });
     // Path form: the owner cookie; subdomain form: the `pier_port` cookie a link's token gave.
@@ -157,6 +192,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       log: log.child({ area: 'ws' }),
       proxy,
       maxSocketsPerOwner: config.maxSocketsPerOwner,
+      classroom: classLive.upgrade,
       fallback: nextApp
         ? (req, socket, head) => {
             if (!nextApp?.handleUpgrade(req, socket, head)) socket.destroy();
@@ -179,6 +215,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         progressOf: (owner) => store.progressOf(owner),
         sessions: manager,
       },
+      classroom: { classroom, secret, log: log.child({ area: 'classroom' }) },
+      live: classLive.api,
     });
     const server = http.createServer(createRequestHandler({ api, proxy, pages: nextApp ? (req, res) => nextApp.handleRequest(req, res) : null, log }));
     server.headersTimeout = HEADERS_TIMEOUT_MS;
@@ -216,6 +254,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       port: actualPort,
       adopted,
       sessions: manager,
+      classroom,
       close: () => (closing ??= undo().then(() => log.info('pier stopped'))),
     };
   } catch (err) {

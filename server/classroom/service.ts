@@ -68,6 +68,7 @@ export interface ClassroomOptions {
 
 /** A class and its parsed settings. */
 export interface ClassRecord {
+  id: string;
   row: ClassRow;
   settings: ClassSettings;
 }
@@ -148,13 +149,13 @@ export class Classroom {
   classAccess(staff: StaffUser, classId: string): ClassRecord {
     const row = this.#store.getClass(classId);
     if (row === null || (staff.role !== 'admin' && row.instructorId !== staff.id)) throw new ServerError('CLASS_NOT_FOUND', `no class ${classId} for ${staff.username}`);
-    return { row, settings: settingsOf(row, this.#o.caps) };
+    return { id: row.id, row, settings: settingsOf(row, this.#o.caps) };
   }
 
   /** A class by id for server-side use (no access check), or null. */
   classById(classId: string): ClassRecord | null {
     const row = this.#store.getClass(classId);
-    return row === null ? null : { row, settings: settingsOf(row, this.#o.caps) };
+    return row === null ? null : { id: row.id, row, settings: settingsOf(row, this.#o.caps) };
   }
 
   /** Classes `staff` sees: an instructor's own, an admin's all. */
@@ -271,7 +272,7 @@ export class Classroom {
     if (this.memberById(classId, studentId) === null) throw new ServerError('STUDENT_NOT_FOUND', `no student ${studentId} in ${classId}`);
     const expiresAt = this.#now() + REJOIN_TTL_MS;
     const token = signRejoin(studentId, expiresAt, this.#o.secret);
-    return { url: `${origin}/rejoin#${token}`, expiresAt: iso(expiresAt) };
+    return { url: `${origin}/rejoin/${token}`, expiresAt: iso(expiresAt) };
   }
 
   /** The student a rejoin token names: this browser becomes its owner. @throws REJOIN_INVALID */

@@ -14,9 +14,10 @@ import { requestOrigin } from './origin.js';
 import { newOwnerId, ownerOf, ownerSetCookie } from './owner-cookie.js';
 import { newPortGrant, portLinkUrl, signPortGrant, subdomainBaseHost } from './port-token.js';
 import type { CreateLimiter } from './rate-limit.js';
-import { sendError, sendJson } from './respond.js';
+import { sendError, sendJson, sendText } from './respond.js';
 import { Router, type Params } from './router.js';
 import { addLessonRoutes, isLessonAssetPath, serveLessonAsset, type LessonApiOptions } from './lesson-api.js';
+import { addClassroomRoutes, type ClassroomApiOptions } from './classroom-api.js';
 import { addLiveRoutes, isRecordingCastPath, serveRecordingCast, type LiveApiOptions } from './classroom-live-api.js';
 
 /** What a route handler gets. */
@@ -36,6 +37,10 @@ export interface ApiRequest {
 export interface ApiAnswer {
   status: number;
   body?: unknown;
+  /** Set-Cookie values to add (after the owner cookie, when a new one is set). */
+  cookies?: string[];
+  /** A non-JSON answer (the results CSV) instead of `body`. */
+  text?: { contentType: string; body: string; filename?: string };
 }
 
 type Handler = (r: ApiRequest) => Promise<ApiAnswer>;
@@ -57,6 +62,8 @@ export interface ApiOptions {
   now?: () => number;
   /** The lesson routes (protocol/lesson.ts); absent, they answer 404. */
   lessons?: LessonApiOptions;
+  /** The classroom core's routes (accounts, classes, joining, the grid, results); absent, they answer 404 and POST /api/sessions knows no classes. */
+  classroom?: ClassroomApiOptions;
   /** The classroom's live routes (hands, announcements, class actions, recordings); absent, they answer 404. */
   live?: LiveApiOptions;
 }
@@ -94,13 +101,27 @@ function routes(o: ApiOptions): Router<Handler> {
   const now = o.now ?? Date.now;
   const router = new Router<Handler>();
   if (o.lessons) addLessonRoutes(router, o.lessons);
+  if (o.classroom) addClassroomRoutes(router, o.classroom);
   if (o.live) addLiveRoutes(router, o.live);
   return router
     .add('POST', '/api/sessions', async ({ owner, body, address }) => {
       const request = parse(CreateSessionRequest.optional(), body) ?? {};
+      const classroom = o.classroom?.classroom ?? null;
+      if (request.classId !== undefined) {
+        // A class session: a student of the class starts one of its open lessons.
+        if (classroom === null) throw new ServerError('CLASS_NOT_FOUND', 'no classroom on this server');
+        if (request.lessonId === undefined) throw new ServerError('INVALID_REQUEST', 'class session without lessonId', { userMessage: 'Invalid request: lessonId: a class session needs its lesson' });
+        const plan = classroom.sessionPlan(owner, request.classId, request.lessonId);
+        // A class behind one NAT address starts together: only the per-browser bucket applies
+        // (the address key is the browser's own); the class's per-student cap bounds the rest.
+        const decision = limiter.take(owner, `owner:${owner}`);
+        if (!decision.ok) throw new ServerError('RATE_LIMITED', `create rate limit for ${owner}`, { retryAfterSeconds: decision.retryAfterMs / 1000 });
+        return { status: 201, body: await sessions.create(owner, { lessonId: request.lessonId, plan }) };
+      }
+      if (classroom !== null && !classroom.openPlayground) throw new ServerError('PLAYGROUND_CLOSED', 'openPlayground is off');
       const decision = limiter.take(owner, address);
       if (!decision.ok) throw new ServerError('RATE_LIMITED', `create rate limit for ${address}`, { retryAfterSeconds: decision.retryAfterMs / 1000 });
-      return { status: 201, body: await sessions.create(owner, request) };
+      return { status: 201, body: await sessions.create(owner, request.lessonId === undefined ? {} : { lessonId: request.lessonId }) };
     })
     .add('GET', '/api/sessions/:id', async ({ owner, params }) => ({ status: 200, body: await sessions.view(sessionParam(params), owner) }))
     .add('DELETE', '/api/sessions/:id', async ({ owner, params }) => {
@@ -175,7 +196,9 @@ export function createApi(o: ApiOptions): (req: IncomingMessage, res: ServerResp
       }
       const body = await readJsonBody(req);
       const answer = await match.handler({ req, owner, params: match.params, body, address: req.socket.remoteAddress ?? 'unknown' });
-      sendJson(res, answer.status, answer.body);
+      if (answer.cookies) res.appendHeader('set-cookie', answer.cookies);
+      if (answer.text) sendText(res, answer.status, answer.text);
+      else sendJson(res, answer.status, answer.body);
     } catch (err) {
       sendError(res, err, o.log, context);
     }

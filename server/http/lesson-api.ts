@@ -43,7 +43,7 @@ const EmptyBody = z.object({}).strict().optional();
 const StepIndex = z.string().regex(/^[1-9][0-9]{0,2}$/).transform(Number);
 
 /** `?lang=` of the request: en or ko (default en). @throws INVALID_REQUEST for anything else */
-function langOf(req: IncomingMessage): LessonLang {
+export function langOf(req: IncomingMessage): LessonLang {
   const raw = new URL(req.url ?? '/', 'http://pier.invalid').searchParams.get('lang');
   if (raw === null) return 'en';
   const r = LessonLang.safeParse(raw);

@@ -22,6 +22,19 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(res.req.method === 'HEAD' ? undefined : text);
 }
 
+/** Sends a text document (the results CSV); `filename` makes it a download. */
+export function sendText(res: ServerResponse, status: number, text: { contentType: string; body: string; filename?: string }): void {
+  const headers: Record<string, string> = {
+    'content-type': text.contentType,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'content-length': String(Buffer.byteLength(text.body)),
+  };
+  if (text.filename !== undefined) headers['content-disposition'] = `attachment; filename="${text.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`;
+  res.writeHead(status, headers);
+  res.end(res.req.method === 'HEAD' ? undefined : text.body);
+}
+
 /**
  * Sends the answer for a thrown error. Unexpected ones (5xx) are logged with their stack;
  * the client sees only the code and the user-facing sentence.
