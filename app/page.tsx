@@ -1,7 +1,8 @@
-// The start page: what pier is, the button that starts a free playground, and the course.
+// The start page: what pier is, the button that starts a free playground (or the class-only
+// note), this browser's classes and sessions, and the course.
 import { CourseList } from './_components/course-list';
 import { SiteHeader } from './_components/site-header';
-import { StartButton } from './_components/start-button';
+import { HomeClassroom, HomeStart } from './_components/classroom/home-classroom';
 import { translate } from './_lib/i18n';
 import { requestLang } from './_lib/request-lang';
 
@@ -17,9 +18,9 @@ export default async function HomePage() {
           <h1 className="font-mono text-5xl font-bold tracking-tight">pier</h1>
           <p className="text-2xl font-medium leading-snug">{t('app.tagline')}</p>
           <p className="max-w-2xl text-muted">{t('home.intro')}</p>
-          <StartButton />
-          <p className="text-sm text-muted">{t('home.startHint')}</p>
+          <HomeStart />
         </section>
+        <HomeClassroom />
         <section aria-labelledby="lessons-title" data-testid="lessons" className="flex flex-col gap-3 border-t border-line pt-8">
           <h2 id="lessons-title" className="text-xl font-semibold">
             {t('home.lessonsTitle')}

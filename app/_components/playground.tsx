@@ -1,6 +1,7 @@
 'use client';
 // The playground page: loads the session, keeps it live over the events socket, and lays
-// out header, lesson slot, node column (nodes, stats, ports) and the terminal tabs.
+// out header, lesson slot, node column (nodes, stats, ports) and the terminal tabs; in a
+// class session also the watchers banner, announcements and the raise-hand button.
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import Link from 'next/link';
 import type { NodeView } from '../../protocol/http';
@@ -18,6 +19,7 @@ import { useLessonState } from './lesson/use-lesson-state';
 import { LessonSlot } from './lesson-slot';
 import { forgetTerminalInput, sendToTerminal } from './terminal/terminal-input';
 import { NodeList } from './node-list';
+import { AnnouncementToasts, RaiseHand, WatcherBanner, useSessionClass } from './playground-class-bar';
 import { PlaygroundLoading } from './playground-loading';
 import { PortLinks } from './port-links';
 import { usePrefs } from './prefs-provider';
@@ -49,6 +51,7 @@ export function Playground({ sessionId }: { sessionId: string }) {
   const [notice, setNotice] = useState<api.ApiFailure | null>(null);
   const { session, ended } = state;
   const lesson = useLessonState(sessionId, session?.lessonId ?? null);
+  const classId = useSessionClass(sessionId);
   const updateLesson = lesson.update;
 
   const load = useCallback(async () => {
@@ -230,6 +233,7 @@ export function Playground({ sessionId }: { sessionId: string }) {
           {session.id.slice(0, 8)}
         </span>
         <div className="ml-auto flex items-center gap-3">
+          {classId && <RaiseHand classId={classId} lessonId={session.lessonId} />}
           <SessionTimer expiresAt={session.expiresAt} skewMs={state.skewMs} warnBeforeSeconds={session.warnBeforeSeconds} />
           <ConfirmAction
             testId="end-session"
@@ -244,6 +248,8 @@ export function Playground({ sessionId }: { sessionId: string }) {
           <PrefsSwitches />
         </div>
       </header>
+      <WatcherBanner watchers={state.watchers} />
+      <AnnouncementToasts announcements={state.announcements} onDismiss={(id) => dispatch({ type: 'dismiss-announcement', id })} />
       <ExpiryBanner
         expiresAt={session.expiresAt}
         skewMs={state.skewMs}

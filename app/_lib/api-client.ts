@@ -41,7 +41,7 @@ export function failureFromResponse(status: number, body: unknown): ApiFailure {
 
 /** One JSON API call: `schema` validates a 2xx answer (null: no body expected). Never throws. */
 export async function call<T>(
-  method: 'GET' | 'POST' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   schema: z.ZodType<T> | null,
   body?: unknown,

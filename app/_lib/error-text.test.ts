@@ -21,3 +21,10 @@ test('failureFromResponse reads the error body, else the status', () => {
   assert.equal(failureFromResponse(429, 'text').code, 'RATE_LIMITED');
   assert.equal(failureFromResponse(418, null).code, 'HTTP_418');
 });
+
+test('classroom codes are translated, and a page can give a code its own sentence', () => {
+  const failure = { status: 429, code: 'RATE_LIMITED', message: 'slow down' };
+  assert.equal(errorText('en', failure, { RATE_LIMITED: 'join.rateLimited' }), 'Too many tries from here. Wait a minute, then try again.');
+  assert.match(errorText('ko', { status: 401, code: 'BAD_CREDENTIALS', message: 'x' }), /비밀번호/);
+  assert.match(errorText('en', { status: 409, code: 'CLASS_CLOSED', message: 'x' }), /closed/);
+});

@@ -17,10 +17,27 @@ const KNOWN_CODES: Readonly<Record<string, MessageKey>> = {
   SOLVE_DISABLED: 'error.SOLVE_DISABLED',
   STEP_LOCKED: 'error.STEP_LOCKED',
   LESSON_NOT_READY: 'error.LESSON_NOT_READY',
+  BAD_CREDENTIALS: 'error.BAD_CREDENTIALS',
+  SETUP_DONE: 'error.SETUP_DONE',
+  USERNAME_TAKEN: 'error.USERNAME_TAKEN',
+  CLASS_NOT_FOUND: 'error.CLASS_NOT_FOUND',
+  CLASS_CLOSED: 'error.CLASS_CLOSED',
+  LESSON_LOCKED: 'error.LESSON_LOCKED',
+  NOT_FOUND: 'error.NOT_FOUND',
+  UNAUTHORIZED: 'error.UNAUTHORIZED',
+  FORBIDDEN: 'error.FORBIDDEN',
+  WATCH_NEEDS_HAND: 'error.WATCH_NEEDS_HAND',
 };
 
-/** The sentence to show for `failure` in `lang`. A 503 reads as "at capacity" whatever its code. */
-export function errorText(lang: Lang, failure: Pick<ApiFailure, 'status' | 'code' | 'message'>): string {
-  const key = KNOWN_CODES[failure.code] ?? (failure.status === 503 ? 'error.UNAVAILABLE' : undefined);
+/**
+ * The sentence to show for `failure` in `lang`. A 503 reads as "at capacity" whatever its
+ * code; `overrides` give a code a sentence fit for the page (e.g. RATE_LIMITED on sign-in).
+ */
+export function errorText(
+  lang: Lang,
+  failure: Pick<ApiFailure, 'status' | 'code' | 'message'>,
+  overrides: Readonly<Record<string, MessageKey>> = {},
+): string {
+  const key = overrides[failure.code] ?? KNOWN_CODES[failure.code] ?? (failure.status === 503 ? 'error.UNAVAILABLE' : undefined);
   return key ? translate(lang, key) : translate(lang, 'error.UNKNOWN', { message: failure.message });
 }

@@ -17,3 +17,17 @@ test('parses valid events and skips anything else', () => {
   }
   assert.equal(eventsPath('abc'), '/ws/sessions/abc/events');
 });
+
+test('class feed frames are validated the same way', async () => {
+  const { parseFrame } = await import('./json-frame');
+  const { MemberEvent } = await import('../../protocol/classroom');
+  assert.deepEqual(parseFrame(MemberEvent, '{"type":"hand","hand":null}'), { type: 'hand', hand: null });
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    assert.equal(parseFrame(MemberEvent, '{"type":"hand"}'), null);
+    assert.equal(parseFrame(MemberEvent, '<b>'), null);
+  } finally {
+    console.warn = warn;
+  }
+});

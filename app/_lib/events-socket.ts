@@ -1,6 +1,7 @@
 // The live events feed of one session (/ws/sessions/:id/events): JSON text frames, each
 // validated as a SessionEvent, over a reconnecting socket that stops once the session ends.
 import { SessionEvent } from '../../protocol/http';
+import { parseFrame } from './json-frame';
 import { SocketClient, isFinalCloseCode, type SocketOptions, type SocketStatus } from './socket-client';
 
 /** Callbacks of the events feed. */
@@ -24,20 +25,7 @@ export function eventsPath(sessionId: string): string {
  * valid SessionEvent, which is skipped rather than trusted.
  */
 export function parseSessionEvent(data: string | ArrayBuffer): SessionEvent | null {
-  if (typeof data !== 'string') return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(data);
-  } catch {
-    console.warn('pier: events feed sent a frame that is not JSON');
-    return null;
-  }
-  const parsed = SessionEvent.safeParse(json);
-  if (!parsed.success) {
-    console.warn('pier: events feed sent an unknown event', parsed.error);
-    return null;
-  }
-  return parsed.data;
+  return parseFrame(SessionEvent, data, 'the events feed');
 }
 
 /**

@@ -68,3 +68,17 @@ test('usagePercent clamps and survives unknown limits', () => {
   assert.equal(usageLevel(70), 'warn');
   assert.equal(usageLevel(95), 'critical');
 });
+
+test('durations read naturally in both languages', async () => {
+  const { formatDuration, formatMoment } = await import('./format');
+  assert.equal(formatDuration('en', 42), '42 s');
+  assert.equal(formatDuration('en', 125), '2 min');
+  assert.equal(formatDuration('en', 3600), '1 h');
+  assert.equal(formatDuration('en', 3900), '1 h 5 min');
+  assert.equal(formatDuration('ko', 42), '42초');
+  assert.equal(formatDuration('ko', 3900), '1시간 5분');
+  assert.equal(formatDuration('en', -5), '0 s');
+  assert.equal(formatMoment('en', null), '');
+  assert.equal(formatMoment('en', 'not a date'), '');
+  assert.notEqual(formatMoment('ko', '2026-01-01T10:00:00.000Z'), '');
+});

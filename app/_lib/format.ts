@@ -72,3 +72,24 @@ export function usageLevel(percent: number): 'ok' | 'warn' | 'critical' {
   if (percent >= 70) return 'warn';
   return 'ok';
 }
+
+const LOCALES = { en: 'en-GB', ko: 'ko-KR' } as const;
+
+/** A moment (ISO) as a short local date and time in the UI language; '' when unreadable. */
+export function formatMoment(lang: 'en' | 'ko', iso: string | null): string {
+  if (!iso) return '';
+  const at = Date.parse(iso);
+  if (!Number.isFinite(at)) return '';
+  return new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'short', timeStyle: 'short' }).format(at);
+}
+
+/** A length of time in seconds as "1 h 5 min" / "1시간 5분" (seconds shown under a minute). */
+export function formatDuration(lang: 'en' | 'ko', seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const units = lang === 'ko' ? { h: '시간', m: '분', s: '초' } : { h: ' h', m: ' min', s: ' s' };
+  if (s < 60) return `${s}${units.s}`;
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (h === 0) return `${m}${units.m}`;
+  return m === 0 ? `${h}${units.h}` : `${h}${units.h} ${m}${units.m}`;
+}

@@ -1,5 +1,6 @@
 // Every user-visible string of the UI in English and Korean, and the functions that pick a
 // language and fill in a message. Pure: no React, no DOM, no Next.
+import { classroomEn, classroomKo } from './i18n-classroom';
 
 /** The languages the UI speaks. */
 export const LANGS = ['en', 'ko'] as const;
@@ -177,6 +178,7 @@ const en = {
   'preview.watch': 'watch',
   'preview.node': 'runs in {node}',
   'preview.open': 'Open it in a playground',
+  ...classroomEn,
 } as const;
 
 /** A key of the message dictionary. */
@@ -348,6 +350,7 @@ const ko: Record<MessageKey, string> = {
   'preview.watch': '자동 확인',
   'preview.node': '{node}에서 실행',
   'preview.open': '플레이그라운드에서 열기',
+  ...classroomKo,
 };
 
 /** Both dictionaries; `ko` is typed against `en`'s keys so a missing key fails to compile. */

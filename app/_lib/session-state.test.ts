@@ -89,3 +89,16 @@ test('upsertNode and canAddNode', () => {
   assert.equal(canAddNode(session()), true);
   assert.equal(canAddNode({ ...session(), maxNodes: 1 }), false);
 });
+
+test('watchers replace each other; announcements queue once each and can be dismissed', () => {
+  const tid = 'c'.repeat(32);
+  let s = playgroundReducer(INITIAL_STATE, { type: 'event', event: { type: 'watchers', watchers: [{ name: 'kim', mode: 'watch', terminalId: tid }] }, receivedAtMs: 0 });
+  assert.deepEqual(s.watchers.map((w) => w.mode), ['watch']);
+  s = playgroundReducer(s, { type: 'event', event: { type: 'watchers', watchers: [] }, receivedAtMs: 0 });
+  assert.equal(s.watchers.length, 0);
+  const ann = (n: number) => ({ id: String(n).repeat(32), text: `note ${n}`, at: '2026-01-01T00:00:00.000Z', by: 'kim' });
+  for (const n of [1, 2, 2, 3, 4]) s = playgroundReducer(s, { type: 'event', event: { type: 'announcement', announcement: ann(n) }, receivedAtMs: 0 });
+  assert.deepEqual(s.announcements.map((a) => a.text), ['note 2', 'note 3', 'note 4']);
+  s = playgroundReducer(s, { type: 'dismiss-announcement', id: ann(3).id });
+  assert.deepEqual(s.announcements.map((a) => a.text), ['note 2', 'note 4']);
+});

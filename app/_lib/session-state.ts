@@ -1,6 +1,6 @@
 // The playground's view of one session as a pure reducer: the loaded SessionView, folded
 // with live events (protocol/http.ts SessionEvent) and the answers of the page's own calls.
-import type { NodeStats, NodeView, SessionEvent, SessionView, TerminalView } from '../../protocol/http';
+import type { Announcement, NodeStats, NodeView, SessionEvent, SessionView, TerminalView, Watcher } from '../../protocol/http';
 
 /** Why a session ended, as the `ended` event says (or `ended` when this page ended it). */
 export type EndReason = Extract<SessionEvent, { type: 'ended' }>['reason'];
@@ -14,7 +14,14 @@ export type PlaygroundState = {
   ended: EndReason | null;
   /** How far the server's clock runs ahead of the browser's (ms), learned from `expiring`. */
   skewMs: number;
+  /** Staff watching or typing in this session's terminals now. */
+  watchers: readonly Watcher[];
+  /** Class announcements not dismissed yet, oldest first (at most MAX_SHOWN_ANNOUNCEMENTS). */
+  announcements: readonly Announcement[];
 };
+
+/** At most this many announcements wait on screen; older ones drop off. */
+export const MAX_SHOWN_ANNOUNCEMENTS = 3;
 
 /** What can change the state. */
 export type PlaygroundAction =
@@ -23,10 +30,11 @@ export type PlaygroundAction =
   | { type: 'node'; node: NodeView }
   | { type: 'terminal-added'; terminal: TerminalView }
   | { type: 'terminal-removed'; id: string }
-  | { type: 'ended'; reason: EndReason };
+  | { type: 'ended'; reason: EndReason }
+  | { type: 'dismiss-announcement'; id: string };
 
 /** The state before the session has loaded. */
-export const INITIAL_STATE: PlaygroundState = { session: null, stats: {}, ended: null, skewMs: 0 };
+export const INITIAL_STATE: PlaygroundState = { session: null, stats: {}, ended: null, skewMs: 0, watchers: [], announcements: [] };
 
 /** The state after `action`. Returns `state` itself when nothing changes. */
 export function playgroundReducer(state: PlaygroundState, action: PlaygroundAction): PlaygroundState {
@@ -55,6 +63,8 @@ export function playgroundReducer(state: PlaygroundState, action: PlaygroundActi
       return state.ended ? state : { ...state, ended: action.reason };
     case 'event':
       return applyEvent(state, action.event, action.receivedAtMs);
+    case 'dismiss-announcement':
+      return { ...state, announcements: state.announcements.filter((a) => a.id !== action.id) };
   }
 }
 
@@ -81,6 +91,11 @@ function applyEvent(state: PlaygroundState, event: SessionEvent, receivedAtMs: n
       return playgroundReducer(state, { type: 'ended', reason: event.reason });
     case 'lesson':
       return state; // the lesson pane keeps lesson state (app/_components/lesson/use-lesson-state.ts)
+    case 'watchers':
+      return { ...state, watchers: event.watchers };
+    case 'announcement':
+      if (state.announcements.some((a) => a.id === event.announcement.id)) return state;
+      return { ...state, announcements: [...state.announcements, event.announcement].slice(-MAX_SHOWN_ANNOUNCEMENTS) };
   }
 }
 

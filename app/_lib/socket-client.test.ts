@@ -124,3 +124,32 @@ test('socketUrl follows the page scheme', () => {
   assert.equal(socketUrl('/ws/x', { protocol: 'http:', host: 'h:3000' }), 'ws://h:3000/ws/x');
   assert.equal(socketUrl('/ws/x', { protocol: 'https:', host: 'h' }), 'wss://h/ws/x');
 });
+
+test('with a maximum delay, failed reconnects back off and an open connection resets it', () => {
+  const delays: number[] = [];
+  const timers: (() => void)[] = [];
+  const sockets: FakeSocket[] = [];
+  const client = new SocketClient('ws://host/x', { onMessage: () => {} }, {
+    createSocket: (url) => {
+      const s = new FakeSocket(url);
+      sockets.push(s);
+      return s;
+    },
+    setTimer: (fn, ms) => {
+      delays.push(ms);
+      timers.push(fn);
+    },
+    clearTimer: () => {},
+    reconnectDelayMs: 500,
+    maxReconnectDelayMs: 3000,
+  });
+  for (let i = 0; i < 5; i += 1) {
+    sockets.at(-1)!.drop();
+    timers.shift()!();
+  }
+  assert.deepEqual(delays, [500, 1000, 2000, 3000, 3000]);
+  sockets.at(-1)!.open();
+  sockets.at(-1)!.drop();
+  assert.equal(delays.at(-1), 500);
+  client.close();
+});

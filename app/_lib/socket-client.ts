@@ -52,6 +52,11 @@ export type SocketHandlers = {
 /** Options of a SocketClient. */
 export type SocketOptions = {
   reconnectDelayMs?: number;
+  /**
+   * With a value above reconnectDelayMs, each failed attempt doubles the delay up to this
+   * (reset once a connection opens): backoff for feeds many pages hold, like the dashboard.
+   */
+  maxReconnectDelayMs?: number;
   maxQueueMessages?: number;
   maxQueueBytes?: number;
   /** Creates the underlying socket; defaults to the browser's WebSocket. */
@@ -90,12 +95,15 @@ export class SocketClient {
   #queue: SocketData[] = [];
   #queueBytes = 0;
   #timer: unknown = null;
+  /** Reconnect attempts since the last open connection (for the backoff). */
+  #failures = 0;
 
   constructor(url: string, handlers: SocketHandlers, options: SocketOptions = {}) {
     this.#url = url;
     this.#handlers = handlers;
     this.#options = {
       reconnectDelayMs: options.reconnectDelayMs ?? RECONNECT_DELAY_MS,
+      maxReconnectDelayMs: options.maxReconnectDelayMs ?? options.reconnectDelayMs ?? RECONNECT_DELAY_MS,
       maxQueueMessages: options.maxQueueMessages ?? SEND_QUEUE_MAX_MESSAGES,
       maxQueueBytes: options.maxQueueBytes ?? SEND_QUEUE_MAX_BYTES,
       createSocket: options.createSocket ?? ((u) => new WebSocket(u) as unknown as WebSocketLike),
@@ -195,6 +203,7 @@ export class SocketClient {
 
   #socketOnOpen(socket: WebSocketLike): void {
     if (this.#socket !== socket) return;
+    this.#failures = 0;
     this.#setStatus('open');
     this.#handlers.onOpen?.((data) => socket.send(data));
     // onOpen may have closed us, or the socket may have dropped within it.
@@ -219,6 +228,9 @@ export class SocketClient {
 
   #scheduleReconnect(): void {
     this.#setStatus('reconnecting');
-    this.#timer = this.#options.setTimer(() => this.#connect(), this.#options.reconnectDelayMs);
+    const { reconnectDelayMs, maxReconnectDelayMs } = this.#options;
+    const delay = Math.min(maxReconnectDelayMs, reconnectDelayMs * 2 ** Math.min(this.#failures, 16));
+    this.#failures += 1;
+    this.#timer = this.#options.setTimer(() => this.#connect(), Math.max(reconnectDelayMs, delay));
   }
 }

@@ -47,10 +47,15 @@ export type TerminalViewProps = {
   terminalId: string;
   /** Whether this terminal is the visible tab: it is then fitted and focused. */
   active: boolean;
+  /**
+   * The socket path when it is not the owner's /ws/terminals/:id, e.g. an instructor's
+   * watch or join socket of a student's terminal. Such a view keeps no reload snapshot.
+   */
+  socketPath?: string;
 };
 
 /** An interactive terminal attached to pier terminal `terminalId`. */
-export function TerminalView({ terminalId, active }: TerminalViewProps) {
+export function TerminalView({ terminalId, active, socketPath }: TerminalViewProps) {
   const { t, theme } = usePrefs();
   const hostRef = useRef<HTMLDivElement>(null);
   const boxRef = useRef<TerminalTestHandle>(null);
@@ -63,7 +68,9 @@ export function TerminalView({ terminalId, active }: TerminalViewProps) {
   useEffect(() => {
     const host = hostRef.current;
     if (!host) return;
-    const resume = loadTerminalResume(terminalId);
+    // Only the owner's own terminal is restored after a reload (its snapshot is the owner's).
+    const resumable = socketPath === undefined;
+    const resume = resumable ? loadTerminalResume(terminalId) : null;
     const terminal = new Terminal({
       allowProposedApi: true, // terminal.unicode
       cursorBlink: true,
@@ -93,7 +100,7 @@ export function TerminalView({ terminalId, active }: TerminalViewProps) {
     let restored = resume === null;
     if (resume) terminal.write(resume.snapshot, () => (restored = true));
     const socket = new SocketAddon({
-      url: socketUrl(terminalPath(terminalId), window.location),
+      url: socketUrl(socketPath ?? terminalPath(terminalId), window.location),
       startOffset: resume?.offset ?? 0,
       onStatus: setStatus,
       onReady: (info) => setReadOnly(info.readOnly),
@@ -132,7 +139,7 @@ export function TerminalView({ terminalId, active }: TerminalViewProps) {
       // The snapshot and the offset must describe the same bytes: xterm calls write
       // callbacks right after parsing each chunk, so the buffer holds exactly the bytes up to
       // renderedOffset — except a restored snapshot not parsed yet, whose entry is kept.
-      if (!restored) return;
+      if (!restored || !resumable) return;
       saveTerminalResume(terminalId, {
         offset: socket.renderedOffset,
         snapshot: serializer.serialize({ scrollback: RESUME_SCROLLBACK_LINES }),
@@ -158,7 +165,7 @@ export function TerminalView({ terminalId, active }: TerminalViewProps) {
       terminalRef.current = null;
       terminal.dispose(); // disposes every loaded addon, the socket addon included
     };
-  }, [terminalId]);
+  }, [terminalId, socketPath]);
 
   // The terminal follows the page theme (this also sets it right after creation: effects
   // run in order, before the browser paints).

@@ -1,0 +1,61 @@
+'use client';
+// The live dashboard's data: the class (GET /api/classes/:class) and the grid kept current
+// over /ws/classes/:class/events (a `grid` on each connect, then changes), with the feed's
+// status for the "reconnecting" line and a flag when the class is gone or not ours.
+import { useCallback, useEffect, useReducer, useState } from 'react';
+import type { ClassEvent, ClassView } from '../../../protocol/classroom';
+import type { ApiFailure } from '../../_lib/api-client';
+import { connectClassEvents } from '../../_lib/class-feeds';
+import { getClass } from '../../_lib/classroom-client';
+import { EMPTY_DASHBOARD, applyClassEvent, type DashboardState } from '../../_lib/grid-view';
+import type { SocketStatus } from '../../_lib/socket-client';
+
+type Action = ClassEvent | { type: 'view'; view: ClassView };
+
+function reducer(state: DashboardState, action: Action): DashboardState {
+  return action.type === 'view' ? { ...state, view: action.view } : applyClassEvent(state, action);
+}
+
+/** What the dashboard renders. */
+export type ClassDashboard = DashboardState & {
+  status: SocketStatus;
+  /** Set when the class does not exist or the caller may not see it. */
+  gone: boolean;
+  failure: ApiFailure | null;
+  /** Puts a fresh ClassView in place (after the page changed a setting). */
+  setView: (view: ClassView) => void;
+};
+
+/** The dashboard of class `classId`. */
+export function useClassDashboard(classId: string): ClassDashboard {
+  const [state, dispatch] = useReducer(reducer, EMPTY_DASHBOARD);
+  const [status, setStatus] = useState<SocketStatus>('connecting');
+  const [gone, setGone] = useState(false);
+  const [failure, setFailure] = useState<ApiFailure | null>(null);
+
+  useEffect(() => {
+    let stopped = false;
+    void getClass(classId).then((result) => {
+      if (stopped) return;
+      if (result.ok) dispatch({ type: 'view', view: result.value });
+      else if (result.status === 404 || result.status === 403 || result.status === 401) setGone(true);
+      else setFailure(result);
+    });
+    return () => {
+      stopped = true;
+    };
+  }, [classId]);
+
+  useEffect(() => {
+    if (gone) return;
+    const feed = connectClassEvents(classId, {
+      onEvent: dispatch,
+      onStatus: setStatus,
+      onGone: () => setGone(true),
+    });
+    return () => feed.close();
+  }, [classId, gone]);
+
+  const setView = useCallback((view: ClassView) => dispatch({ type: 'view', view }), []);
+  return { ...state, status, gone, failure, setView };
+}
