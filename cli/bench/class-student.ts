@@ -28,9 +28,10 @@ export const CELL_TIMEOUT_MS = 10_000;
 /** How long a class session may take to be ready (setup and all) (ms). */
 export const READY_TIMEOUT_MS = 120_000;
 
-/** One check, timed: the answer arrived at `answeredAt`; the dashboard's cell at `cellAt` (null: never). */
+/** One check, timed: sent at `sentAt`, its answer arrived at `answeredAt`; the dashboard's cell at `cellAt` (null: never). */
 export interface TimedCheck {
   passed: boolean;
+  sentAt: number;
   answeredAt: number;
   cellAt: number | null;
 }
@@ -131,8 +132,9 @@ async function timedCheck(
   match: (status: string, attempts: number) => boolean,
 ): Promise<TimedCheck> {
   const cell = board.waitCell(studentId, step, match, CELL_TIMEOUT_MS + 120_000);
+  const sentAt = performance.now();
   const result = await client.expect<CheckResult>(200, 'POST', `/api/sessions/${sessionId}/lesson/steps/${step}/check`, {});
   const answeredAt = performance.now();
   const cellAt = await Promise.race([cell, sleep(CELL_TIMEOUT_MS, null)]);
-  return { passed: result.passed, answeredAt, cellAt };
+  return { passed: result.passed, sentAt, answeredAt, cellAt };
 }

@@ -27,10 +27,13 @@ export interface ClassBench {
   students: number;
   lesson: string;
   server: string;
-  /** Check passed (API answer) → the dashboard's `cell` (ms; 0 when the cell came first). */
+  /** Check passed (API answer) → the dashboard's `cell` (ms; 0 when the cell came first, see cellsBeforeAnswer). */
   passToCell: Summary;
   /** Check failed → the dashboard's `cell` with the new attempt count (ms). */
   failToCell: Summary;
+  /** Passing check sent ("Check" clicked) → its API answer, and → the dashboard's `cell` (ms). */
+  clickToAnswer: Summary;
+  clickToCell: Summary;
   /** Join → the lesson ready and the terminal at its prompt (ms). */
   joinToReady: Summary;
   checks: { passed: number; failed: number };
@@ -77,7 +80,8 @@ export async function benchClass(students: number, log: (line: string) => void):
       }),
     );
     const checks = runs.flatMap((r) => r.checks);
-    const latency = (passed: boolean) => checks.filter((c) => c.passed === passed && c.cellAt !== null).map((c) => Math.max(0, c.cellAt! - c.answeredAt));
+    const seen = (passed: boolean) => checks.filter((c) => c.passed === passed && c.cellAt !== null);
+    const latency = (passed: boolean) => seen(passed).map((c) => Math.max(0, c.cellAt! - c.answeredAt));
     const errors = runs.flatMap((r, i) => r.errors.map((e) => `student ${i + 1}: ${e}`));
     const failedEnds = await endAll(live);
     errors.push(...failedEnds);
@@ -89,6 +93,8 @@ export async function benchClass(students: number, log: (line: string) => void):
       server: target.url,
       passToCell,
       failToCell: summarize(latency(false)),
+      clickToAnswer: summarize(checks.filter((c) => c.passed).map((c) => c.answeredAt - c.sentAt)),
+      clickToCell: summarize(seen(true).map((c) => c.cellAt! - c.sentAt)),
       joinToReady: summarize(runs.flatMap((r) => (r.readyMs === null ? [] : [r.readyMs]))),
       checks: { passed: checks.filter((c) => c.passed).length, failed: checks.filter((c) => !c.passed).length },
       cellsBeforeAnswer: checks.filter((c) => c.cellAt !== null && c.cellAt < c.answeredAt).length,
@@ -183,6 +189,8 @@ export function renderClassBench(r: ClassBench): string {
     table([
       { name: 'check passed → dashboard cell', summary: r.passToCell, note: `target p95 ≤ ${r.target.p95Ms} ms` },
       { name: 'check failed → dashboard cell', summary: r.failToCell, note: 'the attempt count' },
+      { name: 'Check clicked → its answer', summary: r.clickToAnswer, note: 'passing checks: the check script runs' },
+      { name: 'Check clicked → dashboard cell', summary: r.clickToCell, note: 'passing checks' },
       { name: 'join → lesson ready, prompt', summary: r.joinToReady, note: 'session, setup, terminal' },
     ]),
     '',
