@@ -34,7 +34,8 @@ export function prepareLive(db: Database.Database) {
       'SELECT r.* FROM recordings r JOIN sessions s ON s.id = r.session_id WHERE s.class_id = ? AND (? IS NULL OR s.member_id = ?) ORDER BY r.started_at, r.rowid',
     ),
     unfinishedRecordings: db.prepare('SELECT * FROM recordings WHERE ended_at IS NULL'),
-    oldRecordings: db.prepare('SELECT * FROM recordings WHERE started_at < ?'),
+    // Older than the retention, or of a session whose row is gone (nobody may open them).
+    oldRecordings: db.prepare('SELECT * FROM recordings WHERE started_at < ? OR session_id NOT IN (SELECT id FROM sessions)'),
     deleteRecording: db.prepare('DELETE FROM recordings WHERE id = ?'),
     liveSessionsOfClass: db.prepare(
       'SELECT id, owner, member_id FROM sessions WHERE class_id = ? AND ended_at IS NULL AND (? IS NULL OR member_id = ?) ORDER BY created_at',

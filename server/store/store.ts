@@ -434,7 +434,10 @@ export class Store {
     return this.#live.membershipsOfOwner.all(owner).map((r) => parseRow(MembershipRow, r, 'members')!);
   }
 
-  /** Deletes recordings started before `before` (ms); returns the rows removed (their files are the caller's). */
+  /**
+   * Deletes recordings started before `before` (ms), and those whose session's row is gone;
+   * returns the rows removed (their files are the caller's).
+   */
   pruneRecordings(before: number): RecordingRow[] {
     return this.transaction(() => {
       const rows = this.#live.oldRecordings.all(before).map((r) => parseRow(RecordingRow, r, 'recordings')!);
