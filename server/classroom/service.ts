@@ -87,6 +87,7 @@ export class Classroom {
   readonly #now: Now;
   readonly #joinGuesses: TokenBuckets;
   #recordings: RecordingSource = () => [];
+  #presence: ((owner: string) => boolean) | null = null;
 
   constructor(options: ClassroomOptions) {
     this.#o = options;
@@ -102,6 +103,14 @@ export class Classroom {
   /** Whether anonymous visitors may start a free playground. */
   get openPlayground(): boolean {
     return this.#o.openPlayground;
+  }
+
+  /**
+   * Sets exact presence (server/classroom/live: a browser holding a pier socket). Once set,
+   * `online` is that alone; before, it is activity within ONLINE_WINDOW_MS.
+   */
+  setPresenceSource(isOnline: (owner: string) => boolean): void {
+    this.#presence = isOnline;
   }
 
   /** Sets where StudentHistory finds recordings (server/classroom/live). */
@@ -443,8 +452,9 @@ export class Classroom {
     return out;
   }
 
-  /** Online: active in a live class session, or seen by the classroom, within ONLINE_WINDOW_MS. */
+  /** Online: exact presence when the live layer gives it; else active in a class session, or seen, within ONLINE_WINDOW_MS. */
   #online(m: MemberRow, live: readonly LiveSessionSummary[]): boolean {
+    if (this.#presence !== null) return this.#presence(m.owner);
     const since = this.#now() - ONLINE_WINDOW_MS;
     if ((m.lastSeenAt ?? 0) >= since) return true;
     return live.some((s) => s.memberId === m.id && s.lastActivity >= since);
