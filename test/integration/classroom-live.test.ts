@@ -216,7 +216,7 @@ describe('classroom live', rootSuite(), () => {
     assert.equal(own.headers.get('content-disposition'), null);
   });
 
-  test('class actions: extend-all by minutes, reset a student node (a fresh shell), end-all', async () => {
+  test('class actions: extend-all by minutes, reset a student node (a fresh shell), end-all (the student goes offline)', async () => {
     const before = await student.client.expect<SessionView>(200, 'GET', `/api/sessions/${session.id}`);
     assert.deepEqual(await instructor.expect(200, 'POST', `/api/classes/${cls.id}/actions`, { action: 'extend-all', minutes: 10 }), { sessions: 1 });
     const extended = await student.client.expect<SessionView>(200, 'GET', `/api/sessions/${session.id}`);
@@ -233,9 +233,12 @@ describe('classroom live', rootSuite(), () => {
     assert.ok(recs.recordings.filter((r) => r.terminalId === terminalId).length >= 2, 'the new shell has a recording of its own');
 
     const from = events.events.length;
+    const fromDash = dashboard.events.length;
     assert.deepEqual(await instructor.expect(200, 'POST', `/api/classes/${cls.id}/actions`, { action: 'end-all' }), { sessions: 1 });
     await eventAfter(events, from, (e) => e.type === 'ended');
     assert.equal((await student.client.call('GET', `/api/sessions/${session.id}`)).status, 404);
     assert.deepEqual(await sandboxesOfSession(session.id), []);
+    // The session's sockets closed with it: the student holds none and shows offline at once.
+    await eventAfter(dashboard, fromDash, (e) => e.type === 'student' && e.student.id === student.member.studentId && !e.student.online);
   });
 });

@@ -34,6 +34,7 @@ export interface ClassroomLiveParts {
 /** Builds the classroom's live side. */
 export function createClassroomLive(o: ClassroomLiveOptions): ClassroomLiveParts {
   const live = new ClassLive({ port: o.classroom, store: o.store, sessions: o.sessions, log: o.log });
+  o.classroom.setPresenceSource((owner) => live.presence.isOnline(owner));
   o.classroom.setRecordingSource((classId, memberId) => o.store.recordingsOfClass(classId, memberId).map(toRecordingView));
   return {
     live,

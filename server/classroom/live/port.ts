@@ -46,6 +46,8 @@ export interface ClassroomPort {
   studentChanged(classId: string, studentId: string): void;
   /** Records that a student was seen (last_seen_at). */
   touchMember(memberId: string): void;
+  /** Where the grid learns who is online (exact presence: a browser holding a pier socket). */
+  setPresenceSource(isOnline: (owner: string) => boolean): void;
   /** Where a student's history finds their recordings. */
   setRecordingSource(source: (classId: string, memberId: string) => RecordingView[]): void;
   events: ClassroomEvents;
