@@ -15,7 +15,7 @@
 // GET    /api/auth/me                                   anyone → 200 Me
 // POST   /api/auth/setup        SetupRequest            anyone, only while no account exists → 201 StaffView (signs in); 409 SETUP_DONE
 // POST   /api/auth/sign-in      SignInRequest           anyone → 200 StaffView; 401 BAD_CREDENTIALS; 429 RATE_LIMITED
-// POST   /api/auth/sign-out                             S → 204
+// POST   /api/auth/sign-out                             anyone → 204 (ends the sign-in of a staff cookie, clears it)
 // POST   /api/auth/password     PasswordChangeRequest   S → 204 (other sign-ins of the account end); 401 BAD_CREDENTIALS
 // GET    /api/admin/users                               A → 200 StaffList
 // POST   /api/admin/users       CreateStaffRequest      A → 201 StaffView; 409 USERNAME_TAKEN

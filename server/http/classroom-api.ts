@@ -121,8 +121,9 @@ export function addClassroomRoutes<R extends ClassroomRequest>(router: Router<(r
     })
     .add('POST', '/api/auth/sign-out', async ({ req, body }) => {
       parse(EmptyBody, body);
-      // Staff only (S), like the contract says: anyone else has nothing to sign out of.
-      classroom.accounts.signOut(staffOf(req).sessionId);
+      // Idempotent, like a DELETE (coordinator, 19:50): anyone gets 204; a staff cookie is cleared.
+      const staff = classroom.staffOf(req);
+      if (staff !== null) classroom.accounts.signOut(staff.sessionId);
       return { status: 204, cookies: [staffClearCookie({ secure: isSecure(req) })] };
     })
     .add('POST', '/api/auth/password', async ({ req, body }) => {

@@ -167,7 +167,6 @@ describe('classroom API', rootSuite(), () => {
 
     const term = await TerminalClient.open(student, node1.terminals[0]!.id);
     await term.run('touch /tmp/done');
-    await term.close();
     const passed = await student.expect<CheckResult>(200, 'POST', `/api/sessions/${session.id}/lesson/steps/1/check`);
     assert.equal(passed.passed, true);
     grid = await teacher.expect<Grid>(200, 'GET', `/api/classes/${klass.id}/grid?lang=ko`);
@@ -175,6 +174,10 @@ describe('classroom API', rootSuite(), () => {
     assert.equal(row.displayName, '김민준');
     assert.equal(row.online, true);
     assert.deepEqual(row.terminals.map((t) => t.sessionId), [session.id]);
+    // Online while the student's browser holds a pier socket (here the terminal), then not.
+    await term.close();
+    for (let i = 0; i < 100 && (await teacher.expect<Grid>(200, 'GET', `/api/classes/${klass.id}/grid`)).students[0]!.online; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal((await teacher.expect<Grid>(200, 'GET', `/api/classes/${klass.id}/grid`)).students[0]!.online, false);
     cell = row.cells.find((c) => c.lessonId === 'class-one' && c.step === 1)!;
     assert.deepEqual([cell.status, cell.attempts, cell.stuck], ['passed', 1, false]);
     assert.ok(cell.passedAt !== null);
@@ -252,6 +255,12 @@ describe('classroom API', rootSuite(), () => {
     await admin.expect(204, 'DELETE', `/api/admin/users/${teacherId}`);
     assert.equal((await teacher.call('GET', '/api/classes')).status, 401);
     await teacher.expect(204, 'POST', '/api/auth/sign-out');
+    assert.ok(teacher.setCookies.at(-1)?.startsWith('pier_staff=; '), 'sign-out clears the staff cookie');
+    // Idempotent: anyone may sign out (nothing happens without a sign-in).
+    await new ClassroomClient(base).expect(204, 'POST', '/api/auth/sign-out');
+    const adminTab = admin.copy();
+    await adminTab.expect(204, 'POST', '/api/auth/sign-out');
+    assert.equal((await admin.call('GET', '/api/classes')).status, 401, 'the signed-out cookie no longer works');
   });
 });
 
