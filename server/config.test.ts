@@ -78,3 +78,9 @@ test('session settings have defaults and read PIER_* variables', () => {
   assert.equal(c.logLevel, 'debug');
   assert.throws(() => loadConfig({ PIER_SESSION_IDLE: 'later' } as NodeJS.ProcessEnv), (err: unknown) => err instanceof ConfigError && /sessionIdle/.test(err.message));
 });
+
+test('openPlayground is on by default and PIER_OPEN_PLAYGROUND turns it off', () => {
+  assert.equal(loadConfig({ PIER_CONFIG: undefined } as NodeJS.ProcessEnv).openPlayground, true);
+  for (const off of ['false', '0', 'no', 'off']) assert.equal(loadConfig({ PIER_OPEN_PLAYGROUND: off } as NodeJS.ProcessEnv).openPlayground, false, off);
+  assert.throws(() => loadConfig({ PIER_OPEN_PLAYGROUND: 'maybe' } as NodeJS.ProcessEnv), /openPlayground/);
+});
