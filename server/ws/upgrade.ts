@@ -56,10 +56,10 @@ export interface UpgradeRouterOptions<P> {
   fallback?: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | null;
   /** Pier WebSockets one owner may hold open at once (default DEFAULT_MAX_SOCKETS_PER_OWNER). */
   maxSocketsPerOwner?: number;
-  /** The classroom: its sockets, presence (a socket of an owner opened; returns its close) and the watchers sent when a session's feed opens. */
+  /** The classroom: its sockets, presence (an owner's socket on a session or terminal opened; returns its close) and the watchers sent when a session's feed opens. */
   classroom?: {
     sockets: (takeSlot: (socket: Duplex, owner: string) => (() => void) | null) => ClassSockets;
-    opened: (owner: string) => () => void;
+    opened: (owner: string, on: { sessionId: string } | { terminalId: string }) => () => void;
     watchersOf: (sessionId: string) => Watcher[];
   } | null;
 }
@@ -120,7 +120,7 @@ export function createUpgradeRouter<P>(o: UpgradeRouterOptions<P>): UpgradeRoute
     if (socket.destroyed) return;
     terminals.handleUpgrade(req, socket, head, (ws) => {
       terminals.emit('connection', ws, req);
-      if (classroom) ws.once('close', classroom.opened(owner));
+      if (classroom) ws.once('close', classroom.opened(owner, { terminalId }));
       o.terminalSocket.serve(ws, prepared);
     });
   };
@@ -167,7 +167,7 @@ export function createUpgradeRouter<P>(o: UpgradeRouterOptions<P>): UpgradeRoute
         if (takeSlot(socket, owner) === null) return;
         events.handleUpgrade(req, socket, head, (ws) => {
           events.emit('connection', ws, req);
-          if (classroom) ws.once('close', classroom.opened(owner));
+          if (classroom) ws.once('close', classroom.opened(owner, { sessionId: id.data }));
           void serveSessionEvents(ws, o.sessions, id.data, owner, o.log, classroom ? () => classroom.watchersOf(id.data) : undefined);
         });
         return;

@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
-import { SessionEvent, type SessionView } from '../../protocol/http.js';
+import { SessionEvent, type SessionView, type TerminalView } from '../../protocol/http.js';
 import type { Announcement, ClassEvent, ClassView, HandView, MemberView, RecordingList, RecordingView } from '../../protocol/classroom.js';
 import { FeedClient, openDashboardFeed, openMemberFeed } from '../../cli/bench/class-client.js';
 import { startServer, type RunningServer } from '../../server/main.js';
@@ -97,6 +97,12 @@ describe('classroom live', rootSuite(), () => {
     const afterAnswer = cell.at - answered;
     console.log(`# check POST → cell event ${(cell.at - asked).toFixed(0)} ms (check ran ${(answered - asked).toFixed(0)} ms; cell ${afterAnswer.toFixed(0)} ms after the answer)`);
     assert.ok(afterAnswer < 1000, `cell ${afterAnswer} ms after the check answered`);
+    // A new tab of the student shows on their row as soon as it is opened.
+    const fromTab = dashboard.events.length;
+    const tab = await student.client.expect<TerminalView>(201, 'POST', `/api/sessions/${session.id}/nodes/node1/terminals`, {});
+    const tabSocket = await openTerminal(student.client, `/ws/terminals/${tab.id}`);
+    await eventAfter(dashboard, fromTab, (e) => e.type === 'student' && e.student.id === student.member.studentId && e.student.terminals.some((t) => t.id === tab.id), 2000);
+    await tabSocket.conn.close();
   });
 
   test('watch: the instructor sees what the student types; their keys do nothing; the student gets `watchers`, then []', async () => {

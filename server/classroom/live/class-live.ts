@@ -12,6 +12,9 @@ import type { ClassroomPort, LiveMember, LiveStaff } from './port.js';
 import { Presence } from './presence.js';
 import { WatcherRegistry } from './watchers.js';
 
+/** Socket opens and closes of one student within this long make one `student` event (ms). */
+export const STUDENT_COALESCE_MS = 50;
+
 /** The session operations the live layer calls for staff. */
 export type LiveSessions = Pick<SessionManager<unknown>, 'publishClassEvent' | 'liveOwnerOf' | 'terminalSession' | 'extend' | 'endByOwner' | 'resetNode'>;
 
@@ -37,6 +40,8 @@ export class ClassLive {
   readonly #o: ClassLiveOptions;
   readonly #now: () => number;
   readonly #offPresence: () => void;
+  /** Student rows waiting to be sent again, by `class/member`. */
+  readonly #pending = new Map<string, NodeJS.Timeout>();
 
   constructor(options: ClassLiveOptions) {
     this.#o = options;
@@ -48,9 +53,29 @@ export class ClassLive {
     this.#offPresence = this.presence.onChange((owner) => {
       for (const m of options.store.membershipsOfOwner(owner)) {
         options.port.touchMember(m.memberId);
-        options.port.studentChanged(m.classId, m.memberId);
+        this.#studentChangedSoon(m.classId, m.memberId);
       }
     });
+  }
+
+  /**
+   * Counts a student's socket on a session (its events feed or a terminal) for presence.
+   * For a class session, the student's grid row is sent again, now and when it closes: its
+   * terminals may have changed (the session just started, a tab opened, the session ended).
+   * @returns the socket's close (idempotent)
+   */
+  socketOpened(owner: string, on: { sessionId: string } | { terminalId: string }): () => void {
+    const sessionId = 'sessionId' in on ? on.sessionId : (this.#o.sessions.terminalSession(on.terminalId)?.sessionId ?? null);
+    const member = sessionId === null ? null : this.#o.port.classOfSession(sessionId);
+    const offline = this.presence.opened(owner);
+    if (member !== null) this.#studentChangedSoon(member.classId, member.memberId);
+    let closed = false;
+    return () => {
+      if (closed) return;
+      closed = true;
+      offline();
+      if (member !== null) this.#studentChangedSoon(member.classId, member.memberId);
+    };
   }
 
   /** The staff on a session's terminals now (sent when a student's events socket opens). */
@@ -127,6 +152,8 @@ export class ClassLive {
 
   /** Stops listening. */
   close(): void {
+    for (const t of this.#pending.values()) clearTimeout(t);
+    this.#pending.clear();
     this.#offPresence();
     this.feeds.close();
   }
@@ -141,6 +168,19 @@ export class ClassLive {
     const m = this.#o.port.memberById(classId, studentId);
     if (m === null) throw new ServerError('STUDENT_NOT_FOUND', `no student ${studentId} in class ${classId}`);
     return m;
+  }
+
+  /** A `student` event within STUDENT_COALESCE_MS: a burst of sockets (a page's events and terminals) sends one. */
+  #studentChangedSoon(classId: string, memberId: string): void {
+    const key = `${classId}/${memberId}`;
+    if (this.#pending.has(key)) return;
+    this.#pending.set(
+      key,
+      setTimeout(() => {
+        this.#pending.delete(key);
+        this.#o.port.studentChanged(classId, memberId);
+      }, STUDENT_COALESCE_MS),
+    );
   }
 
   #handChanged(classId: string, memberId: string, hand: HandView | null): void {

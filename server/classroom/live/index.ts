@@ -41,7 +41,7 @@ export function createClassroomLive(o: ClassroomLiveOptions): ClassroomLiveParts
     api: { port: o.classroom, live, recordings: o.recordings, store: o.store, sessions: o.sessions },
     upgrade: {
       sockets: (takeOwnerSlot) => createClassSockets({ port: o.classroom, live, store: o.store, sessions: o.sessions, log: o.log, takeOwnerSlot }),
-      opened: (owner) => live.presence.opened(owner),
+      opened: (owner, on) => live.socketOpened(owner, on),
       watchersOf: (sessionId) => live.watchersOf(sessionId),
     },
     close: () => live.close(),

@@ -36,6 +36,8 @@ export interface ClassroomPort {
   memberOf(owner: string, classId: string): LiveMember | null;
   /** A student of the class by id, or null. */
   memberById(classId: string, studentId: string): LiveMember | null;
+  /** The class and student of a class session, or null (a free playground, or no such session). */
+  classOfSession(sessionId: string): { classId: string; memberId: string } | null;
   /** The whole grid of a class (the dashboard's first event). */
   grid(classId: string): Grid | Promise<Grid>;
   /** One student's row of the grid, or null. */
