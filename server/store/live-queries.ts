@@ -40,6 +40,5 @@ export function prepareLive(db: Database.Database) {
     liveSessionsOfClass: db.prepare(
       'SELECT id, owner, member_id FROM sessions WHERE class_id = ? AND ended_at IS NULL AND (? IS NULL OR member_id = ?) ORDER BY created_at',
     ),
-    membershipsOfOwner: db.prepare('SELECT id, class_id FROM members WHERE owner = ?'),
   };
 }

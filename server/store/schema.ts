@@ -354,6 +354,3 @@ export type RecordingAccessRow = z.output<typeof RecordingAccessRow>;
 export const ClassSessionRow = z
   .object({ id: z.string(), owner: z.string(), member_id: z.string().nullable() })
   .transform((r) => ({ id: r.id, owner: r.owner, memberId: r.member_id }));
-
-/** A browser's membership of a class. */
-export const MembershipRow = z.object({ id: z.string(), class_id: z.string() }).transform((r) => ({ memberId: r.id, classId: r.class_id }));

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { ServerError } from '../errors.js';
 import type { NodeStatus } from '../../protocol/http.js';
 import { MIGRATIONS, NodeRow, ProgressRow, SessionRow, TerminalRow, type EndReason } from './schema.js';
-import { AnnouncementRow, ClassSessionRow, HandRow, MembershipRow, RecordingAccessRow, RecordingRow } from './schema.js';
+import { AnnouncementRow, ClassSessionRow, HandRow, RecordingAccessRow, RecordingRow } from './schema.js';
 import { prepareLive } from './live-queries.js';
 import { CellActivityRow, ClassRow, MemberRow, UserRow } from './schema.js';
 import { prepareClassroom } from './classroom-queries.js';
@@ -427,11 +427,6 @@ export class Store {
     return (this.#live.liveSessionsOfClass.all(classId, memberId, memberId) as { id: string; owner: string; member_id: string | null }[]).map((r) =>
       parseRow(ClassSessionRow, r, 'sessions')!,
     );
-  }
-
-  /** The classes (member ids) a browser is a student of. */
-  membershipsOfOwner(owner: string): { memberId: string; classId: string }[] {
-    return this.#live.membershipsOfOwner.all(owner).map((r) => parseRow(MembershipRow, r, 'members')!);
   }
 
   /**

@@ -51,9 +51,9 @@ export class ClassLive {
     this.watchers = new WatcherRegistry((sessionId, watchers) => options.sessions.publishClassEvent(sessionId, { type: 'watchers', watchers }));
     this.feeds = new ClassFeeds(options.port, onError);
     this.#offPresence = this.presence.onChange((owner) => {
-      for (const m of options.store.membershipsOfOwner(owner)) {
-        options.port.touchMember(m.memberId);
-        this.#studentChangedSoon(m.classId, m.memberId);
+      for (const m of options.store.membershipsOf(owner)) {
+        options.port.touchMember(m.id);
+        this.#studentChangedSoon(m.classId, m.id);
       }
     });
   }
