@@ -17,6 +17,7 @@ import type {
   MemberView,
   MySession,
   RecordingView,
+  RejoinLink,
   Results,
   StudentClassView,
   StudentHistory,
@@ -24,7 +25,7 @@ import type {
 } from '../../protocol/classroom.js';
 import type { LessonLang } from '../../protocol/lesson.js';
 import { ServerError } from '../errors.js';
-import { TokenBuckets, type Now } from '../http/rate-limit.js';
+import type { Now } from '../http/rate-limit.js';
 import { staffSessionOf } from '../http/staff-cookie.js';
 import type { LoadedLesson } from '../lessons/model.js';
 import { localize } from '../lessons/render.js';
@@ -35,15 +36,13 @@ import { Accounts, type StaffUser } from './accounts.js';
 import { checkSettings, classSessionPlan, isOpenNow, settingsOf, toClassView, type ClassCaps, type ClassSessionPlan } from './classes.js';
 import type { ClassroomEvents } from './events.js';
 import { buildGrid, toCell, toGridStudent, toHandView, type GridLessonInput } from './grid.js';
-import { formatJoinCode, normalizeJoinCode, uniqueJoinCode } from './join-code.js';
-import { REJOIN_TTL_MS, signRejoin, verifyRejoin } from './rejoin-token.js';
+import { formatJoinCode, uniqueJoinCode } from './join-code.js';
+import { Joining } from './joining.js';
 import { resultRows } from './results.js';
 
 export type { StaffUser } from './accounts.js';
 export type { ClassroomEvents } from './events.js';
 
-/** Unknown join codes one client address may try: 10 a minute after a burst of 10. Right codes cost nothing. */
-export const JOIN_GUESS_RATE = { perMinute: 10, burst: 10 } as const;
 /** A student counts as online this long after their last activity (ms). */
 export const ONLINE_WINDOW_MS = 90_000;
 
@@ -85,7 +84,7 @@ export class Classroom {
   readonly #o: ClassroomOptions;
   readonly #store: Store;
   readonly #now: Now;
-  readonly #joinGuesses: TokenBuckets;
+  readonly #joining: Joining;
   #recordings: RecordingSource = () => [];
   #presence: ((owner: string) => boolean) | null = null;
 
@@ -95,7 +94,7 @@ export class Classroom {
     this.#now = options.now ?? Date.now;
     this.events = options.events;
     this.accounts = new Accounts({ store: options.store, now: this.#now });
-    this.#joinGuesses = new TokenBuckets({ ...JOIN_GUESS_RATE, now: this.#now });
+    this.#joining = new Joining({ store: options.store, caps: options.caps, secret: options.secret, now: this.#now, joined: (classId, memberId) => this.studentChanged(classId, memberId) });
     // A step's activity becomes a cell change in every class of that student holding the lesson.
     this.events.onStep((e) => this.#stepChanged(e.owner, e.lessonId, e.step));
   }
@@ -144,7 +143,7 @@ export class Classroom {
     const out: MemberView[] = [];
     for (const m of this.#store.membershipsOf(owner)) {
       const row = this.#store.getClass(m.classId);
-      if (row !== null) out.push(this.#memberView(m, row));
+      if (row !== null) out.push(this.#joining.memberView(m, row));
     }
     return out;
   }
@@ -240,57 +239,25 @@ export class Classroom {
     this.#store.touchMember(memberId, this.#now());
   }
 
-  /**
-   * The class of a join code, for the join page. Unknown codes from one address are
-   * rate-limited (guessing); known ones cost nothing.
-   * @throws RATE_LIMITED (429, Retry-After), CLASS_NOT_FOUND
-   */
+  /** The class of a join code (GET /api/join/:code). @throws RATE_LIMITED, CLASS_NOT_FOUND */
   preview(typedCode: string, address: string): JoinPreview {
-    const row = this.#classOfCode(typedCode, address);
-    const settings = settingsOf(row, this.#o.caps);
-    return { classId: row.id, name: settings.name, openNow: isOpenNow(settings, this.#now()) };
+    return this.#joining.preview(typedCode, address);
   }
 
-  /**
-   * Makes browser `owner` a student of the code's class; joining again returns the same
-   * student. Written before it is acknowledged.
-   * @throws RATE_LIMITED, CLASS_NOT_FOUND, CLASS_CLOSED
-   */
+  /** Makes browser `owner` a student of the code's class (joining.ts). @throws RATE_LIMITED, CLASS_NOT_FOUND, CLASS_CLOSED */
   join(owner: string, typedCode: string, displayName: string, address: string): MemberView {
-    const row = this.#classOfCode(typedCode, address);
-    const existing = this.#store.memberOf(row.id, owner);
-    if (existing !== null) return this.#memberView(existing, row);
-    const settings = settingsOf(row, this.#o.caps);
-    if (!isOpenNow(settings, this.#now())) throw new ServerError('CLASS_CLOSED', `class ${row.id} is closed`);
-    const member = { id: newId(), classId: row.id, owner, displayName, joinedAt: this.#now() };
-    try {
-      this.#store.insertMember(member);
-    } catch (err) {
-      // Two joins of one browser at once: the other made the member.
-      const raced = this.#store.memberOf(row.id, owner);
-      if (raced === null) throw err;
-      return this.#memberView(raced, row);
-    }
-    this.studentChanged(row.id, member.id);
-    return this.#memberView({ ...member, lastSeenAt: member.joinedAt }, row);
+    return this.#joining.join(owner, typedCode, displayName, address);
   }
 
   /** A personal rejoin link for a student. @throws CLASS_NOT_FOUND, STUDENT_NOT_FOUND */
-  rejoinLink(staff: StaffUser, classId: string, studentId: string, origin: string): { url: string; expiresAt: string } {
+  rejoinLink(staff: StaffUser, classId: string, studentId: string, origin: string): RejoinLink {
     this.classAccess(staff, classId);
-    if (this.memberById(classId, studentId) === null) throw new ServerError('STUDENT_NOT_FOUND', `no student ${studentId} in ${classId}`);
-    const expiresAt = this.#now() + REJOIN_TTL_MS;
-    const token = signRejoin(studentId, expiresAt, this.#o.secret);
-    return { url: `${origin}/rejoin/${token}`, expiresAt: iso(expiresAt) };
+    return this.#joining.rejoinLink(classId, studentId, origin);
   }
 
   /** The student a rejoin token names: this browser becomes its owner. @throws REJOIN_INVALID */
   rejoin(token: string): { owner: string; member: MemberView } {
-    const memberId = verifyRejoin(token, this.#o.secret, this.#now());
-    const m = memberId === null ? null : this.#store.getMember(memberId);
-    const row = m === null ? null : this.#store.getClass(m.classId);
-    if (m === null || row === null) throw new ServerError('REJOIN_INVALID', 'rejoin token refused');
-    return { owner: m.owner, member: this.#memberView(m, row) };
+    return this.#joining.rejoin(token);
   }
 
   /** Every live session of browser `owner` (the home page's list). */
@@ -419,27 +386,6 @@ export class Classroom {
     const r = this.classById(classId);
     if (r === null) throw new ServerError('CLASS_NOT_FOUND', `no class ${classId}`);
     return r;
-  }
-
-  #classOfCode(typedCode: string, address: string): ClassRow {
-    const allowed = this.#joinGuesses.check(address);
-    if (!allowed.ok) {
-      throw new ServerError('RATE_LIMITED', `join-code guessing from ${address}`, {
-        retryAfterSeconds: allowed.retryAfterMs / 1000,
-        userMessage: 'Too many wrong join codes; wait a minute and try again.',
-      });
-    }
-    const code = normalizeJoinCode(typedCode);
-    const row = code === null ? null : this.#store.classByCode(code);
-    if (row === null) {
-      this.#joinGuesses.take(address);
-      throw new ServerError('CLASS_NOT_FOUND', `no class with code ${typedCode.slice(0, 20)}`);
-    }
-    return row;
-  }
-
-  #memberView(m: MemberRow, row: ClassRow): MemberView {
-    return { classId: row.id, className: settingsOf(row, this.#o.caps).name, studentId: m.id, displayName: m.displayName, joinedAt: iso(m.joinedAt) };
   }
 
   /** The class's lessons the catalog has, titles in `lang`. */
