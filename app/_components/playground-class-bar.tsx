@@ -83,10 +83,10 @@ export function RaiseHand({ classId, lessonId }: { classId: string; lessonId: st
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    void myClass(classId).then((result) => result.ok && setHand(result.value.hand));
-    const feed = connectMemberEvents(classId, { onEvent: (event) => event.type === 'hand' && setHand(event.hand) });
+    void myClass(classId, lang).then((result) => result.ok && setHand(result.value.hand));
+    const feed = connectMemberEvents(classId, lang, { onEvent: (event) => event.type === 'hand' && setHand(event.hand) });
     return () => feed.close();
-  }, [classId]);
+  }, [classId, lang]);
 
   async function submit(ev?: FormEvent) {
     ev?.preventDefault();

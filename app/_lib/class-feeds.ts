@@ -3,6 +3,7 @@
 // over a reconnecting socket with backoff; a final close code stops it.
 import type { z } from 'zod';
 import { ClassEvent, MemberEvent } from '../../protocol/classroom';
+import type { LessonLang } from '../../protocol/lesson';
 import { parseFrame } from './json-frame';
 import { SocketClient, isFinalCloseCode, socketUrl, type SocketOptions, type SocketStatus } from './socket-client';
 
@@ -43,13 +44,13 @@ function connectFeed<T>(path: string, schema: z.ZodType<T>, handlers: FeedHandle
 }
 
 /** The dashboard's feed of class `classId`: a `grid` on every (re)connect, then changes. */
-export function connectClassEvents(classId: string, handlers: FeedHandlers<ClassEvent>): Feed {
-  return connectFeed(`/ws/classes/${encodeURIComponent(classId)}/events`, ClassEvent, handlers);
+export function connectClassEvents(classId: string, lang: LessonLang, handlers: FeedHandlers<ClassEvent>): Feed {
+  return connectFeed(`/ws/classes/${encodeURIComponent(classId)}/events?lang=${lang}`, ClassEvent, handlers);
 }
 
-/** A student's feed of their class `classId`. */
-export function connectMemberEvents(classId: string, handlers: FeedHandlers<MemberEvent>): Feed {
-  return connectFeed(`/ws/me/classes/${encodeURIComponent(classId)}/events`, MemberEvent, handlers);
+/** A student's feed of their class `classId` (lesson titles in `lang`). */
+export function connectMemberEvents(classId: string, lang: LessonLang, handlers: FeedHandlers<MemberEvent>): Feed {
+  return connectFeed(`/ws/me/classes/${encodeURIComponent(classId)}/events?lang=${lang}`, MemberEvent, handlers);
 }
 
 /** The socket path to watch (read-only) or join (type into) a student's terminal. */

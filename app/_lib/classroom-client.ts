@@ -27,6 +27,7 @@ import {
   type ResetNodeRequest,
 } from '../../protocol/classroom';
 import { SessionView } from '../../protocol/http';
+import type { LessonLang } from '../../protocol/lesson';
 import { call, type ApiResult } from './api-client';
 
 const enc = encodeURIComponent;
@@ -39,9 +40,12 @@ export function getMe(): Promise<ApiResult<Me>> {
   return call('GET', '/api/auth/me', Me);
 }
 
-/** POST /api/auth/setup: creates the first (admin) account and signs it in. */
-export function setupAdmin(username: string, password: string): Promise<ApiResult<StaffView>> {
-  return call('POST', '/api/auth/setup', StaffView, { username, password });
+/**
+ * POST /api/auth/setup: creates the first (admin) account and signs it in; `setupCode` (from
+ * the server's log) is needed unless the browser runs on the server's own host.
+ */
+export function setupAdmin(username: string, password: string, setupCode?: string): Promise<ApiResult<StaffView>> {
+  return call('POST', '/api/auth/setup', StaffView, setupCode ? { username, password, setupCode } : { username, password });
 }
 
 /** POST /api/auth/sign-in */
@@ -96,14 +100,14 @@ export function updateClass(classId: string, update: ClassUpdate): Promise<ApiRe
   return call('PUT', classPath(classId), ClassView, update);
 }
 
-/** GET /api/classes/:class/grid */
-export function getGrid(classId: string): Promise<ApiResult<Grid>> {
-  return call('GET', `${classPath(classId)}/grid`, Grid);
+/** GET /api/classes/:class/grid, lesson titles in `lang`. */
+export function getGrid(classId: string, lang: LessonLang): Promise<ApiResult<Grid>> {
+  return call('GET', `${classPath(classId)}/grid?lang=${lang}`, Grid);
 }
 
 /** GET /api/classes/:class/students/:student */
-export function getStudentHistory(classId: string, studentId: string): Promise<ApiResult<StudentHistory>> {
-  return call('GET', `${classPath(classId)}/students/${enc(studentId)}`, StudentHistory);
+export function getStudentHistory(classId: string, studentId: string, lang: LessonLang): Promise<ApiResult<StudentHistory>> {
+  return call('GET', `${classPath(classId)}/students/${enc(studentId)}?lang=${lang}`, StudentHistory);
 }
 
 /** POST …/students/:student/rejoin: a personal link that moves the student to another browser. */
@@ -163,9 +167,9 @@ export function mySessions(): Promise<ApiResult<MySessions>> {
   return call('GET', '/api/me/sessions', MySessions);
 }
 
-/** GET /api/me/classes/:class */
-export function myClass(classId: string): Promise<ApiResult<StudentClassView>> {
-  return call('GET', `/api/me/classes/${enc(classId)}`, StudentClassView);
+/** GET /api/me/classes/:class, lesson titles in `lang`. */
+export function myClass(classId: string, lang: LessonLang): Promise<ApiResult<StudentClassView>> {
+  return call('GET', `/api/me/classes/${enc(classId)}?lang=${lang}`, StudentClassView);
 }
 
 /** POST /api/me/classes/:class/hand */

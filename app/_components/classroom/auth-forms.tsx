@@ -42,8 +42,9 @@ export function SetupForm() {
     if (!username.success) return setNote({ kind: 'error', text: t('auth.usernameHint') });
     if (!Password.safeParse(password).success) return setNote({ kind: 'error', text: t('auth.passwordHint') });
     if (password !== form.get('repeat')) return setNote({ kind: 'error', text: t('auth.passwordMismatch') });
+    const code = String(form.get('setupCode') ?? '').trim();
     setBusy(true);
-    const result = await setupAdmin(username.data, password);
+    const result = await setupAdmin(username.data, password, code || undefined);
     setBusy(false);
     if (!result.ok) return setNote({ kind: 'error', text: errorText(lang, result) });
     await refreshMe();
@@ -56,6 +57,9 @@ export function SetupForm() {
       <Field label={t('auth.username')} hint={t('auth.usernameHint')} name="username" autoComplete="username" required testId="setup-username" />
       <Field label={t('auth.password')} hint={t('auth.passwordHint')} name="password" type="password" autoComplete="new-password" required testId="setup-password" />
       <Field label={t('auth.passwordRepeat')} name="repeat" type="password" autoComplete="new-password" required testId="setup-repeat" />
+      {state.phase === 'ready' && state.me.setupCodeRequired && (
+        <Field label={t('setup.code')} hint={t('setup.codeHint')} name="setupCode" autoComplete="off" spellCheck={false} required testId="setup-code" />
+      )}
       {note && <FormNote kind={note.kind} testId="setup-error">{note.text}</FormNote>}
       <button type="submit" disabled={busy} aria-busy={busy} data-testid="setup-submit" className={PRIMARY_BUTTON}>
         {busy ? t('auth.busy') : t('setup.submit')}

@@ -136,7 +136,7 @@ export function ClassActions({ view, lessons, announcements, onView }: ClassActi
             const locked = view.settings.lockedLessons.includes(lesson.id);
             return (
               <li key={lesson.id} className="flex items-center justify-between gap-2">
-                <span className="min-w-0 truncate">
+                <span className="min-w-0 truncate" title={lesson.title}>
                   {locked ? '🔒 ' : ''}
                   {lesson.title}
                   <span className="sr-only">, {locked ? t('act.locked') : t('act.unlocked')}</span>
@@ -147,10 +147,11 @@ export function ClassActions({ view, lessons, announcements, onView }: ClassActi
                   data-lesson={lesson.id}
                   data-locked={locked}
                   disabled={busy === `lock-${lesson.id}`}
+                  aria-label={locked ? t('act.unlock', { title: lesson.title }) : t('act.lock', { title: lesson.title })}
                   onClick={() => toggleLock(lesson.id)}
                   className={`${SECONDARY_BUTTON} shrink-0 py-1 text-xs`}
                 >
-                  {locked ? t('act.unlock', { title: lesson.title }) : t('act.lock', { title: lesson.title })}
+                  {locked ? t('act.unlockShort') : t('act.lockShort')}
                 </button>
               </li>
             );

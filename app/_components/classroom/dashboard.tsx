@@ -18,7 +18,7 @@ import { useClassDashboard } from './use-class-dashboard';
 /** The dashboard of class `classId`. */
 export function Dashboard({ classId }: { classId: string }) {
   const { t, lang } = usePrefs();
-  const dash = useClassDashboard(classId);
+  const dash = useClassDashboard(classId, lang);
   const [sort, setSort] = useState<GridSort>('name');
   const [filter, setFilter] = useState<GridFilter>(NO_FILTER);
   const [selected, setSelected] = useState<string | null>(null);

@@ -33,7 +33,8 @@ export function RecordingPlayer({ recordingId, title }: { recordingId: string; t
       try {
         const { create } = await import('asciinema-player');
         if (disposed) return;
-        player = create({ data: cast }, host, { fit: 'width', terminalFontSize: 'small', idleTimeLimit: 2, preload: true, controls: true });
+        // "Replay" was the click that asked for it: play at once, long pauses shortened.
+        player = create({ data: cast }, host, { fit: 'width', terminalFontSize: 'small', idleTimeLimit: 2, autoPlay: true, controls: true });
         setState({ phase: 'ready' });
       } catch (err) {
         if (!disposed) setState({ phase: 'failed', reason: err instanceof Error ? err.message : String(err) });

@@ -28,8 +28,8 @@ export function StudentClass({ classId }: { classId: string }) {
   const [reconnecting, setReconnecting] = useState(false);
 
   useEffect(() => {
-    void myClass(classId).then((result) => (result.ok ? setView(result.value) : setFailure(result)));
-    const feed = connectMemberEvents(classId, {
+    void myClass(classId, lang).then((result) => (result.ok ? setView(result.value) : setFailure(result)));
+    const feed = connectMemberEvents(classId, lang, {
       onEvent: (event) => {
         if (event.type === 'class') setView(event.view);
         else if (event.type === 'announcement')
@@ -39,7 +39,7 @@ export function StudentClass({ classId }: { classId: string }) {
       onStatus: (status) => setReconnecting(status === 'reconnecting'),
     });
     return () => feed.close();
-  }, [classId]);
+  }, [classId, lang]);
 
   if (failure)
     return (

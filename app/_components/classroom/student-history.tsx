@@ -21,8 +21,8 @@ export function StudentHistoryView({ classId, studentId }: { classId: string; st
   const [titles, setTitles] = useState<Record<string, string>>({});
 
   useEffect(() => {
-    void getStudentHistory(classId, studentId).then((result) => (result.ok ? setHistory(result.value) : setFailure(result)));
-  }, [classId, studentId]);
+    void getStudentHistory(classId, studentId, lang).then((result) => (result.ok ? setHistory(result.value) : setFailure(result)));
+  }, [classId, studentId, lang]);
   useEffect(() => {
     void listLessons(lang).then((result) => {
       if (result.ok) setTitles(Object.fromEntries(result.value.lessons.map((l) => [l.id, l.title])));
@@ -72,7 +72,7 @@ export function StudentHistoryView({ classId, studentId }: { classId: string; st
                   <td className="py-1.5 pr-3">{t(`cell.${row.status}`)}</td>
                   <td className="py-1.5 pr-3 text-muted">{formatMoment(lang, row.firstPassedAt)}</td>
                   <td className="py-1.5 pr-3 text-right tabular-nums">{row.attempts}</td>
-                  <td className="py-1.5 pr-3 text-right tabular-nums">{formatDuration(lang, row.timeSpentSeconds)}</td>
+                  <td className="py-1.5 pr-3 text-right tabular-nums">{row.status === 'not-started' ? '—' : formatDuration(lang, row.timeSpentSeconds)}</td>
                   <td className="py-1.5 pr-3">{row.solved ? t('history.yes') : t('history.no')}</td>
                 </tr>
               ))}
