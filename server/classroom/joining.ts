@@ -64,12 +64,12 @@ export class Joining {
     return this.memberView({ ...member, lastSeenAt: member.joinedAt }, row);
   }
 
-  /** A personal rejoin link (`<origin>/rejoin/<token>`, REJOIN_TTL_MS) for a student of the class. @throws STUDENT_NOT_FOUND */
+  /** A personal rejoin link (`<origin>/rejoin?token=<token>`, REJOIN_TTL_MS) for a student of the class. @throws STUDENT_NOT_FOUND */
   rejoinLink(classId: string, studentId: string, origin: string): RejoinLink {
     const m = this.#store.getMember(studentId);
     if (m === null || m.classId !== classId) throw new ServerError('STUDENT_NOT_FOUND', `no student ${studentId} in ${classId}`);
     const expiresAt = this.#now() + REJOIN_TTL_MS;
-    return { url: `${origin}/rejoin/${signRejoin(studentId, expiresAt, this.#secret)}`, expiresAt: iso(expiresAt) };
+    return { url: `${origin}/rejoin?token=${signRejoin(studentId, expiresAt, this.#secret)}`, expiresAt: iso(expiresAt) };
   }
 
   /** The student a rejoin token names; the caller makes this browser its owner. @throws REJOIN_INVALID */
