@@ -147,6 +147,9 @@ describe('classroom live', rootSuite(), () => {
 
   test('an announcement is stored, then reaches the dashboard, the member feed and the session events', async () => {
     const member = await openMemberFeed(student.client, cls.id);
+    const initial = await member.waitFor((e) => e.type === 'class');
+    assert.equal(member.events[0]?.event.type, 'class', 'the member feed starts with the class view');
+    assert.ok(initial.type === 'class' && initial.view.studentId === student.member.studentId);
     const fromEvents = events.events.length;
     const fromDash = dashboard.events.length;
     const text = '<b>쉬는 시간</b> 5 minutes';

@@ -1,6 +1,7 @@
 // The class feeds' fan-out: the grid first (changes made while it is read wait for it), each
 // change to the dashboards of its class only, announcements also to the class's students,
-// hands to that student only, a fresh grid when the lessons changed.
+// hands to that student only, a fresh grid when the lessons changed; a student's feed starts
+// with their class view.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Announcement, Cell, ClassEvent, ClassView, Grid, MemberEvent, StudentClassView } from '../../../protocol/classroom.js';
@@ -38,6 +39,7 @@ test('fan-out by class, grid first, hands to their student only', async () => {
   assert.equal(d1.length, 0, 'the cell waits for the grid');
   releaseGrid();
   await new Promise((r) => setImmediate(r));
+  assert.deepEqual([m1.shift()?.type, m2.shift()?.type], ['class', 'class'], "a student's feed starts with their class view");
   assert.deepEqual(d1.map((e) => e.type), ['grid', 'cell']);
   assert.deepEqual(d2.map((e) => e.type), ['grid'], 'another class hears nothing of class 1');
   events.emitAnnouncement({ classId: C1, announcement });

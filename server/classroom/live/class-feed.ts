@@ -66,12 +66,16 @@ export class ClassFeeds {
     };
   }
 
-  /** Adds a student's class socket. Returns its removal. */
+  /**
+   * Adds a student's class socket: their `class` view goes out first (a reconnecting page
+   * catches up on what it missed). Returns its removal.
+   */
   addMember(classId: string, member: { memberId: string; owner: string; lang: LessonLang }, sink: Sink<MemberEvent>): () => void {
     const set = this.#members.get(classId) ?? new Set();
     this.#members.set(classId, set);
     const entry: MemberSocket = { ...member, sink };
     set.add(entry);
+    void this.#sendStudentView(classId, entry);
     return () => {
       set.delete(entry);
       if (set.size === 0 && this.#members.get(classId) === set) this.#members.delete(classId);
