@@ -119,7 +119,8 @@ describe('a class in the browser (acceptance 1)', { ...rootSuite(), timeout: 15 
     assert.match(joinCode, /^[A-Z]{3}-[A-Z]{3}$/);
     const view = await fetchInPage<{ settings: { lessons: string[] } }>(teacher, `/api/classes/${classId}`);
     assert.deepEqual(view.json?.settings.lessons, [LESSON_A, LESSON_B]);
-    await teacher.waitForSelector(UI.grid, { timeout: PAGE_TIMEOUT_MS });
+    // The dashboard's live feed is open before anyone joins: what follows arrives without a reload.
+    await teacher.waitForSelector('[data-testid="dashboard"][data-feed="open"]', { timeout: PAGE_TIMEOUT_MS });
   });
 
   test('two students join by code (one typed in lower case) and show on the grid without a reload', async () => {
@@ -179,6 +180,7 @@ describe('a class in the browser (acceptance 1)', { ...rootSuite(), timeout: 15 
   });
 
   test('an announcement reaches both students at once', async () => {
+    await teacher.click('[data-testid="watch-panel-close"]');
     await teacher.fill(UI.announcementText, 'Break: back at 10:30 / 10시 30분에 다시 시작');
     await teacher.click(UI.announcementSubmit);
     for (const p of [kim, ada]) await p.waitForSelector(`${UI.announcement} >> text=Break: back at 10:30`, { timeout: 5000 });
@@ -201,10 +203,30 @@ describe('a class in the browser (acceptance 1)', { ...rootSuite(), timeout: 15 
   });
 
   test('a recording of 김민준’s terminal replays in the player', async () => {
+    // The recording of the terminal she typed in (the one whose cast holds her output).
+    const list = await fetchInPage<{ recordings: { id: string }[] }>(teacher, `/api/classes/${classId}/recordings?student=${idOf(KOREAN)}`);
+    let recording = '';
+    for (const r of list.json?.recordings ?? []) {
+      if (/watched-42/.test((await fetchInPage(teacher, `/api/recordings/${r.id}/cast`)).text)) recording = r.id;
+    }
+    assert.ok(recording, `no recording of 김민준 holds her output (${list.json?.recordings.length ?? 0} recordings)`);
     await teacher.goto(`${server.url}/classes/${classId}/students/${idOf(KOREAN)}`);
-    await teacher.click(UI.recordingItem, { timeout: PAGE_TIMEOUT_MS });
-    const player = teacher.locator(UI.recordingPlayer);
-    await player.waitFor({ timeout: PAGE_TIMEOUT_MS });
-    await teacher.waitForFunction((sel) => /watched-42/.test(document.querySelector(sel)?.textContent ?? ''), UI.recordingPlayer, { timeout: 30_000 });
+    await teacher.click(`[data-testid="recording-row"][data-recording-id="${recording}"] ${UI.recordingItem}`, { timeout: PAGE_TIMEOUT_MS });
+    const player = `${UI.recordingPlayer}[data-recording-id="${recording}"]`;
+    await teacher.waitForSelector(`${player}[data-state="ready"]`, { timeout: PAGE_TIMEOUT_MS });
+    // asciinema-player plays it (idle gaps shortened): her output appears on its screen. The
+    // page asks it to play at once; when it still waits at the first frame, the instructor
+    // presses its Play button, as anyone would.
+    const showsOutput = (ms: number) =>
+      teacher
+        .waitForFunction((sel) => /watched-42/.test(document.querySelector(sel)?.textContent ?? ''), player, { timeout: ms })
+        .then(() => true)
+        .catch(() => false);
+    let shown = '';
+    if (!(await showsOutput(10_000))) {
+      await teacher.click(`${player} .ap-playback-button`, { timeout: 10_000 });
+      if (!(await showsOutput(90_000))) shown = await teacher.locator(player).innerText();
+    }
+    assert.equal(shown, '', `the player never showed her output; it shows:\n${shown}`);
   });
 });
