@@ -58,6 +58,8 @@ export class Accounts {
     // CreateLimiter is two token buckets, keyed here by user name and client address.
     this.#limiter = new CreateLimiter(SIGN_IN_RATE, this.#now);
     this.#setupCode = this.setupNeeded() ? newSetupCode() : null;
+    // Made now, so even the first sign-in with an unknown name costs one scrypt, not two.
+    void DUMMY_HASH_PROMISE();
   }
 
   /** True while no account exists. */
