@@ -17,10 +17,12 @@ export type ClassGridProps = {
   students: readonly GridStudent[];
   selected: string | null;
   onSelect: (studentId: string) => void;
+  /** Why there are no rows: no student yet, or none matches the filters. */
+  empty?: 'none' | 'no-match' | null;
 };
 
 /** The students × steps table. */
-export function ClassGrid({ lessons, students, selected, onSelect }: ClassGridProps) {
+export function ClassGrid({ lessons, students, selected, onSelect, empty = null }: ClassGridProps) {
   const { t } = usePrefs();
   const cellText = useCellText();
   const [nowMs, setNowMs] = useState(() => Date.now());
@@ -70,6 +72,17 @@ export function ClassGrid({ lessons, students, selected, onSelect }: ClassGridPr
           </tr>
         </thead>
         <tbody>
+          {empty && (
+            <tr>
+              <td
+                colSpan={2 + lessons.reduce((n, l) => n + l.steps.length, 0)}
+                data-testid={empty === 'none' ? 'grid-empty' : 'grid-no-match'}
+                className="px-3 py-6 text-left text-muted"
+              >
+                {empty === 'none' ? t('dash.noStudents') : t('dash.noMatch')}
+              </td>
+            </tr>
+          )}
           {students.map((student) => {
             const progress = progressOf(student, lessons);
             const stuck = isStuck(student);

@@ -31,7 +31,7 @@ export function ClassesHome({ staff }: { staff: StaffView }) {
   return (
     <div className="flex flex-col gap-6">
       <div className="flex items-center justify-between gap-3">
-        <p className="text-muted">{staff.role === 'admin' ? t('classes.all') : t('classes.title')}</p>
+        <p className="text-muted">{staff.role === 'admin' ? t('classes.all') : ''}</p>
         {!creating && (
           <button type="button" data-testid="class-new" onClick={() => setCreating(true)} className={PRIMARY_BUTTON}>
             {t('classes.new')}

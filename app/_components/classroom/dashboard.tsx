@@ -70,16 +70,14 @@ export function Dashboard({ classId }: { classId: string }) {
           <GridToolbar sort={sort} filter={filter} onSort={setSort} onFilter={setFilter} />
           {!dash.grid ? (
             <p className="text-sm text-muted">{t('page.loading')}</p>
-          ) : dash.grid.students.length === 0 ? (
-            <p data-testid="grid-empty" className="rounded-lg border border-dashed border-line p-6 text-muted">
-              {t('dash.noStudents')}
-            </p>
-          ) : rows.length === 0 ? (
-            <p data-testid="grid-no-match" className="text-sm text-muted">
-              {t('dash.noMatch')}
-            </p>
           ) : (
-            <ClassGrid lessons={dash.grid.lessons} students={rows} selected={selected} onSelect={setSelected} />
+            <ClassGrid
+              lessons={dash.grid.lessons}
+              students={rows}
+              selected={selected}
+              onSelect={setSelected}
+              empty={dash.grid.students.length === 0 ? 'none' : rows.length === 0 ? 'no-match' : null}
+            />
           )}
           <GridLegend />
         </div>

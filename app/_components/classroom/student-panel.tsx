@@ -1,7 +1,8 @@
 'use client';
 // The side panel of one student on the dashboard: their live terminal read-only (watch),
 // "Join" to type into it, their raised hand with "Resolve", resetting a node, a personal
-// rejoin link, and the way to their history and recordings. Escape closes it.
+// rejoin link, and the way to their history and recordings. Escape closes it. On wide
+// screens it stops left of the class actions, so an announcement can go out while watching.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import Link from 'next/link';
 import type { GridStudent, RejoinLink } from '../../../protocol/classroom';
@@ -65,7 +66,7 @@ export function StudentPanel({ classId, student, onClose }: StudentPanelProps) {
       aria-labelledby="student-panel-title"
       data-testid="watch-panel"
       data-student-id={student.id}
-      className="fixed inset-y-0 right-0 z-40 flex w-full flex-col gap-3 overflow-y-auto border-l border-line bg-panel p-4 shadow-2xl sm:w-[min(760px,62vw)]"
+      className="fixed inset-y-0 right-0 z-40 flex w-full flex-col gap-3 overflow-y-auto border-x border-line bg-panel p-4 shadow-2xl sm:w-[min(760px,62vw)] xl:right-[21.5rem]"
     >
       <div className="flex items-start gap-3">
         <div className="min-w-0 flex-1">

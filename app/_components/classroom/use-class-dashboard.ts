@@ -15,7 +15,8 @@ import type { SocketStatus } from '../../_lib/socket-client';
 type Action = ClassEvent | { type: 'view'; view: ClassView };
 
 function reducer(state: DashboardState, action: Action): DashboardState {
-  return action.type === 'view' ? { ...state, view: action.view } : applyClassEvent(state, action);
+  // A view the page fetched or got back from a change counts as a `class` event (its locks too).
+  return applyClassEvent(state, action.type === 'view' ? { type: 'class', view: action.view } : action);
 }
 
 /** What the dashboard renders. */
