@@ -385,6 +385,17 @@ describe('classroom access (acceptance 2)', { ...rootSuite(), timeout: 10 * 60_0
     await Promise.all([watch.conn.close(), join.conn.close(), own.conn.close()]);
   });
 
+  test('a class whose watching needs a raised hand: refused (403) until the student raises it, and again once resolved', async () => {
+    await who.inst2.expect(200, 'PUT', `/api/classes/${f.c2.id}`, { watchNeedsHelp: true });
+    const path = `/ws/classes/${f.c2.id}/terminals/${f.termB}?mode=watch`;
+    const status = async () => (await upgradeStatus(who.inst2.wsUrl(path), who.inst2.upgradeHeaders())).status;
+    assert.equal(await status(), 403, 'watching without a raised hand');
+    await who.studentB.expect(200, 'POST', `/api/me/classes/${f.c2.id}/hand`, { message: 'please look' });
+    assert.equal(await status(), 101, 'watching with the hand raised');
+    await who.inst2.expect(204, 'POST', `/api/classes/${f.c2.id}/hands/${f.b.studentId}/resolve`);
+    assert.equal(await status(), 403, 'watching after the hand was resolved');
+  });
+
   test('staff and owner cookies are httpOnly and SameSite', async () => {
     const tab = await signIn(base, 'inst-one', INSTRUCTOR_PASSWORD);
     const staff = tab.setCookies.find((l) => l.startsWith('pier_staff='));

@@ -40,6 +40,9 @@ describe('classroom rate limits (acceptance 2)', { timeout: 120_000 }, () => {
     cleanup = c.cleanup;
     server = await startServer({ config: c.config, next: false, port: 0, hostname: '127.0.0.1' });
     base = `http://127.0.0.1:${server.port}`;
+    // Set-up changes state too: another site's page cannot make the first account.
+    const cross = await new ClassroomClient(base).call('POST', '/api/auth/setup', { username: 'evil-admin', password: 'evil-password-1' }, { origin: 'http://evil.example' });
+    assert.equal(cross.status, 403, `a cross-site set-up answered ${cross.status}`);
     const admin = await setupAdmin(base);
     klass = await createClass(admin.client, 'Rate limits', [LESSON_A]);
   });
