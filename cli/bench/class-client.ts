@@ -62,7 +62,8 @@ export class ClassroomClient extends ApiClient {
       if (eq <= 0) continue;
       const name = pair!.slice(0, eq).trim();
       const value = pair!.slice(eq + 1).trim();
-      const expired = /max-age=0\b/i.test(line) || value === '';
+      const expires = /;\s*expires=([^;]+)/i.exec(line)?.[1];
+      const expired = /max-age=(0|-\d+)\b/i.test(line) || value === '' || (expires !== undefined && Date.parse(expires) <= Date.now());
       if (expired) this.jar.delete(name);
       else this.jar.set(name, value);
     }

@@ -291,14 +291,21 @@ describe('classroom access (acceptance 2)', { ...rootSuite(), timeout: 10 * 60_0
     assert.equal((await anon.call<{ sessions: unknown[] }>('GET', '/api/me/sessions')).status, 200);
   });
 
-  for (const route of ['/api/auth/sign-out', '/api/auth/password']) {
-    test(`POST ${route} is staff-only (S): refused to anon and a student`, async () => {
-      for (const w of ['anon', 'studentA'] as const) {
-        const r = await as(w).call('POST', route, route.endsWith('password') ? { current: INSTRUCTOR_PASSWORD, next: 'a-new-password-1' } : undefined);
-        assert.ok(REFUSED.includes(r.status), `${route} as ${w}: ${r.status}`);
-      }
-    });
-  }
+  test('POST /api/auth/password is staff-only (S): refused to anon and a student', async () => {
+    for (const w of ['anon', 'studentA'] as const) {
+      const r = await as(w).call('POST', '/api/auth/password', { current: INSTRUCTOR_PASSWORD, next: 'a-new-password-1' });
+      assert.ok(REFUSED.includes(r.status), `password change as ${w}: ${r.status}`);
+    }
+  });
+
+  test('POST /api/auth/sign-out (anyone, idempotent): 204 and nothing changed for a non-staff caller; 403 cross-site', async () => {
+    for (const w of ['anon', 'studentA'] as const) {
+      assert.equal((await as(w).call('POST', '/api/auth/sign-out', undefined, { origin: EVIL_ORIGIN })).status, 403, `a cross-site sign-out as ${w}`);
+      assert.equal((await as(w).call('POST', '/api/auth/sign-out')).status, 204, `sign-out as ${w}`);
+    }
+    assert.equal((await who.studentA.call('GET', `/api/me/classes/${f.c1.id}`)).status, 200, 'a student’s sign-out cost them their class');
+    assert.equal((await who.inst1.call('GET', `/api/classes/${f.c1.id}`)).status, 200, 'someone else’s sign-out signed the instructor out');
+  });
 
   test('sign-out ends the sign-in; a password change ends the other sign-ins; both refused cross-site', async () => {
     const tab = await signIn(base, 'inst-one', INSTRUCTOR_PASSWORD);
@@ -306,6 +313,7 @@ describe('classroom access (acceptance 2)', { ...rootSuite(), timeout: 10 * 60_0
     assert.equal((await tab.call('GET', '/api/classes')).status, 200, 'a cross-site sign-out did not sign out');
     const stolen = tab.copy();
     assert.equal((await tab.call('POST', '/api/auth/sign-out')).status, 204);
+    assert.ok(!tab.jar.has('pier_staff'), `sign-out did not clear the staff cookie: ${tab.setCookies.at(-1) ?? 'no Set-Cookie'}`);
     assert.equal((await stolen.call('GET', '/api/classes')).status, 401, 'the signed-out cookie still works');
 
     await who.admin.expect(201, 'POST', '/api/admin/users', { username: 'pw-change', password: INSTRUCTOR_PASSWORD });
