@@ -32,7 +32,7 @@ import { localize } from '../lessons/render.js';
 import { lessonLimits } from '../lessons/runner/limits.js';
 import { newId, type LiveSessionSummary, type SessionManager } from '../sessions/manager.js';
 import type { ClassRow, MemberRow, Store } from '../store/store.js';
-import { Accounts, type StaffUser } from './accounts.js';
+import { Accounts, toStaffView, type StaffUser } from './accounts.js';
 import { checkSettings, classSessionPlan, isOpenNow, settingsOf, toClassView, type ClassCaps, type ClassSessionPlan } from './classes.js';
 import type { ClassroomEvents } from './events.js';
 import { buildGrid, toCell, toGridStudent, toHandView, type GridLessonInput } from './grid.js';
@@ -130,7 +130,7 @@ export class Classroom {
     const user = staff === null ? null : this.#store.getUser(staff.id);
     const setupNeeded = this.accounts.setupNeeded();
     return {
-      staff: user === null ? null : { id: user.id, username: user.username, role: user.role, createdAt: iso(user.createdAt), disabled: user.disabledAt !== null },
+      staff: user === null ? null : toStaffView(user),
       setupNeeded,
       memberships: this.memberships(owner),
       openPlayground: this.#o.openPlayground,
@@ -194,6 +194,7 @@ export class Classroom {
     const id = newId();
     const joinCode = uniqueJoinCode((c) => this.#store.joinCodeTaken(c));
     this.#store.insertClass({ id, instructorId: staff.id, joinCode, settings: JSON.stringify(settings), createdAt: this.#now() });
+    this.#o.log.info({ class: id, by: staff.username, lessons: settings.lessons }, 'class created');
     return this.classAccess(staff, id);
   }
 
@@ -203,6 +204,7 @@ export class Classroom {
     const merged: ClassSettings = { ...before.settings, ...stripUndefined(update) };
     const settings = checkSettings(merged, this.#o.caps, (id) => this.#o.lessons.get(id) !== null || before.settings.lessons.includes(id));
     this.#store.setClassSettings(classId, JSON.stringify(settings));
+    this.#o.log.info({ class: classId, by: staff.username, changed: Object.keys(stripUndefined(update)) }, 'class changed');
     const after = this.classAccess(staff, classId);
     const view = await this.classView(after, origin);
     const lessonsChanged = JSON.stringify(before.settings.lessons) !== JSON.stringify(after.settings.lessons);
