@@ -1,6 +1,7 @@
 // Every user-visible string of the UI in English and Korean, and the functions that pick a
 // language and fill in a message. Pure: no React, no DOM, no Next.
-import { classroomEn, classroomKo } from './i18n-classroom';
+import { classroomEn } from './i18n-classroom';
+import { classroomKo } from './i18n-classroom-ko';
 
 /** The languages the UI speaks. */
 export const LANGS = ['en', 'ko'] as const;
