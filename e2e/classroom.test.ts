@@ -158,7 +158,7 @@ describe('a class in the browser (acceptance 1)', { ...rootSuite(), timeout: 15 
   test('the instructor watches 김민준’s terminal and sees what she types; joins and types; she sees the banner', async () => {
     await teacher.click(UI.gridStudent(KOREAN));
     await teacher.waitForSelector(`${UI.watchPanel} [data-testid="terminal"]`, { timeout: PAGE_TIMEOUT_MS });
-    await kim.waitForSelector(UI.watchBanner, { timeout: 10_000 });
+    await kim.waitForSelector(`${UI.watchBanner} [data-testid="watcher"][data-mode="watch"]`, { timeout: 10_000 });
     assert.match(await kim.locator(UI.watchBanner).innerText(), new RegExp(INSTRUCTOR));
     await typeLine(kim, 'echo watched-$((6*7))');
     await waitForTextIn(teacher, UI.watchPanel, /^watched-42$/m);
@@ -168,6 +168,8 @@ describe('a class in the browser (acceptance 1)', { ...rootSuite(), timeout: 15 
     await teacher.keyboard.type('echo helped-by-$((40+2))');
     await teacher.keyboard.press('Enter');
     await waitForText(kim, /^helped-by-42$/m);
+    // The banner now says the instructor types, not only watches.
+    await kim.waitForSelector(`${UI.watchBanner} [data-testid="watcher"][data-mode="join"]`, { timeout: 5000 });
     assert.match(await kim.locator(UI.watchBanner).innerText(), new RegExp(INSTRUCTOR));
   });
 
