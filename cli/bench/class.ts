@@ -39,6 +39,8 @@ export interface ClassBench {
   checks: { passed: number; failed: number };
   /** Cells that came before the check's own answer (counted as 0 ms). */
   cellsBeforeAnswer: number;
+  /** How much earlier than the answer those cells came (ms). */
+  cellLead: Summary;
   studentsFinished: number;
   errors: number;
   /** The first few errors, with the student's number. */
@@ -98,6 +100,7 @@ export async function benchClass(students: number, log: (line: string) => void):
       joinToReady: summarize(runs.flatMap((r) => (r.readyMs === null ? [] : [r.readyMs]))),
       checks: { passed: checks.filter((c) => c.passed).length, failed: checks.filter((c) => !c.passed).length },
       cellsBeforeAnswer: checks.filter((c) => c.cellAt !== null && c.cellAt < c.answeredAt).length,
+      cellLead: summarize(checks.filter((c) => c.cellAt !== null && c.cellAt < c.answeredAt).map((c) => c.answeredAt - c.cellAt!)),
       studentsFinished: runs.filter((r) => r.errors.length === 0 && r.checks.filter((c) => c.passed).length === 2).length,
       errors: errors.length + feed.bad.length,
       errorSamples: errors.slice(0, 10),
@@ -189,12 +192,13 @@ export function renderClassBench(r: ClassBench): string {
     table([
       { name: 'check passed → dashboard cell', summary: r.passToCell, note: `target p95 ≤ ${r.target.p95Ms} ms` },
       { name: 'check failed → dashboard cell', summary: r.failToCell, note: 'the attempt count' },
+      { name: 'cell ahead of the answer by', summary: r.cellLead, note: `${r.cellsBeforeAnswer} cells came first` },
       { name: 'Check clicked → its answer', summary: r.clickToAnswer, note: 'passing checks: the check script runs' },
       { name: 'Check clicked → dashboard cell', summary: r.clickToCell, note: 'passing checks' },
       { name: 'join → lesson ready, prompt', summary: r.joinToReady, note: 'session, setup, terminal' },
     ]),
     '',
-    `${r.students} students, ${r.studentsFinished} finished both steps; checks: ${r.checks.passed} passed, ${r.checks.failed} failed; ${r.cellsBeforeAnswer} cells came before their answer`,
+    `${r.students} students, ${r.studentsFinished} finished both steps; checks: ${r.checks.passed} passed, ${r.checks.failed} failed`,
     `errors: ${r.errors}${r.badFrames ? ` (${r.badFrames} bad dashboard frames)` : ''}; ${r.durationS} s in all`,
     ...r.errorSamples.map((e) => `  ${e}`),
     `target (p95 ≤ ${r.target.p95Ms} ms, 0 errors): ${r.target.met ? 'met' : 'NOT met'}`,
