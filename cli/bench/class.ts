@@ -137,7 +137,7 @@ async function endAll(live: Map<string, ClassroomClient>): Promise<string[]> {
 }
 
 /** The dashboard feed as a CellBoard: waits see `cell` events from the moment they are registered. */
-function cellBoard(feed: FeedClient<ClassEvent>): CellBoard {
+export function cellBoard(feed: Pick<FeedClient<ClassEvent>, 'onEvent'>): CellBoard {
   type Wait = { studentId: string; step: number; match: (status: string, attempts: number) => boolean; done: (at: number | null) => void };
   const waits = new Set<Wait>();
   feed.onEvent = (e, at) => {
