@@ -16,6 +16,7 @@ import { startServer, type RunningServer } from './helpers/server.js';
 import { PLAY_URL } from './helpers/session.js';
 import { typeLine, waitForText } from './helpers/terminal.js';
 import { ADMIN_PASSWORD, INSTRUCTOR_PASSWORD, LESSON_A, LESSON_A_COMMANDS, LESSON_B } from './helpers/classroom.js';
+import { parseCsv } from './helpers/csv.js';
 import { PAGE_TIMEOUT_MS, UI, fetchInPage, joinInPage, setUpAdminInPage, signInInPage, waitForTextIn } from './helpers/classroom-pages.js';
 
 const KOREAN = '김민준';
@@ -38,30 +39,6 @@ async function startLesson(page: Page): Promise<string> {
 async function clickCheck(page: Page, passed: boolean): Promise<void> {
   await page.click('[data-testid="lesson-check"]');
   await page.waitForSelector(`[data-testid="lesson-check-result"][data-passed="${passed}"]`, { timeout: PAGE_TIMEOUT_MS });
-}
-
-/** Splits a CSV (RFC 4180 quoting) into rows of cells. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  const body = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i]!;
-    if (quoted) {
-      if (ch === '"' && body[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(cell), (cell = '');
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && body[i + 1] === '\n') i++;
-      row.push(cell), rows.push(row), (row = []), (cell = '');
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length > 0) row.push(cell), rows.push(row);
-  return rows.filter((r) => r.some((c) => c !== ''));
 }
 
 describe('a class in the browser (acceptance 1)', { ...rootSuite(), timeout: 15 * 60_000 }, () => {

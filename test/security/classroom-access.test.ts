@@ -14,6 +14,7 @@ import { startServer, type RunningServer } from '../../server/main.js';
 import { rootSuite } from '../helpers/root.js';
 import { sandboxesOfSession, testConfig, upgradeStatus } from '../helpers/playground.js';
 import { openDashboardFeed } from '../../cli/bench/class-client.js';
+import { parseCsv } from '../../e2e/helpers/csv.js';
 import {
   ClassroomClient,
   INSTRUCTOR_PASSWORD,
@@ -402,6 +403,16 @@ describe('classroom access (acceptance 2)', { ...rootSuite(), timeout: 10 * 60_0
     assert.equal(await status(), 101, 'watching with the hand raised');
     await who.inst2.expect(204, 'POST', `/api/classes/${f.c2.id}/hands/${f.b.studentId}/resolve`);
     assert.equal(await status(), 403, 'watching after the hand was resolved');
+  });
+
+  test('a display name that looks like a spreadsheet formula is exported as text (CSV injection)', async () => {
+    const formula = '=HYPERLINK("http://evil.example","x")';
+    await joinClass(base, f.c1.joinCode, formula);
+    const csv = await who.inst1.call<string>('GET', `${c1(f)}/results.csv?lang=en`);
+    assert.equal(csv.status, 200);
+    const names = parseCsv(String(csv.body)).map((r) => r[0] ?? '');
+    assert.ok(names.some((n) => n.includes('HYPERLINK')), 'the student is not in the CSV');
+    for (const n of names) assert.doesNotMatch(n, /^[=+\-@]/, `a CSV cell starts like a formula: ${n}`);
   });
 
   test('staff and owner cookies are httpOnly and SameSite', async () => {
