@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import xtermHeadless, { type ITerminalAddon } from '@xterm/headless';
 import serializeAddon from '@xterm/addon-serialize';
-import { MIRROR_SCROLLBACK_LINES, SNAPSHOT_SCROLLBACK_LINES, ScreenMirror } from './screen-mirror.js';
+import { MIRROR_MAX_CELLS, MIRROR_SCROLLBACK_LINES, ScreenMirror, snapshotScrollback } from './screen-mirror.js';
 import { cutBeforeLastLines, isPlainText } from './plain-text.js';
 
 const { Terminal: HeadlessTerminal } = xtermHeadless;
@@ -47,7 +47,7 @@ async function compare(steps: Array<Buffer | { cols: number; rows: number }>, si
   const result = {
     skipped: mirror.skipped,
     snapshot: snap.screen,
-    refSnapshot: refSerializer.serialize({ scrollback: SNAPSHOT_SCROLLBACK_LINES }),
+    refSnapshot: refSerializer.serialize({ scrollback: snapshotScrollback(ref.cols, ref.rows) }),
   };
   mirror.dispose();
   ref.dispose();
@@ -122,6 +122,38 @@ describe('ScreenMirror: a flood of plain text', () => {
     mirror.write(Buffer.from('s'));
     while (mirror.parsed < 2) await sleep(1);
     assert.match(mirror.snapshot().screen, /ls/);
+    mirror.dispose();
+  });
+});
+
+describe('ScreenMirror: bounded whatever a program prints (issue 11 point 3)', () => {
+  test('a 10 MB title is capped before the parser; the screen around it is intact', async () => {
+    const mirror = new ScreenMirror({ cols: 80, rows: 24 });
+    const title = Buffer.alloc(10 * 1024 * 1024, 0x54);
+    const chunks = [Buffer.from('before '), Buffer.from('\x1b]0;'), title, Buffer.from('\x07after')];
+    let total = 0;
+    for (const c of chunks) for (let i = 0; i < c.length; i += 65536) mirror.write(c.subarray(i, i + 65536)), (total += Math.min(65536, c.length - i));
+    while (mirror.parsed < total) await sleep(5);
+    assert.ok(mirror.droppedStringBytes > title.length - 8192, `dropped ${mirror.droppedStringBytes}`);
+    assert.match(mirror.snapshot().screen, /before after/);
+    mirror.dispose();
+  });
+
+  test('a screen larger than MIRROR_MAX_CELLS is not mirrored: a cleared screen, at once', async () => {
+    const mirror = new ScreenMirror({ cols: 80, rows: 24 });
+    mirror.write(Buffer.from('small'));
+    mirror.resize(1000, 500);
+    assert.ok(1000 * 500 > MIRROR_MAX_CELLS);
+    mirror.write(Buffer.from('\x1b[38;2;1;2;3mhuge'));
+    while (mirror.parsed < 5 + 17) await sleep(1);
+    const t0 = performance.now();
+    assert.deepEqual(mirror.snapshot(), { offset: 22, screen: '\x1b[H\x1b[2J' });
+    assert.ok(performance.now() - t0 < 5);
+    mirror.resize(100, 30);
+    mirror.write(Buffer.from('back'));
+    while (mirror.parsed < 26) await sleep(1);
+    assert.match(mirror.snapshot().screen, /back/);
+    assert.doesNotMatch(mirror.snapshot().screen, /small/, 'what the screen showed while unmirrored is unknown: reset');
     mirror.dispose();
   });
 });

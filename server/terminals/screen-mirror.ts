@@ -16,6 +16,7 @@ import xtermHeadless, { type ITerminalAddon } from '@xterm/headless';
 import serializeAddon from '@xterm/addon-serialize';
 import { MAX_SCREEN_CHARS } from '../../protocol/terminal.js';
 import { cutBeforeLastLines, isPlainText } from './plain-text.js';
+import { StringSequenceCap } from './string-cap.js';
 
 // Both packages are CommonJS bundles whose named exports Node cannot detect: take the default.
 const { Terminal: HeadlessTerminal } = xtermHeadless;
@@ -23,8 +24,27 @@ const { SerializeAddon } = serializeAddon;
 
 /** Scrollback lines the mirror keeps (memory: roughly cols × lines × 12 bytes at worst). */
 export const MIRROR_SCROLLBACK_LINES = 500;
-/** Scrollback lines included in a snapshot, above the visible screen. */
+/** Scrollback lines included in a snapshot, above the visible screen, at most. */
 export const SNAPSHOT_SCROLLBACK_LINES = 200;
+/**
+ * Cells (visible screen plus scrollback) one snapshot serializes at most. Serializing costs
+ * 1–3 µs per cell when every cell has its own true colours (docs/BENCHMARKS.md), so this
+ * keeps one snapshot under ~50 ms of event loop (issue 11 point 3).
+ */
+export const SNAPSHOT_CELL_BUDGET = 20_000;
+/**
+ * A screen larger than this (columns × rows) is not mirrored: its snapshots are a cleared
+ * screen (the output that follows is sent as usual). 200×100 fits; a 1000×500 window would
+ * cost 6 MB of buffer and seconds per snapshot.
+ */
+export const MIRROR_MAX_CELLS = SNAPSHOT_CELL_BUDGET;
+/** Scrollback lines a snapshot of a `cols` × `rows` screen includes (SNAPSHOT_CELL_BUDGET). */
+export function snapshotScrollback(cols: number, rows: number): number {
+  return Math.max(0, Math.min(SNAPSHOT_SCROLLBACK_LINES, Math.floor(SNAPSHOT_CELL_BUDGET / cols) - rows));
+}
+
+/** What a snapshot of an unmirrored (too large) screen paints. */
+const CLEARED_SCREEN = '\x1b[H\x1b[2J';
 
 /** Most plain text held back from the parser unless the caller says less (bytes). */
 export const HOLD_BYTES = 256 * 1024;
@@ -60,6 +80,10 @@ export class ScreenMirror {
   #scrollRegion = false;
   #disposed = false;
   readonly #onParsed: () => void;
+  /** Caps OSC/DCS/APC/PM/SOS payloads before the parser (a 10 MB title costs 4 KB). */
+  readonly #cap = new StringSequenceCap();
+  /** The screen is larger than MIRROR_MAX_CELLS: output is counted, not parsed. */
+  #unmirrored = false;
 
   /**
    * @param size initial size (columns, rows)
@@ -67,7 +91,9 @@ export class ScreenMirror {
    * @param options.holdBytes most plain text held back (default HOLD_BYTES)
    */
   constructor(size: { cols: number; rows: number }, onParsed: () => void = () => {}, options: { holdBytes?: number } = {}) {
-    this.#term = new HeadlessTerminal({ cols: size.cols, rows: size.rows, scrollback: MIRROR_SCROLLBACK_LINES, allowProposedApi: true });
+    this.#unmirrored = size.cols * size.rows > MIRROR_MAX_CELLS;
+    const start = this.#unmirrored ? { cols: 80, rows: 24 } : size;
+    this.#term = new HeadlessTerminal({ cols: start.cols, rows: start.rows, scrollback: MIRROR_SCROLLBACK_LINES, allowProposedApi: true });
     this.#serializer = new SerializeAddon();
     // HACK: the addon's typings name @xterm/xterm's Terminal; headless is the same API
     // (the addon documents headless support), only the declared type differs.
@@ -118,8 +144,15 @@ export class ScreenMirror {
   resize(cols: number, rows: number): void {
     if (this.#disposed) return;
     this.#release();
+    // Decided now, in stream order: #feed reads it for the bytes written after this call.
+    const unmirrored = cols * rows > MIRROR_MAX_CELLS;
+    const changed = unmirrored !== this.#unmirrored;
+    this.#unmirrored = unmirrored;
     this.#term.write(new Uint8Array(0), () => {
-      if (!this.#disposed) this.#term.resize(cols, rows);
+      if (this.#disposed) return;
+      if (changed) this.#term.reset(); // what the screen shows is unknown from here on
+      if (unmirrored) this.#term.resize(80, 24); // frees the big buffer
+      else this.#term.resize(cols, rows);
     });
   }
 
@@ -139,27 +172,42 @@ export class ScreenMirror {
   /** Whether the state the held text meets lets it be shortened (see the top of this file). */
   #mayShorten(): boolean {
     const modes = this.#term.modes;
-    return this.#parsed === this.#fed && !this.#scrollRegion && this.#term.buffer.active.type === 'normal' && !modes.insertMode && !modes.originMode;
+    return this.#parsed === this.#fed && !this.#scrollRegion && !this.#cap.inSequence && this.#term.buffer.active.type === 'normal' && !modes.insertMode && !modes.originMode;
   }
 
   /** Hands `bytes` to the parser; `end` is the stream offset after them. */
   #feed(bytes: Uint8Array, end: number): void {
     this.#fed = end;
-    this.#term.write(bytes, () => {
+    const capped = this.#cap.filter(bytes);
+    this.#term.write(this.#unmirrored ? new Uint8Array(0) : capped, () => {
       if (this.#disposed) return;
       this.#parsed = end;
       this.#onParsed();
     });
   }
 
-  /** The current screen, as of `parsed`. */
+  /**
+   * The current screen, as of `parsed`: the visible screen plus as much scrollback (up to
+   * SNAPSHOT_SCROLLBACK_LINES) as SNAPSHOT_CELL_BUDGET leaves; a cleared screen when the
+   * screen is not mirrored or the result would exceed MAX_SCREEN_CHARS.
+   */
   snapshot(): Snapshot {
-    let screen = this.#serializer.serialize({ scrollback: SNAPSHOT_SCROLLBACK_LINES });
-    if (screen.length > MAX_SCREEN_CHARS) screen = this.#serializer.serialize({ scrollback: 0 });
-    // FIXME: a huge screen of per-cell attribute changes may still be too large to send;
-    // then the viewer gets a cleared screen and the output that follows.
-    if (screen.length > MAX_SCREEN_CHARS) screen = '\x1b[H\x1b[2J';
+    if (this.#unmirrored) return { offset: this.#parsed, screen: CLEARED_SCREEN };
+    let screen = this.#serializer.serialize({ scrollback: snapshotScrollback(this.#term.cols, this.#term.rows) });
+    // A screen of per-cell attribute changes may still be too large to send; then the
+    // viewer gets a cleared screen and the output that follows.
+    if (screen.length > MAX_SCREEN_CHARS) screen = CLEARED_SCREEN;
     return { offset: this.#parsed, screen };
+  }
+
+  /** A cleared screen as of `parsed`: costs nothing (for a rate-limited resync). */
+  clearedSnapshot(): Snapshot {
+    return { offset: this.#parsed, screen: CLEARED_SCREEN };
+  }
+
+  /** Bytes of string-sequence payload never handed to the parser (for tests). */
+  get droppedStringBytes(): number {
+    return this.#cap.dropped;
   }
 
   /** Frees the headless terminal; pending parse callbacks are dropped. */

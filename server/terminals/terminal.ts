@@ -2,7 +2,7 @@
 // viewers attached to it, with coalescing and flow control. Knows nothing of sockets. [sshx]
 import { performance } from 'node:perf_hooks';
 import { OutputLog, OUTPUT_LOG_BYTES } from './output-log.js';
-import { HOLD_BYTES, ScreenMirror } from './screen-mirror.js';
+import { HOLD_BYTES, ScreenMirror, type Snapshot } from './screen-mirror.js';
 import { MAX_OUTPUT_FRAME_BYTES } from '../../protocol/terminal.js';
 import type { AttachOptions, AttachResult, Disposable, ExitStatus, TerminalPty, Viewer } from './types.js';
 
@@ -20,6 +20,14 @@ export const LOW_WATERMARK_BYTES = 64 * 1024;
 export const SEND_WINDOW_BYTES = HIGH_WATERMARK_BYTES;
 /** A viewer further behind than this (bytes) is painted the screen instead of a replay. */
 export const MAX_REPLAY_BYTES = HIGH_WATERMARK_BYTES;
+/** A snapshot less than this old (ms) makes the next one a repeat, which is rate-limited. */
+export const SNAPSHOT_QUIET_MS = 10_000;
+/** A terminal serializes a repeat snapshot at most this often (ms); else it reuses the last. */
+export const SNAPSHOT_MIN_INTERVAL_MS = 1_000;
+/** Repeat snapshots of all terminals of the server are at least this far apart (ms). */
+export const SNAPSHOT_REPEAT_SPACING_MS = 200;
+/** When the last repeat snapshot of any terminal was serialized (performance.now() ms). */
+let lastRepeatSnapshotAt = -Infinity;
 /** After SIGHUP at dispose(), a pty still alive this long later gets SIGKILL (ms). */
 export const KILL_GRACE_MS = 2000;
 
@@ -61,6 +69,8 @@ export class Terminal {
   /** Output up to here was released to viewers (the rest waits for the coalescing timer). */
   #flushedTo = 0;
   #size: { cols: number; rows: number };
+  /** The last serialized snapshot and when (performance.now() ms). */
+  #lastSnapshot: (Snapshot & { at: number }) | undefined;
 
   /**
    * Takes ownership of `pty`: dispose() kills it.
@@ -101,7 +111,7 @@ export class Terminal {
     return this.#viewers.size;
   }
 
-  /** The current screen and the stream offset it is current to. */
+  /** The current screen and the stream offset it is current to (not rate-limited: for tests and tools). */
   snapshot(): { offset: number; screen: string } {
     return this.#mirror.snapshot();
   }
@@ -126,7 +136,7 @@ export class Terminal {
     const end = this.#log.end;
     const from = options.resumeFrom ?? (this.#log.start === 0 ? 0 : undefined);
     const canReplay = from !== undefined && from >= this.#log.start && from <= end && end - from <= MAX_REPLAY_BYTES;
-    const snap = canReplay ? undefined : this.#mirror.snapshot();
+    const snap = canReplay ? undefined : this.#screen();
     const offset = snap?.offset ?? from ?? 0;
     const read = this.#log.readFrom(offset, SEND_WINDOW_BYTES);
     const replay = typeof read === 'string' ? new Uint8Array(0) : read.bytes;
@@ -246,7 +256,7 @@ export class Terminal {
       if (typeof read === 'string') {
         if (resynced) return; // cannot happen: the mirror is never a log's length behind
         resynced = true;
-        const snap = this.#mirror.snapshot();
+        const snap = this.#screen();
         st.sent = st.acked = snap.offset;
         viewer.resync(snap.offset, snap.screen);
       } else {
@@ -259,6 +269,30 @@ export class Terminal {
       st.exitSent = true;
       viewer.exit(this.#exit);
     }
+  }
+
+  /**
+   * A screen for a viewer that cannot be replayed to, at a bounded cost (issue 11 point 3):
+   * a screen unchanged since the last snapshot is reused; the first snapshot after
+   * SNAPSHOT_QUIET_MS is always serialized (a page reload); a repeat is serialized only
+   * SNAPSHOT_MIN_INTERVAL_MS after this terminal's last and SNAPSHOT_REPEAT_SPACING_MS after
+   * any terminal's last repeat — else the last snapshot is reused while its offset is still
+   * in the log (the viewer is replayed the rest), or the viewer gets a cleared screen.
+   * So reattaching in a loop costs a student their own screen, not the server's time.
+   */
+  #screen(): Snapshot {
+    const last = this.#lastSnapshot;
+    if (last && last.offset === this.#mirror.parsed) return last;
+    const now = performance.now();
+    if (last && now - last.at < SNAPSHOT_QUIET_MS) {
+      if (now - last.at < SNAPSHOT_MIN_INTERVAL_MS || now - lastRepeatSnapshotAt < SNAPSHOT_REPEAT_SPACING_MS) {
+        return last.offset >= this.#log.start ? last : this.#mirror.clearedSnapshot();
+      }
+      lastRepeatSnapshotAt = now;
+    }
+    const snap = this.#mirror.snapshot();
+    this.#lastSnapshot = { ...snap, at: now };
+    return snap;
   }
 
   /** Applies the state machine above. */
