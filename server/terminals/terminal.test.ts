@@ -313,11 +313,11 @@ describe('Terminal: snapshots rate-limited per terminal (issue 11 point 3)', () 
     const t = setup(ctx, { logBytes: 4096 });
     t.pty.emit('y\r\n'.repeat(2000));
     await parsed(t.term);
-    const r1 = t.term.attach(new RecordingViewer(), { ...SIZE, readOnly: true });
+    const r1 = t.term.attach(new RecordingViewer(t.term.offset), { ...SIZE, readOnly: true });
     assert.ok(r1.screen !== undefined && r1.offset === t.term.offset);
     t.pty.emit('later\r\n');
     await parsed(t.term);
-    const r2 = t.term.attach(new RecordingViewer(), { ...SIZE, readOnly: true });
+    const r2 = t.term.attach(new RecordingViewer(t.term.offset), { ...SIZE, readOnly: true });
     assert.equal(r2.screen, r1.screen, 'the same screen, not serialized again');
     assert.equal(r2.offset, r1.offset);
     assert.equal(Buffer.from(r2.replay).toString(), 'later\r\n', 'the bytes after it are replayed');
