@@ -20,14 +20,19 @@ export const LOW_WATERMARK_BYTES = 64 * 1024;
 export const SEND_WINDOW_BYTES = HIGH_WATERMARK_BYTES;
 /** A viewer further behind than this (bytes) is painted the screen instead of a replay. */
 export const MAX_REPLAY_BYTES = HIGH_WATERMARK_BYTES;
-/** A snapshot less than this old (ms) makes the next one a repeat, which is rate-limited. */
-export const SNAPSHOT_QUIET_MS = 10_000;
-/** A terminal serializes a repeat snapshot at most this often (ms); else it reuses the last. */
+/** A terminal serializes a snapshot at most this often (ms); between, it reuses the last. */
 export const SNAPSHOT_MIN_INTERVAL_MS = 1_000;
-/** Repeat snapshots of all terminals of the server are at least this far apart (ms). */
-export const SNAPSHOT_REPEAT_SPACING_MS = 200;
-/** When the last repeat snapshot of any terminal was serialized (performance.now() ms). */
-let lastRepeatSnapshotAt = -Infinity;
+
+/**
+ * Sliced snapshots of all terminals run one at a time, in order: each yields to the event
+ * loop every few ms, and one at a time keeps a turn of the loop to one slice.
+ */
+let snapshotQueue: Promise<unknown> = Promise.resolve();
+function queueSnapshot<T>(job: () => Promise<T>): Promise<T> {
+  const run = snapshotQueue.then(job, job);
+  snapshotQueue = run.catch(() => undefined);
+  return run;
+}
 /** After SIGHUP at dispose(), a pty still alive this long later gets SIGKILL (ms). */
 export const KILL_GRACE_MS = 2000;
 
@@ -37,6 +42,8 @@ interface ViewerState {
   sent: number;
   acked: number;
   exitSent: boolean;
+  /** Waits for a screen (attach answered `pending`, or it fell out of the log). */
+  awaiting: boolean;
 }
 
 /**
@@ -71,6 +78,9 @@ export class Terminal {
   #size: { cols: number; rows: number };
   /** The last serialized snapshot and when (performance.now() ms). */
   #lastSnapshot: (Snapshot & { at: number }) | undefined;
+  /** A snapshot is being made (or waits for its turn / the rate limit). */
+  #screenPending = false;
+  #screenTimer: NodeJS.Timeout | undefined;
 
   /**
    * Takes ownership of `pty`: dispose() kills it.
@@ -86,7 +96,7 @@ export class Terminal {
     // inside the log, so a snapshot's offset can always be replayed from.
     this.#mirror = new ScreenMirror(size, () => this.#updateFlow(), { holdBytes: Math.min(HOLD_BYTES, Math.floor(logBytes / 4)) });
     this.#disposables.push(pty.onData((d) => this.#ptyOnData(d)), pty.onExit((e) => this.#ptyOnExit(e)), this.#mirror, {
-      dispose: () => clearTimeout(this.#flushTimer),
+      dispose: () => (clearTimeout(this.#flushTimer), clearTimeout(this.#screenTimer)),
     });
   }
 
@@ -136,12 +146,17 @@ export class Terminal {
     const end = this.#log.end;
     const from = options.resumeFrom ?? (this.#log.start === 0 ? 0 : undefined);
     const canReplay = from !== undefined && from >= this.#log.start && from <= end && end - from <= MAX_REPLAY_BYTES;
-    const snap = canReplay ? undefined : this.#screen();
+    const snap = canReplay ? undefined : this.#reusableSnapshot();
+    if (!options.readOnly) this.#resizePty(options.cols, options.rows);
+    if (!canReplay && snap === undefined) {
+      this.#viewers.set(viewer, { readOnly: options.readOnly, sent: end, acked: end, exitSent: false, awaiting: true });
+      this.#requestScreen();
+      return { pending: true };
+    }
     const offset = snap?.offset ?? from ?? 0;
     const read = this.#log.readFrom(offset, SEND_WINDOW_BYTES);
     const replay = typeof read === 'string' ? new Uint8Array(0) : read.bytes;
-    this.#viewers.set(viewer, { readOnly: options.readOnly, sent: offset + replay.length, acked: offset, exitSent: false });
-    if (!options.readOnly) this.#resizePty(options.cols, options.rows);
+    this.#viewers.set(viewer, { readOnly: options.readOnly, sent: offset + replay.length, acked: offset, exitSent: false, awaiting: false });
     this.#updateFlow();
     queueMicrotask(() => this.#pump(viewer));
     return snap ? { offset, screen: snap.screen, replay } : { offset, replay };
@@ -248,15 +263,21 @@ export class Terminal {
   #pump(viewer: Viewer): void {
     let st = this.#viewers.get(viewer);
     let resynced = false;
+    if (st?.awaiting) return;
     while (st && st.sent < this.#flushedTo) {
       if (viewer.writable && !viewer.writable()) return;
       const room = SEND_WINDOW_BYTES - (st.sent - st.acked);
       if (room <= 0) return;
       const read = this.#log.readFrom(st.sent, Math.min(room, MAX_OUTPUT_FRAME_BYTES));
       if (typeof read === 'string') {
-        if (resynced) return; // cannot happen: the mirror is never a log's length behind
+        // Fell out of the log: a screen instead, when it is ready (#requestScreen).
+        const snap = resynced ? undefined : this.#reusableSnapshot();
         resynced = true;
-        const snap = this.#screen();
+        if (snap === undefined || snap.offset < this.#log.start) {
+          st.awaiting = true;
+          this.#requestScreen();
+          return;
+        }
         st.sent = st.acked = snap.offset;
         viewer.resync(snap.offset, snap.screen);
       } else {
@@ -265,34 +286,58 @@ export class Terminal {
       }
       st = this.#viewers.get(viewer);
     }
-    if (st && this.#exit && !st.exitSent && st.sent === this.#log.end) {
+    if (st && !st.awaiting && this.#exit && !st.exitSent && st.sent === this.#log.end) {
       st.exitSent = true;
       viewer.exit(this.#exit);
     }
   }
 
   /**
-   * A screen for a viewer that cannot be replayed to, at a bounded cost (issue 11 point 3):
-   * a screen unchanged since the last snapshot is reused; the first snapshot after
-   * SNAPSHOT_QUIET_MS is always serialized (a page reload); a repeat is serialized only
-   * SNAPSHOT_MIN_INTERVAL_MS after this terminal's last and SNAPSHOT_REPEAT_SPACING_MS after
-   * any terminal's last repeat — else the last snapshot is reused while its offset is still
-   * in the log (the viewer is replayed the rest), or the viewer gets a cleared screen.
-   * So reattaching in a loop costs a student their own screen, not the server's time.
+   * The last snapshot, when a viewer may be painted it: the screen has not changed since, or
+   * it is younger than SNAPSHOT_MIN_INTERVAL_MS and its offset is still in the log (the
+   * viewer is replayed the rest). Otherwise undefined: a new one is needed.
    */
-  #screen(): Snapshot {
+  #reusableSnapshot(): Snapshot | undefined {
     const last = this.#lastSnapshot;
-    if (last && last.offset === this.#mirror.parsed) return last;
-    const now = performance.now();
-    if (last && now - last.at < SNAPSHOT_QUIET_MS) {
-      if (now - last.at < SNAPSHOT_MIN_INTERVAL_MS || now - lastRepeatSnapshotAt < SNAPSHOT_REPEAT_SPACING_MS) {
-        return last.offset >= this.#log.start ? last : this.#mirror.clearedSnapshot();
-      }
-      lastRepeatSnapshotAt = now;
+    if (!last || last.offset < this.#log.start) return undefined;
+    if (last.offset === this.#mirror.parsed && last.offset === this.#log.end) return last;
+    return performance.now() - last.at < SNAPSHOT_MIN_INTERVAL_MS ? last : undefined;
+  }
+
+  /**
+   * Makes a screen for the viewers awaiting one, at a bounded cost (issue 11 point 3): at
+   * most one per SNAPSHOT_MIN_INTERVAL_MS per terminal, serialized in slices (ScreenMirror.
+   * snapshotSliced), one terminal at a time server-wide. Reattaching in a loop costs a
+   * student the wait for their own screen, not the server's responsiveness.
+   */
+  #requestScreen(): void {
+    if (this.#screenPending || this.#disposed) return;
+    this.#screenPending = true;
+    const wait = this.#lastSnapshot ? Math.max(0, this.#lastSnapshot.at + SNAPSHOT_MIN_INTERVAL_MS - performance.now()) : 0;
+    this.#screenTimer = setTimeout(() => {
+      void queueSnapshot(() => (this.#disposed ? Promise.resolve(undefined) : this.#mirror.snapshotSliced())).then((snap) => {
+        this.#screenPending = false;
+        if (!snap || this.#disposed) return;
+        this.#lastSnapshot = { ...snap, at: performance.now() };
+        this.#serveScreen(snap);
+      });
+    }, wait);
+  }
+
+  /** Paints `snap` on every viewer awaiting a screen, then sends what followed it. */
+  #serveScreen(snap: Snapshot): void {
+    if (snap.offset < this.#log.start) {
+      this.#requestScreen(); // output outran the log meanwhile: another one
+      return;
     }
-    const snap = this.#mirror.snapshot();
-    this.#lastSnapshot = { ...snap, at: now };
-    return snap;
+    for (const [viewer, st] of [...this.#viewers]) {
+      if (!st.awaiting) continue;
+      st.awaiting = false;
+      st.sent = st.acked = snap.offset;
+      viewer.resync(snap.offset, snap.screen);
+    }
+    this.#updateFlow();
+    for (const viewer of [...this.#viewers.keys()]) this.#pump(viewer);
   }
 
   /** Applies the state machine above. */
@@ -300,7 +345,7 @@ export class Terminal {
     if (this.#disposed || this.#exit) return;
     const end = this.#log.end;
     let worst = this.#mirror.backlog;
-    for (const st of this.#viewers.values()) if (!st.readOnly) worst = Math.max(worst, end - st.acked);
+    for (const st of this.#viewers.values()) if (!st.readOnly && !st.awaiting) worst = Math.max(worst, end - st.acked);
     if (!this.#paused && worst > HIGH_WATERMARK_BYTES) {
       this.#paused = true;
       this.#pty.pause();
