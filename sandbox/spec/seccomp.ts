@@ -283,7 +283,7 @@ export function deniedSyscallErrno(name: string): number {
 /**
  * Socket families a sandbox may create, by `socket(2)`'s first argument. Everything else
  * (AF_ALG 38, AF_VSOCK 40, AF_XDP 44, AF_TIPC, AF_RDS, AF_CAN, bluetooth…) gets the
- * profile's default errno — SECURITY.md attack 20. Chosen over denying single families:
+ * profile's default errno — docs/SECURITY.md attack 20. Chosen over denying single families:
  *  - libseccomp cannot combine the profile's unconditional `socket` ALLOW with an
  *    argument-filtered ERRNO (EEXIST, runc fails), so the ALLOW must become conditional;
  *  - an allowlist of SCMP_CMP_EQ also refuses a family smuggled in the upper 32 bits of
