@@ -12,6 +12,9 @@ import { SS_TIMEOUT_MS } from './sock-diag.js';
 /** A request not answered within this long fails (ms): ss's own bound plus the helper's start. */
 export const PROBE_TIMEOUT_MS = SS_TIMEOUT_MS + 5000;
 
+/** The helper's environment: an allowlist, nothing of the server's (it sets its children's own). */
+const HELPER_ENV = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' };
+
 const ProbeAnswer = z.union([
   z.object({ id: z.number(), text: z.string() }),
   z.object({ id: z.number(), error: z.string() }),
@@ -54,7 +57,7 @@ function failAll(message: string): void {
 function helper(): ChildProcessWithoutNullStreams {
   if (child && child.exitCode === null && child.signalCode === null) return child;
   // Under tsx (tests) execArgv carries its loader; in production it is empty.
-  const c = spawn(process.execPath, [...process.execArgv, helperPath()], { stdio: 'pipe', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+  const c = spawn(process.execPath, [...process.execArgv, helperPath()], { stdio: 'pipe', env: HELPER_ENV });
   c.stdin.on('error', () => {});
   c.stderr.resume();
   createInterface({ input: c.stdout }).on('line', (line) => {
