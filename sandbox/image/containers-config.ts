@@ -19,6 +19,11 @@ export const CGROUP_CONF_SOURCES = {
   v2: '/usr/share/pier/containers/cgroups-v2.conf',
 } as const;
 
+// keyring = false: the sandbox's seccomp filter denies keyctl, add_key and request_key, and
+// answers ENOSYS (sandbox/spec/seccomp.ts, PIER_ENOSYS_SYSCALLS), which podman, runc and
+// crun take as "no keyrings here"; the setting saves podman the try. The comment inside the
+// file still says "refuses": the text is part of the image recipe, and rewording it would
+// change the image id and force a rebuild for no change in behaviour.
 const CONTAINERS_CONF = `# pier: podman inside the sandbox (runs as the sandbox's root, in its user namespace).
 # Whether cgroups are used is host-dependent: see containers.conf.d/10-pier-cgroups.conf.
 [containers]

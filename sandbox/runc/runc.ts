@@ -32,7 +32,7 @@ export type RuncState = z.infer<typeof StateSchema>;
 export function runcRun(root: string, id: string, bundle: string, logFile: string): Promise<number> {
   // --no-new-keyring: otherwise runc makes a session keyring named `_ses.pier-<id>` owned by
   // the sandbox root's host uid, which every sandbox shares — so any student could list all
-  // live sandbox ids in a fresh procfs's /proc/keys (SECURITY.md #22, found by its test).
+  // live sandbox ids in a fresh procfs's /proc/keys (docs/SECURITY.md #22, found by its test).
   const pidFile = `${bundle}/init.pid`;
   const args = ['--root', root, 'run', '--detach', '--no-new-keyring', '--pid-file', pidFile, '--bundle', bundle, id];
   return new Promise((resolve, reject) => {

@@ -26,7 +26,7 @@ const DEV_TMPFS_SIZE_KIB = 65_536;
  * Init: catatonit in pause mode (-P) reaps zombies and runs no child; terminals come via
  * `runc exec`. No child matters: catatonit exits with its child, and `kill -9 -1` inside —
  * the usual cure of a fork bomb — spares PID 1 but not a child such as `sleep infinity`,
- * which ended the whole sandbox (SECURITY.md attack 1: the student's shell recovers).
+ * which ended the whole sandbox (docs/SECURITY.md attack 1: the student's shell recovers).
  */
 const INIT_ARGS = ['/usr/bin/catatonit', '-P'];
 
@@ -43,7 +43,7 @@ const BASE_ENV = [
 
 /**
  * runc's and containerd's defaults: host information and knobs a container has no business
- * reading (SECURITY.md attack 23). Only a first layer here: the sandbox's root holds SYS_ADMIN
+ * reading (docs/SECURITY.md attack 23). Only a first layer here: the sandbox's root holds SYS_ADMIN
  * in its user namespace, so it may unmount a mask or mount a fresh procfs/sysfs beside them
  * (mount_too_revealing() counts only locked mounts, and these are not). What then holds is
  * that the files belong to the host's root, unmapped here (kcore, kmsg, timer_list: 0400).
@@ -69,7 +69,7 @@ const MASKED_PATHS = [
  * must: podman inside writes net.ipv4.ping_group_range, students set net.ipv4.ip_forward
  * in their own netns. Global sysctls (kernel.core_pattern, vm.drop_caches…) are refused to
  * the root of a non-initial user namespace by the kernel itself — their files are owned
- * by host root, which is unmapped here (SECURITY.md attacks 11, 12).
+ * by host root, which is unmapped here (docs/SECURITY.md attacks 11, 12).
  */
 const READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sysrq-trigger'];
 
@@ -185,7 +185,7 @@ export function baseSpec(): OciSpec {
       // v1 hierarchy read-write (rooted at its cgroup namespace): the limit files there belong
       // to the host's root (EACCES), and release_agent exists only at a hierarchy's root,
       // outside the namespace; Linux >= 5.17 also wants init-ns SYS_ADMIN for it (CVE-2022-0492).
-      // SECURITY.md attacks 16, 17 (test/security/kernel.test.ts).
+      // docs/SECURITY.md attacks 16, 17 (test/security/kernel.test.ts).
       { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', 'ro'] },
     ],
     linux: {
@@ -220,7 +220,7 @@ export function withUserNamespace(spec: OciSpec, idMap: SpecInput['idMap']): Oci
 
 /**
  * cgroup limits, RLIMIT_NOFILE and the /dev/shm size. Swap is memory+swap in runc's
- * terms, so swap = limit means no swap at all (SECURITY.md attack 3).
+ * terms, so swap = limit means no swap at all (docs/SECURITY.md attack 3).
  */
 export function withLimits(spec: OciSpec, limits: SandboxLimits, cgroupsPath: string): OciSpec {
   const shmSize = `size=${limits.shmBytes}`;

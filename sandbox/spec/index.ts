@@ -4,6 +4,8 @@ export { GRANTED_CAPABILITIES } from './capabilities.js';
 export {
   DEFAULT_SECCOMP_PROFILE_PATH,
   PIER_DENIED_SYSCALLS,
+  PIER_ENOSYS_SYSCALLS,
+  deniedSyscallErrno,
   ALLOWED_SOCKET_FAMILIES,
   loadDockerSeccompProfile,
   translateDockerSeccomp,

@@ -12,6 +12,8 @@ import {
   ALLOWED_SOCKET_FAMILIES,
   DEFAULT_SECCOMP_PROFILE_PATH,
   PIER_DENIED_SYSCALLS,
+  PIER_ENOSYS_SYSCALLS,
+  deniedSyscallErrno,
   findSeccompConflicts,
   hardenSeccomp,
   loadDockerSeccompProfile,
@@ -128,12 +130,15 @@ describe('hardenSeccomp', () => {
   test('keeps only the native architecture (i386 socketcall would bypass the family filter)', () => {
     assert.deepEqual(hard.architectures, ['SCMP_ARCH_X86_64']);
   });
-  test('each denied syscall is named by exactly one rule: the final EPERM rule', () => {
-    const last = hard.syscalls.at(-1);
-    assert.deepEqual(last, { names: Object.keys(PIER_DENIED_SYSCALLS), action: 'SCMP_ACT_ERRNO', errnoRet: 1 });
-    for (const name of Object.keys(PIER_DENIED_SYSCALLS)) {
+  test('each denied syscall is named by exactly one rule: the final EPERM rule, or the ENOSYS one for keyrings', () => {
+    const denied = Object.keys(PIER_DENIED_SYSCALLS);
+    assert.deepEqual(hard.syscalls.slice(-2), [
+      { names: denied.filter((n) => !PIER_ENOSYS_SYSCALLS.has(n)), action: 'SCMP_ACT_ERRNO', errnoRet: 1 },
+      { names: ['keyctl', 'add_key', 'request_key'], action: 'SCMP_ACT_ERRNO', errnoRet: ENOSYS },
+    ]);
+    for (const name of denied) {
       assert.equal(hard.syscalls.filter((r) => r.names.includes(name)).length, 1, name);
-      assert.equal(verdict(hard, name), 'ERRNO(1)', name);
+      assert.equal(verdict(hard, name), `ERRNO(${deniedSyscallErrno(name)})`, name);
     }
   });
   test('other names of a stripped rule stay allowed; emptied rules disappear', () => {
@@ -251,7 +256,8 @@ describe('the real profile (Debian containers-common) for pier', { skip: realPro
   test('exploit primitives and host-global syscalls are refused', async () => {
     const seccomp = translateSeccomp(await load(), target);
     for (const name of refused) assert.match(verdict(seccomp, name), /^ERRNO\(/, name);
-    for (const name of Object.keys(PIER_DENIED_SYSCALLS)) assert.equal(verdict(seccomp, name), 'ERRNO(1)', name);
+    for (const name of Object.keys(PIER_DENIED_SYSCALLS)) assert.equal(verdict(seccomp, name), `ERRNO(${deniedSyscallErrno(name)})`, name);
+    for (const name of ['keyctl', 'add_key', 'request_key']) assert.equal(verdict(seccomp, name), `ERRNO(${ENOSYS})`, name);
   });
 
   // mount_setattr: this profile allows it outright, and pier keeps it. It changes flags of

@@ -13,6 +13,7 @@ export const DEFAULT_SECCOMP_PROFILE_PATH = '/usr/share/containers/seccomp.json'
 const MAX_PROFILE_BYTES = 1024 * 1024;
 
 const EPERM = 1;
+const ENOSYS = 38;
 
 const SECCOMP_ACTIONS = [
   'SCMP_ACT_KILL',
@@ -235,12 +236,13 @@ export function translateDockerSeccomp(profile: DockerSeccompProfile, target: Se
 // ---------------------------------------------------------------------------------------
 
 /**
- * Syscalls pier denies with EPERM whatever the profile says, and why. Several are allowed
+ * Syscalls pier denies whatever the profile says, and why (EPERM, or ENOSYS for those in
+ * PIER_ENOSYS_SYSCALLS). Several are allowed
  * by Debian's containers-common profile (keyctl, syslog, reboot outright; bpf and
  * perf_event_open because it grants them with CAP_SYS_ADMIN, which for Docker means host
  * root but for pier means root of a user namespace; open_by_handle_at with
  * CAP_DAC_READ_SEARCH). The rest it already refuses, or does not name (then they would get
- * the default ENOSYS); listing them keeps SECURITY.md attacks 14, 15 and 24 refused if the
+ * the default ENOSYS); listing them keeps docs/SECURITY.md attacks 14, 15 and 24 refused if the
  * profile or the capability set ever changes. A nested user namespace gives a student
  * every capability there, so seccomp — inherited by all descendants — is the one layer
  * that holds for these.
@@ -266,9 +268,22 @@ export const PIER_DENIED_SYSCALLS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * Denied syscalls answered with ENOSYS instead of EPERM (issue 11 point 8, docs/SECURITY.md
+ * attack 45). The keyring calls: runtimes inside the node (runc, crun, BuildKit, podman)
+ * treat ENOSYS as "this kernel has no keyrings" and carry on without a session keyring,
+ * where EPERM makes some of them fail. Still denied: the call never reaches the kernel.
+ */
+export const PIER_ENOSYS_SYSCALLS: ReadonlySet<string> = new Set(['keyctl', 'add_key', 'request_key']);
+
+/** The errno a syscall of PIER_DENIED_SYSCALLS fails with (EPERM = 1 or ENOSYS = 38). */
+export function deniedSyscallErrno(name: string): number {
+  return PIER_ENOSYS_SYSCALLS.has(name) ? ENOSYS : EPERM;
+}
+
+/**
  * Socket families a sandbox may create, by `socket(2)`'s first argument. Everything else
  * (AF_ALG 38, AF_VSOCK 40, AF_XDP 44, AF_TIPC, AF_RDS, AF_CAN, bluetooth…) gets the
- * profile's default errno — SECURITY.md attack 20. Chosen over denying single families:
+ * profile's default errno — docs/SECURITY.md attack 20. Chosen over denying single families:
  *  - libseccomp cannot combine the profile's unconditional `socket` ALLOW with an
  *    argument-filtered ERRNO (EEXIST, runc fails), so the ALLOW must become conditional;
  *  - an allowlist of SCMP_CMP_EQ also refuses a family smuggled in the upper 32 bits of
@@ -321,15 +336,21 @@ function withSocketFamilies(seccomp: LinuxSeccomp, families: Readonly<Record<str
   return { ...stripped, syscalls: [...stripped.syscalls, ...rules] };
 }
 
-/** Makes `names` fail with EPERM: removed from every rule, then one final ERRNO rule. */
+/**
+ * Makes `names` fail with their deniedSyscallErrno: removed from every rule, then one final
+ * ERRNO rule per errno (EPERM first, then ENOSYS).
+ */
 function withDeniedSyscalls(seccomp: LinuxSeccomp, names: readonly string[]): LinuxSeccomp {
   const stripped = withoutSyscalls(seccomp, new Set(names));
-  return { ...stripped, syscalls: [...stripped.syscalls, { names: [...names], action: 'SCMP_ACT_ERRNO', errnoRet: EPERM }] };
+  const rules = [EPERM, ENOSYS]
+    .map((errnoRet): LinuxSyscall => ({ names: names.filter((n) => deniedSyscallErrno(n) === errnoRet), action: 'SCMP_ACT_ERRNO', errnoRet }))
+    .filter((r) => r.names.length > 0);
+  return { ...stripped, syscalls: [...stripped.syscalls, ...rules] };
 }
 
 /**
  * Applies pier's policy to a translated profile: native architecture only, the socket
- * family allowlist, then the deny list as the final rule.
+ * family allowlist, then the deny list as the final rules.
  */
 export function hardenSeccomp(seccomp: LinuxSeccomp): LinuxSeccomp {
   const native = withNativeArchitectureOnly(seccomp);

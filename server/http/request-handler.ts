@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { ServerError } from '../errors.js';
 import type { PortProxy } from '../proxy/index.js';
 import { isApiPath } from './api.js';
+import { clipForLog } from '../log-limit.js';
 import { sendError } from './respond.js';
 
 /** What the listener dispatches to. */
@@ -25,10 +26,10 @@ export function createRequestHandler(o: RequestHandlerOptions): (req: IncomingMe
       if (o.proxy && o.proxy.handleRequest(req, res)) return;
       pathname = new URL(req.url ?? '/', 'http://pier.invalid').pathname;
     } catch (err) {
-      sendError(res, err, o.log, { url: req.url });
+      sendError(res, err, o.log, { url: clipForLog(req.url) });
       return;
     }
     const serve = isApiPath(pathname) ? o.api(req, res, pathname) : o.pages ? o.pages(req, res) : Promise.reject(new ServerError('NOT_FOUND', `no page ${pathname}`));
-    serve.catch((err: unknown) => sendError(res, err, o.log, { url: req.url }));
+    serve.catch((err: unknown) => sendError(res, err, o.log, { url: clipForLog(req.url) }));
   };
 }

@@ -3,6 +3,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { errorAnswer } from '../errors.js';
+import { clipForLog } from '../log-limit.js';
 
 /** Headers of every JSON answer. */
 const JSON_HEADERS = {
@@ -42,7 +43,7 @@ export function sendText(res: ServerResponse, status: number, text: { contentTyp
 export function sendError(res: ServerResponse, err: unknown, log: Logger, context: Record<string, unknown> = {}): void {
   const answer = errorAnswer(err);
   if (answer.unexpected) log.error({ err, ...context }, 'request failed');
-  else log.debug({ code: answer.body.error.code, detail: (err as Error).message, ...context }, 'request refused');
+  else log.debug({ code: answer.body.error.code, detail: clipForLog((err as Error).message), ...context }, 'request refused');
   // A body left unread (413) would be parsed as the next request: close the connection.
   const headers: Record<string, string> = { ...answer.headers };
   if (answer.status === 413) headers.connection = 'close';

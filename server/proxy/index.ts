@@ -15,6 +15,6 @@ export {
   type ProxyLogger,
 } from './proxy.js';
 export { parseProxyPath, parseProxyHost, parsePort, takeQueryParam, PROXY_PATH_ROOT, type ProxyAddress, type ProxyMatch, type ProxyHostOptions } from './address.js';
-export { listeningPorts, parseProcNetTcp, listeningFrom, TCP_LISTEN, type ListeningPort, type TcpSocketEntry } from './ports.js';
+export { listeningPorts, parseProcNetTcp, parseSsListening, listeningFrom, TCP_LISTEN, type ListeningPort, type TcpSocketEntry } from './ports.js';
 export { createTargetGuard, type TargetGuard, type TargetGuardOptions } from './target.js';
 export { ProxyError, isProxyError, PROXY_STATUS, type ProxyErrorCode } from './errors.js';

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatIpv6, listeningFrom, listeningPorts, parseProcNetTcp, TCP_LISTEN } from './ports.js';
+import { formatIpv6, listeningFrom, listeningPorts, parseProcNetTcp, parseSsListening, TCP_LISTEN } from './ports.js';
 import { isProxyError } from './errors.js';
 
 // Captured on an x86-64 host (little-endian) in a fresh network namespace with listeners on
@@ -115,5 +115,40 @@ describe('listeningPorts', () => {
     await assert.rejects(listeningPorts(2 ** 22 + 12345), (err) => isProxyError(err, 'PORTS_UNAVAILABLE'));
     await assert.rejects(listeningPorts(0), (err) => isProxyError(err, 'PORTS_UNAVAILABLE'));
     await assert.rejects(listeningPorts(-1), (err) => isProxyError(err, 'PORTS_UNAVAILABLE'));
+  });
+});
+
+describe('parseSsListening', () => {
+  // `ss -Hltn` (iproute2 6.1) in a namespace with the listeners of the /proc sample above,
+  // plus a device-bound one and the `*` form older versions print for a dual-stack `::`.
+  const SS = [
+    'LISTEN 0      5            0.0.0.0:8000       0.0.0.0:*',
+    'LISTEN 0      5          127.0.0.1:9000       0.0.0.0:*',
+    'LISTEN 0      5       127.0.0.53%lo:53        0.0.0.0:*',
+    'LISTEN 0      5               [::]:8080          [::]:*',
+    'LISTEN 0      5              [::1]:9090          [::]:*',
+    'LISTEN 0      5 [::ffff:127.0.0.1]:7000             *:*',
+    'LISTEN 0      5                  *:6000             *:*',
+    'garbage line',
+    'ESTAB  0      0          127.0.0.1:1 127.0.0.1:2',
+    '',
+  ].join('\n');
+
+  test('reads every listener, with v4, v6, v4-mapped, device-bound and * addresses', () => {
+    assert.deepEqual(listeningFrom(parseSsListening(SS)), [
+      { port: 53, reachable: false, addresses: ['127.0.0.53'] },
+      { port: 6000, reachable: true, addresses: ['::'] },
+      { port: 7000, reachable: false, addresses: ['::ffff:127.0.0.1'] },
+      { port: 8000, reachable: true, addresses: ['0.0.0.0'] },
+      { port: 8080, reachable: true, addresses: ['::'] },
+      { port: 9000, reachable: false, addresses: ['127.0.0.1'] },
+      { port: 9090, reachable: false, addresses: ['::1'] },
+    ]);
+  });
+
+  test('the same ports as the /proc parser on the same namespace', () => {
+    const fromProc = listeningFrom([...parseProcNetTcp(TCP, 'LE'), ...parseProcNetTcp(TCP6, 'LE')]);
+    const fromSs = listeningFrom(parseSsListening(SS)).filter((l) => [8000, 8080, 9000, 9090].includes(l.port));
+    assert.deepEqual(fromSs, fromProc);
   });
 });

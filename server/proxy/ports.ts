@@ -1,9 +1,10 @@
-// Which TCP ports listen inside a sandbox, read from the host through its init's
-// /proc/<pid>/net/tcp{,6}: those files show the sockets of the process's network
-// namespace, so no `runc exec` (and no ~55 ms fork) is needed per poll.
-import { readFile, readlink } from 'node:fs/promises';
+// Which TCP ports listen inside a sandbox: asked of the kernel's sock_diag (through `ss`,
+// sock-diag.ts) in its init's network namespace, LISTEN sockets only, so the cost of a poll
+// does not grow with the sandbox's other sockets (issue 11 point 4). The parser of
+// /proc/net/tcp{,6} stays for hosts and tests that read those files.
 import { endianness } from 'node:os';
 import { ProxyError } from './errors.js';
+import { probeListeners } from './port-probe-client.js';
 
 /** The `st` column value of a socket in LISTEN state (include/net/tcp_states.h). */
 export const TCP_LISTEN = 0x0a;
@@ -129,37 +130,57 @@ export function listeningFrom(entries: readonly TcpSocketEntry[]): ListeningPort
     .map(([port, s]) => ({ port, reachable: s.reachable, addresses: [...s.addresses].sort() }));
 }
 
-/** Reads a /proc file; '' when it does not exist (tcp6 on a host without IPv6). */
-async function readOptional(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
-    throw err;
+/** Splits `addr:port` as ss prints it (`0.0.0.0:80`, `[::1]:80`, `*:80`, `127.0.0.53%lo:53`). */
+function parseSsEndpoint(field: string): Omit<TcpSocketEntry, 'state'> | null {
+  const colon = field.lastIndexOf(':');
+  if (colon <= 0) return null;
+  const port = Number(field.slice(colon + 1));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return null;
+  let host = field.slice(0, colon);
+  const scope = host.indexOf('%');
+  if (scope >= 0) host = host.slice(0, scope); // bound to a device: the address is what counts
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  if (host === '*') return { family: 6, address: '::', port, loopback: false }; // any address, dual-stack
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return { family: 4, address: host, port, loopback: host.startsWith('127.') };
+  if (!/^[0-9a-f:.]+$/i.test(host) || !host.includes(':')) return null;
+  const address = host.toLowerCase();
+  const loopback = address === '::1' || /^::ffff:127\./.test(address);
+  return { family: 6, address, port, loopback };
+}
+
+/**
+ * Parses the output of `ss -Hltn` (no header: `State Recv-Q Send-Q Local:Port Peer:Port`)
+ * into LISTEN rows; other lines are skipped.
+ */
+export function parseSsListening(text: string): TcpSocketEntry[] {
+  const entries: TcpSocketEntry[] = [];
+  for (const line of text.split('\n')) {
+    const fields = line.trim().split(/\s+/);
+    if (fields[0] !== 'LISTEN' || fields.length < 5) continue;
+    const local = parseSsEndpoint(fields[3] ?? '');
+    if (local) entries.push({ ...local, state: TCP_LISTEN });
   }
+  return entries;
 }
 
 /**
  * The TCP ports something listens on inside the network namespace of host process
  * `initPid` (a sandbox's init, `SandboxListing.pid`), deduplicated over IPv4 and IPv6 and
- * sorted. Needs root (or the same user) to read another process's /proc/<pid>/net.
- * @throws ProxyError PORTS_UNAVAILABLE when the process is gone, its files cannot be read,
- *   or it lives in the server's own network namespace (a stale pid reused by a host
- *   process must not show the host's listeners to a student)
+ * sorted. Needs root (nsenter). Costs the main thread a spawn and the parse of one line per
+ * listener, whatever else the sandbox holds (docs/BENCHMARKS.md: 100 000 TIME_WAIT sockets).
+ * @throws ProxyError PORTS_UNAVAILABLE when the process is gone, `ss` fails, or the process
+ *   lives in the server's own network namespace (a stale pid reused by a host process must
+ *   not show the host's listeners to a student)
  */
 export async function listeningPorts(initPid: number): Promise<ListeningPort[]> {
   if (!Number.isSafeInteger(initPid) || initPid <= 0) {
     throw new ProxyError('PORTS_UNAVAILABLE', `not a process id: ${initPid}`);
   }
-  let v4: string;
-  let v6: string;
+  let text: string;
   try {
-    const [theirs, ours] = await Promise.all([readlink(`/proc/${initPid}/ns/net`), readlink('/proc/self/ns/net')]);
-    if (theirs === ours) throw new Error(`process ${initPid} shares the server's network namespace (${ours})`);
-    // tcp always exists while the process lives; tcp6 only when the kernel has IPv6.
-    [v4, v6] = await Promise.all([readFile(`/proc/${initPid}/net/tcp`, 'utf8'), readOptional(`/proc/${initPid}/net/tcp6`)]);
+    text = await probeListeners(initPid);
   } catch (err) {
     throw new ProxyError('PORTS_UNAVAILABLE', `cannot read the sockets of process ${initPid}: ${(err as Error).message}`, { cause: err });
   }
-  return listeningFrom([...parseProcNetTcp(v4), ...parseProcNetTcp(v6)]);
+  return listeningFrom(parseSsListening(text));
 }

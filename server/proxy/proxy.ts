@@ -27,6 +27,7 @@ import type { ProxyErrorCode } from './errors.js';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import { errorPage, rawErrorResponse, type PageContext } from './pages.js';
 import { createTargetGuard, type TargetGuard } from './target.js';
+import { RefusalLog, clipForLog } from '../log-limit.js';
 
 /** How long connecting to the node's port may take before the 502 page (ms). */
 export const CONNECT_TIMEOUT_MS = 5_000;
@@ -178,6 +179,8 @@ class PortProxyImpl implements PortProxy {
   readonly #cookiePrefix: string;
   readonly #isolatePathForm: boolean;
   readonly #log: ProxyLogger;
+  /** Refusals a client can repeat at will: rate-limited (issue 11 point 5). */
+  readonly #refusals: RefusalLog;
   /** Open connections per session id. */
   readonly #perSession = new Map<string, number>();
   readonly #open = new Set<Disposable>();
@@ -194,6 +197,7 @@ class PortProxyImpl implements PortProxy {
     this.#cookiePrefix = options.cookiePrefix ?? PIER_COOKIE_PREFIX;
     this.#isolatePathForm = options.isolatePathForm ?? false;
     this.#log = options.log ?? consoleLogger;
+    this.#refusals = new RefusalLog(this.#log);
   }
 
   get openConnections(): number {
@@ -219,7 +223,7 @@ class PortProxyImpl implements PortProxy {
   handleRequest(req: IncomingMessage, res: ServerResponse, match: ProxyMatch | null = this.match(req)): boolean {
     if (match === null) return false;
     this.#serve(req, res, match).catch((err: unknown) => {
-      this.#log.error({ err, url: req.url }, 'proxy request failed unexpectedly');
+      this.#log.error({ err, url: clipForLog(req.url) }, 'proxy request failed unexpectedly');
       if (!res.headersSent) this.#sendPage(res, 'PROXY_RESOLVE_FAILED', {});
       else res.destroy();
     });
@@ -230,13 +234,14 @@ class PortProxyImpl implements PortProxy {
     if (match === null) return false;
     socket.on('error', () => socket.destroy());
     this.#tunnel(req, socket, head, match).catch((err: unknown) => {
-      this.#log.error({ err, url: req.url }, 'proxy upgrade failed unexpectedly');
+      this.#log.error({ err, url: clipForLog(req.url) }, 'proxy upgrade failed unexpectedly');
       socket.destroy();
     });
     return true;
   }
 
   close(): void {
+    this.#refusals.dispose();
     for (const d of [...this.#open]) d.destroy();
     this.#open.clear();
   }
@@ -269,7 +274,7 @@ class PortProxyImpl implements PortProxy {
     }
     const count = this.#perSession.get(address.session) ?? 0;
     if (count >= this.#maxPerSession) {
-      this.#log.warn({ session: address.session, open: count }, 'proxy connection cap reached');
+      this.#refusals.refused('proxy connection cap reached', { session: address.session, open: count });
       return { code: 'PROXY_TOO_MANY_CONNECTIONS', context };
     }
     this.#perSession.set(address.session, count + 1);
@@ -368,7 +373,7 @@ class PortProxyImpl implements PortProxy {
         return;
       }
       const code = failureCode(err);
-      if (code === 'PROXY_UPSTREAM_FAILED') this.#log.warn({ err, session: address.session, node: address.node, port: address.port }, 'proxy upstream failed');
+      if (code === 'PROXY_UPSTREAM_FAILED') this.#refusals.refused('proxy upstream failed', { err: clipForLog((err as Error).message), session: address.session, node: address.node, port: address.port });
       if (!res.destroyed) this.#sendPage(res, code, { node: address.node, port: address.port });
     });
     upstream.on('response', (upstreamRes) => {

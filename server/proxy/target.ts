@@ -1,4 +1,4 @@
-// The last check before the proxy connects anywhere (SECURITY.md attack 33): the target
+// The last check before the proxy connects anywhere (docs/SECURITY.md attack 33): the target
 // must be a node address inside the session subnet pool and never one of the host's own
 // addresses, whatever `resolve` returned. A bug in the server's lookup then yields a 500,
 // not an open proxy to the host's services or the LAN.

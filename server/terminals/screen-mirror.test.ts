@@ -4,13 +4,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import xtermHeadless, { type ITerminalAddon } from '@xterm/headless';
-import serializeAddon from '@xterm/addon-serialize';
-import { MIRROR_SCROLLBACK_LINES, SNAPSHOT_SCROLLBACK_LINES, ScreenMirror } from './screen-mirror.js';
+import xtermHeadless from '@xterm/headless';
+import { MIRROR_MAX_CELLS, MIRROR_SCROLLBACK_LINES, ScreenMirror, snapshotScrollback } from './screen-mirror.js';
 import { cutBeforeLastLines, isPlainText } from './plain-text.js';
 
 const { Terminal: HeadlessTerminal } = xtermHeadless;
-const { SerializeAddon } = serializeAddon;
 
 /** `n` numbered plain lines of `width` characters, CR LF ended, as a terminal prints them. */
 function lines(n: number, width = 76, tag = 'L'): Buffer {
@@ -19,12 +17,51 @@ function lines(n: number, width = 76, tag = 'L'): Buffer {
   return Buffer.from(out.join(''), 'utf8');
 }
 
-/** Feeds `steps` (bytes, or a resize) to a mirror and to a reference; returns both serialized. */
+type Headless = InstanceType<typeof HeadlessTerminal>;
+
+/**
+ * What a terminal shows: its last `rows + scrollback` rows of the normal buffer (and the
+ * alternate screen when active), cell by cell with each cell's style, and the cursor.
+ */
+function shown(term: Headless, scrollback: number): string {
+  const dump = (buffer: Headless['buffer']['normal'], from: number, to: number): string[] => {
+    const rows: string[] = [];
+    const cell = buffer.getNullCell();
+    for (let y = Math.max(0, from); y < to; y++) {
+      const line = buffer.getLine(y);
+      let row = '';
+      for (let x = 0; line && x < term.cols; x++) {
+        const c = line.getCell(x, cell)!;
+        const style = [c.getFgColorMode(), c.getFgColor(), c.getBgColorMode(), c.getBgColor(), c.isBold(), c.isItalic(), c.isUnderline(), c.isInverse(), c.isDim()].join(',');
+        row += `${c.getChars() || ' '}${c.getWidth()}{${style}}`;
+      }
+      rows.push(row);
+    }
+    return rows;
+  };
+  const normal = term.buffer.normal;
+  const active = term.buffer.active;
+  return JSON.stringify({
+    normal: dump(normal, normal.length - term.rows - scrollback, normal.length),
+    alt: active.type === 'alternate' ? dump(active, 0, active.length) : null,
+    cursor: [active.cursorX, active.cursorY],
+  });
+}
+
+/** A fresh terminal of `size` painted `screen`: what a viewer sees after a snapshot. */
+async function repaint(screen: string, size: { cols: number; rows: number }): Promise<Headless> {
+  const term = new HeadlessTerminal({ ...size, scrollback: MIRROR_SCROLLBACK_LINES, allowProposedApi: true });
+  await new Promise<void>((resolve) => term.write(screen, resolve));
+  return term;
+}
+
+/**
+ * Feeds `steps` (bytes, or a resize) to a mirror and to a reference; returns what a viewer
+ * painted the mirror's snapshot shows and what the reference shows.
+ */
 async function compare(steps: Array<Buffer | { cols: number; rows: number }>, size = { cols: 80, rows: 24 }) {
   const mirror = new ScreenMirror(size);
   const ref = new HeadlessTerminal({ ...size, scrollback: MIRROR_SCROLLBACK_LINES, allowProposedApi: true });
-  const refSerializer = new SerializeAddon();
-  ref.loadAddon(refSerializer as unknown as ITerminalAddon);
   let total = 0;
   for (const step of steps) {
     if (Buffer.isBuffer(step)) {
@@ -42,13 +79,14 @@ async function compare(steps: Array<Buffer | { cols: number; rows: number }>, si
     }
   }
   while (mirror.parsed < total) await sleep(5);
-  const snap = mirror.snapshot();
+  const snap = await mirror.snapshotSliced();
   assert.equal(snap.offset, total);
-  const result = {
-    skipped: mirror.skipped,
-    snapshot: snap.screen,
-    refSnapshot: refSerializer.serialize({ scrollback: SNAPSHOT_SCROLLBACK_LINES }),
-  };
+  const sync = mirror.snapshot();
+  assert.equal(sync.screen, snap.screen, 'the sliced and the one-go snapshot are the same');
+  const scrollback = snapshotScrollback(ref.cols, ref.rows);
+  const viewer = await repaint(snap.screen, { cols: ref.cols, rows: ref.rows });
+  const result = { skipped: mirror.skipped, snapshot: shown(viewer, scrollback), refSnapshot: shown(ref, scrollback) };
+  viewer.dispose();
   mirror.dispose();
   ref.dispose();
   return result;
@@ -122,6 +160,38 @@ describe('ScreenMirror: a flood of plain text', () => {
     mirror.write(Buffer.from('s'));
     while (mirror.parsed < 2) await sleep(1);
     assert.match(mirror.snapshot().screen, /ls/);
+    mirror.dispose();
+  });
+});
+
+describe('ScreenMirror: bounded whatever a program prints (issue 11 point 3)', () => {
+  test('a 10 MB title is capped before the parser; the screen around it is intact', async () => {
+    const mirror = new ScreenMirror({ cols: 80, rows: 24 });
+    const title = Buffer.alloc(10 * 1024 * 1024, 0x54);
+    const chunks = [Buffer.from('before '), Buffer.from('\x1b]0;'), title, Buffer.from('\x07after')];
+    let total = 0;
+    for (const c of chunks) for (let i = 0; i < c.length; i += 65536) mirror.write(c.subarray(i, i + 65536)), (total += Math.min(65536, c.length - i));
+    while (mirror.parsed < total) await sleep(5);
+    assert.ok(mirror.droppedStringBytes > title.length - 8192, `dropped ${mirror.droppedStringBytes}`);
+    assert.match(mirror.snapshot().screen, /before after/);
+    mirror.dispose();
+  });
+
+  test('a screen larger than MIRROR_MAX_CELLS is not mirrored: a cleared screen, at once', async () => {
+    const mirror = new ScreenMirror({ cols: 80, rows: 24 });
+    mirror.write(Buffer.from('small'));
+    mirror.resize(1000, 500);
+    assert.ok(1000 * 500 > MIRROR_MAX_CELLS);
+    mirror.write(Buffer.from('\x1b[38;2;1;2;3mhuge'));
+    while (mirror.parsed < 5 + 17) await sleep(1);
+    const t0 = performance.now();
+    assert.deepEqual(mirror.snapshot(), { offset: 22, screen: '\x1b[H\x1b[2J' });
+    assert.ok(performance.now() - t0 < 5);
+    mirror.resize(100, 30);
+    mirror.write(Buffer.from('back'));
+    while (mirror.parsed < 26) await sleep(1);
+    assert.match(mirror.snapshot().screen, /back/);
+    assert.doesNotMatch(mirror.snapshot().screen, /small/, 'what the screen showed while unmirrored is unknown: reset');
     mirror.dispose();
   });
 });

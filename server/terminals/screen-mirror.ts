@@ -16,6 +16,8 @@ import xtermHeadless, { type ITerminalAddon } from '@xterm/headless';
 import serializeAddon from '@xterm/addon-serialize';
 import { MAX_SCREEN_CHARS } from '../../protocol/terminal.js';
 import { cutBeforeLastLines, isPlainText } from './plain-text.js';
+import { StringSequenceCap } from './string-cap.js';
+import { serializeLine, serializeScreen } from './screen-serializer.js';
 
 // Both packages are CommonJS bundles whose named exports Node cannot detect: take the default.
 const { Terminal: HeadlessTerminal } = xtermHeadless;
@@ -23,8 +25,51 @@ const { SerializeAddon } = serializeAddon;
 
 /** Scrollback lines the mirror keeps (memory: roughly cols × lines × 12 bytes at worst). */
 export const MIRROR_SCROLLBACK_LINES = 500;
-/** Scrollback lines included in a snapshot, above the visible screen. */
+/** Scrollback lines included in a snapshot, above the visible screen, at most. */
 export const SNAPSHOT_SCROLLBACK_LINES = 200;
+/**
+ * Cells (visible screen plus scrollback) one snapshot serializes at most. Serializing costs
+ * ~1 µs per cell (more when every cell has its own true colours), so a snapshot is cut
+ * into slices of SNAPSHOT_SLICE_MS (issue 11 point 3).
+ */
+export const SNAPSHOT_CELL_BUDGET = 60_000;
+/**
+ * A screen larger than this (columns × rows) is not mirrored: its snapshots are a cleared
+ * screen (the output that follows is sent as usual). 300×200 fits; a 1000×500 window would
+ * cost 18 MB of buffer and seconds of serializing.
+ */
+export const MIRROR_MAX_CELLS = SNAPSHOT_CELL_BUDGET;
+/** A sliced snapshot yields to the event loop after this much work (ms). */
+export const SNAPSHOT_SLICE_MS = 2;
+/** Scrollback lines a snapshot of a `cols` × `rows` screen includes (SNAPSHOT_CELL_BUDGET). */
+export function snapshotScrollback(cols: number, rows: number): number {
+  return Math.max(0, Math.min(SNAPSHOT_SCROLLBACK_LINES, Math.floor(SNAPSHOT_CELL_BUDGET / cols) - rows));
+}
+
+/**
+ * Rows [from, to) through `row`, joined by CR LF, yielding to the event loop every
+ * SNAPSHOT_SLICE_MS; null when `stop()` turns true or the text outgrows MAX_SCREEN_CHARS.
+ */
+async function sliced<C>(from: number, to: number, row: (y: number, cells: [C, C]) => string, a: C, b: C, stop: () => boolean): Promise<string | null> {
+  const rows: string[] = [];
+  let chars = 0;
+  let sliceStart = performance.now();
+  for (let y = from; y < to; y++) {
+    const text = row(y, [a, b]);
+    rows.push(text);
+    chars += text.length + 2;
+    if (chars > MAX_SCREEN_CHARS) return null;
+    if (performance.now() - sliceStart >= SNAPSHOT_SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (stop()) return null;
+      sliceStart = performance.now();
+    }
+  }
+  return rows.join('\r\n');
+}
+
+/** What a snapshot of an unmirrored (too large) screen paints. */
+const CLEARED_SCREEN = '\x1b[H\x1b[2J';
 
 /** Most plain text held back from the parser unless the caller says less (bytes). */
 export const HOLD_BYTES = 256 * 1024;
@@ -60,6 +105,14 @@ export class ScreenMirror {
   #scrollRegion = false;
   #disposed = false;
   readonly #onParsed: () => void;
+  /** Caps OSC/DCS/APC/PM/SOS payloads before the parser (a 10 MB title costs 4 KB). */
+  readonly #cap = new StringSequenceCap();
+  /** The screen is larger than MIRROR_MAX_CELLS: output is counted, not parsed. */
+  #unmirrored = false;
+  /** While a sliced snapshot reads the screen, writes and resizes wait here, in order. */
+  #frozen: (() => void)[] | null = null;
+  /** Bytes waiting in #frozen (they count as parser backlog, for flow control). */
+  #frozenBytes = 0;
 
   /**
    * @param size initial size (columns, rows)
@@ -67,7 +120,9 @@ export class ScreenMirror {
    * @param options.holdBytes most plain text held back (default HOLD_BYTES)
    */
   constructor(size: { cols: number; rows: number }, onParsed: () => void = () => {}, options: { holdBytes?: number } = {}) {
-    this.#term = new HeadlessTerminal({ cols: size.cols, rows: size.rows, scrollback: MIRROR_SCROLLBACK_LINES, allowProposedApi: true });
+    this.#unmirrored = size.cols * size.rows > MIRROR_MAX_CELLS;
+    const start = this.#unmirrored ? { cols: 80, rows: 24 } : size;
+    this.#term = new HeadlessTerminal({ cols: start.cols, rows: start.rows, scrollback: MIRROR_SCROLLBACK_LINES, allowProposedApi: true });
     this.#serializer = new SerializeAddon();
     // HACK: the addon's typings name @xterm/xterm's Terminal; headless is the same API
     // (the addon documents headless support), only the declared type differs.
@@ -90,7 +145,7 @@ export class ScreenMirror {
 
   /** Bytes handed to the parser that it has not reached yet (held text does not count). */
   get backlog(): number {
-    return this.#fed - this.#parsed;
+    return this.#fed - this.#parsed + this.#frozenBytes;
   }
 
   /** Bytes skipped by the flood shortcut so far. */
@@ -118,8 +173,23 @@ export class ScreenMirror {
   resize(cols: number, rows: number): void {
     if (this.#disposed) return;
     this.#release();
+    if (this.#frozen) {
+      this.#frozen.push(() => this.#resizeNow(cols, rows));
+      return;
+    }
+    this.#resizeNow(cols, rows);
+  }
+
+  #resizeNow(cols: number, rows: number): void {
+    // Decided now, in stream order: #feed reads it for the bytes written after this call.
+    const unmirrored = cols * rows > MIRROR_MAX_CELLS;
+    const changed = unmirrored !== this.#unmirrored;
+    this.#unmirrored = unmirrored;
     this.#term.write(new Uint8Array(0), () => {
-      if (!this.#disposed) this.#term.resize(cols, rows);
+      if (this.#disposed) return;
+      if (changed) this.#term.reset(); // what the screen shows is unknown from here on
+      if (unmirrored) this.#term.resize(80, 24); // frees the big buffer
+      else this.#term.resize(cols, rows);
     });
   }
 
@@ -139,27 +209,89 @@ export class ScreenMirror {
   /** Whether the state the held text meets lets it be shortened (see the top of this file). */
   #mayShorten(): boolean {
     const modes = this.#term.modes;
-    return this.#parsed === this.#fed && !this.#scrollRegion && this.#term.buffer.active.type === 'normal' && !modes.insertMode && !modes.originMode;
+    return this.#frozen === null && this.#parsed === this.#fed && !this.#scrollRegion && !this.#cap.inSequence && this.#term.buffer.active.type === 'normal' && !modes.insertMode && !modes.originMode;
   }
 
   /** Hands `bytes` to the parser; `end` is the stream offset after them. */
   #feed(bytes: Uint8Array, end: number): void {
+    if (this.#frozen) {
+      this.#frozenBytes += bytes.length;
+      this.#frozen.push(() => ((this.#frozenBytes -= bytes.length), this.#feed(bytes, end)));
+      return;
+    }
     this.#fed = end;
-    this.#term.write(bytes, () => {
+    const capped = this.#cap.filter(bytes);
+    this.#term.write(this.#unmirrored ? new Uint8Array(0) : capped, () => {
       if (this.#disposed) return;
       this.#parsed = end;
       this.#onParsed();
     });
   }
 
-  /** The current screen, as of `parsed`. */
+  /**
+   * The current screen, as of `parsed`, in one go (for tests and tools: it may block the
+   * event loop for as long as the screen takes; the server uses snapshotSliced()).
+   */
   snapshot(): Snapshot {
-    let screen = this.#serializer.serialize({ scrollback: SNAPSHOT_SCROLLBACK_LINES });
-    if (screen.length > MAX_SCREEN_CHARS) screen = this.#serializer.serialize({ scrollback: 0 });
-    // FIXME: a huge screen of per-cell attribute changes may still be too large to send;
-    // then the viewer gets a cleared screen and the output that follows.
-    if (screen.length > MAX_SCREEN_CHARS) screen = '\x1b[H\x1b[2J';
-    return { offset: this.#parsed, screen };
+    if (this.#unmirrored) return this.clearedSnapshot();
+    const screen = serializeScreen(this.#term, snapshotScrollback(this.#term.cols, this.#term.rows), this.#modes());
+    return { offset: this.#parsed, screen: screen.length > MAX_SCREEN_CHARS ? CLEARED_SCREEN : screen };
+  }
+
+  /**
+   * The current screen without blocking the event loop for more than SNAPSHOT_SLICE_MS at a
+   * time: output written meanwhile waits (it counts as backlog, so the pty is paused if it
+   * piles up), the parser finishes what it had, then the rows are serialized in slices. The
+   * visible screen plus as much scrollback as SNAPSHOT_CELL_BUDGET leaves; a cleared screen
+   * when the screen is not mirrored or the result would exceed MAX_SCREEN_CHARS.
+   */
+  async snapshotSliced(): Promise<Snapshot> {
+    if (this.#unmirrored || this.#disposed || this.#frozen) return this.clearedSnapshot();
+    this.#release();
+    this.#frozen = [];
+    try {
+      await new Promise<void>((resolve) => this.#term.write(new Uint8Array(0), resolve));
+      const offset = this.#parsed;
+      const term = this.#term;
+      const rowsOf = (buffer: typeof term.buffer.normal, from: number, to: number): Promise<string | null> =>
+        sliced(from, to, (y, cells) => {
+          const line = buffer.getLine(y);
+          return line ? serializeLine(line, term.cols, cells) : '';
+        }, buffer.getNullCell(), buffer.getNullCell(), () => this.#disposed);
+      const normal = term.buffer.normal;
+      const end = normal.length;
+      let screen = await rowsOf(normal, Math.max(0, end - term.rows - snapshotScrollback(term.cols, term.rows)), end);
+      const active = term.buffer.active;
+      if (screen !== null && active.type === 'alternate') {
+        const alt = await rowsOf(active, 0, active.length);
+        screen = alt === null ? null : `${screen}\x1b[?1049h\x1b[H${alt}`;
+      }
+      if (screen === null || this.#disposed) return { offset, screen: CLEARED_SCREEN };
+      screen += `\x1b[${active.cursorY + 1};${active.cursorX + 1}H${this.#modes()}`;
+      return { offset, screen: screen.length > MAX_SCREEN_CHARS ? CLEARED_SCREEN : screen };
+    } finally {
+      const waiting = this.#frozen;
+      this.#frozen = null;
+      if (!this.#disposed) for (const run of waiting) run();
+    }
+  }
+
+  /** The terminal's modes as @xterm/addon-serialize writes them (its output for one row, minus that row). */
+  #modes(): string {
+    const range = { start: 0, end: 0 };
+    const withModes = this.#serializer.serialize({ range, excludeAltBuffer: true });
+    const without = this.#serializer.serialize({ range, excludeAltBuffer: true, excludeModes: true });
+    return withModes.startsWith(without) ? withModes.slice(without.length) : '';
+  }
+
+  /** A cleared screen as of `parsed`: costs nothing (for a rate-limited resync). */
+  clearedSnapshot(): Snapshot {
+    return { offset: this.#parsed, screen: CLEARED_SCREEN };
+  }
+
+  /** Bytes of string-sequence payload never handed to the parser (for tests). */
+  get droppedStringBytes(): number {
+    return this.#cap.dropped;
   }
 
   /** Frees the headless terminal; pending parse callbacks are dropped. */

@@ -144,9 +144,12 @@ export function serveTerminalSocket(ws: WebSocket, terminal: Terminal, options: 
   function onHello(hello: Extract<ClientControl, { type: 'hello' }>): void {
     if (state === 'attached') return close(TerminalCloseCode.OUT_OF_ORDER, 'second hello');
     if (terminal.disposed) return close(TerminalCloseCode.TERMINAL_CLOSED, 'terminal closed');
-    const { offset, screen, replay } = terminal.attach(viewer, { ...hello, readOnly: options.readOnly });
+    const result = terminal.attach(viewer, { ...hello, readOnly: options.readOnly });
     state = 'attached';
     clearTimeout(helloTimer);
+    // A screen being serialized: its `ready` comes through viewer.resync().
+    if ('pending' in result) return;
+    const { offset, screen, replay } = result;
     control({ type: 'ready', offset, ...(screen !== undefined ? { screen } : {}), readOnly: options.readOnly });
     for (let at = 0; at < replay.length; at += MAX_OUTPUT_FRAME_BYTES) {
       send(encodeOutput(offset + at, replay.subarray(at, at + MAX_OUTPUT_FRAME_BYTES)));

@@ -2,7 +2,7 @@
 // viewers attached to it, with coalescing and flow control. Knows nothing of sockets. [sshx]
 import { performance } from 'node:perf_hooks';
 import { OutputLog, OUTPUT_LOG_BYTES } from './output-log.js';
-import { HOLD_BYTES, ScreenMirror } from './screen-mirror.js';
+import { HOLD_BYTES, ScreenMirror, type Snapshot } from './screen-mirror.js';
 import { MAX_OUTPUT_FRAME_BYTES } from '../../protocol/terminal.js';
 import type { AttachOptions, AttachResult, Disposable, ExitStatus, TerminalPty, Viewer } from './types.js';
 
@@ -20,6 +20,19 @@ export const LOW_WATERMARK_BYTES = 64 * 1024;
 export const SEND_WINDOW_BYTES = HIGH_WATERMARK_BYTES;
 /** A viewer further behind than this (bytes) is painted the screen instead of a replay. */
 export const MAX_REPLAY_BYTES = HIGH_WATERMARK_BYTES;
+/** A terminal serializes a snapshot at most this often (ms); between, it reuses the last. */
+export const SNAPSHOT_MIN_INTERVAL_MS = 1_000;
+
+/**
+ * Sliced snapshots of all terminals run one at a time, in order: each yields to the event
+ * loop every few ms, and one at a time keeps a turn of the loop to one slice.
+ */
+let snapshotQueue: Promise<unknown> = Promise.resolve();
+function queueSnapshot<T>(job: () => Promise<T>): Promise<T> {
+  const run = snapshotQueue.then(job, job);
+  snapshotQueue = run.catch(() => undefined);
+  return run;
+}
 /** After SIGHUP at dispose(), a pty still alive this long later gets SIGKILL (ms). */
 export const KILL_GRACE_MS = 2000;
 
@@ -29,6 +42,8 @@ interface ViewerState {
   sent: number;
   acked: number;
   exitSent: boolean;
+  /** Waits for a screen (attach answered `pending`, or it fell out of the log). */
+  awaiting: boolean;
 }
 
 /**
@@ -61,6 +76,11 @@ export class Terminal {
   /** Output up to here was released to viewers (the rest waits for the coalescing timer). */
   #flushedTo = 0;
   #size: { cols: number; rows: number };
+  /** The last serialized snapshot and when (performance.now() ms). */
+  #lastSnapshot: (Snapshot & { at: number }) | undefined;
+  /** A snapshot is being made (or waits for its turn / the rate limit). */
+  #screenPending = false;
+  #screenTimer: NodeJS.Timeout | undefined;
 
   /**
    * Takes ownership of `pty`: dispose() kills it.
@@ -76,7 +96,7 @@ export class Terminal {
     // inside the log, so a snapshot's offset can always be replayed from.
     this.#mirror = new ScreenMirror(size, () => this.#updateFlow(), { holdBytes: Math.min(HOLD_BYTES, Math.floor(logBytes / 4)) });
     this.#disposables.push(pty.onData((d) => this.#ptyOnData(d)), pty.onExit((e) => this.#ptyOnExit(e)), this.#mirror, {
-      dispose: () => clearTimeout(this.#flushTimer),
+      dispose: () => (clearTimeout(this.#flushTimer), clearTimeout(this.#screenTimer)),
     });
   }
 
@@ -101,7 +121,7 @@ export class Terminal {
     return this.#viewers.size;
   }
 
-  /** The current screen and the stream offset it is current to. */
+  /** The current screen and the stream offset it is current to (not rate-limited: for tests and tools). */
   snapshot(): { offset: number; screen: string } {
     return this.#mirror.snapshot();
   }
@@ -126,12 +146,17 @@ export class Terminal {
     const end = this.#log.end;
     const from = options.resumeFrom ?? (this.#log.start === 0 ? 0 : undefined);
     const canReplay = from !== undefined && from >= this.#log.start && from <= end && end - from <= MAX_REPLAY_BYTES;
-    const snap = canReplay ? undefined : this.#mirror.snapshot();
+    const snap = canReplay ? undefined : this.#reusableSnapshot();
+    if (!options.readOnly) this.#resizePty(options.cols, options.rows);
+    if (!canReplay && snap === undefined) {
+      this.#viewers.set(viewer, { readOnly: options.readOnly, sent: end, acked: end, exitSent: false, awaiting: true });
+      this.#requestScreen();
+      return { pending: true };
+    }
     const offset = snap?.offset ?? from ?? 0;
     const read = this.#log.readFrom(offset, SEND_WINDOW_BYTES);
     const replay = typeof read === 'string' ? new Uint8Array(0) : read.bytes;
-    this.#viewers.set(viewer, { readOnly: options.readOnly, sent: offset + replay.length, acked: offset, exitSent: false });
-    if (!options.readOnly) this.#resizePty(options.cols, options.rows);
+    this.#viewers.set(viewer, { readOnly: options.readOnly, sent: offset + replay.length, acked: offset, exitSent: false, awaiting: false });
     this.#updateFlow();
     queueMicrotask(() => this.#pump(viewer));
     return snap ? { offset, screen: snap.screen, replay } : { offset, replay };
@@ -238,15 +263,21 @@ export class Terminal {
   #pump(viewer: Viewer): void {
     let st = this.#viewers.get(viewer);
     let resynced = false;
+    if (st?.awaiting) return;
     while (st && st.sent < this.#flushedTo) {
       if (viewer.writable && !viewer.writable()) return;
       const room = SEND_WINDOW_BYTES - (st.sent - st.acked);
       if (room <= 0) return;
       const read = this.#log.readFrom(st.sent, Math.min(room, MAX_OUTPUT_FRAME_BYTES));
       if (typeof read === 'string') {
-        if (resynced) return; // cannot happen: the mirror is never a log's length behind
+        // Fell out of the log: a screen instead, when it is ready (#requestScreen).
+        const snap = resynced ? undefined : this.#reusableSnapshot();
         resynced = true;
-        const snap = this.#mirror.snapshot();
+        if (snap === undefined || snap.offset < this.#log.start) {
+          st.awaiting = true;
+          this.#requestScreen();
+          return;
+        }
         st.sent = st.acked = snap.offset;
         viewer.resync(snap.offset, snap.screen);
       } else {
@@ -255,10 +286,58 @@ export class Terminal {
       }
       st = this.#viewers.get(viewer);
     }
-    if (st && this.#exit && !st.exitSent && st.sent === this.#log.end) {
+    if (st && !st.awaiting && this.#exit && !st.exitSent && st.sent === this.#log.end) {
       st.exitSent = true;
       viewer.exit(this.#exit);
     }
+  }
+
+  /**
+   * The last snapshot, when a viewer may be painted it: the screen has not changed since, or
+   * it is younger than SNAPSHOT_MIN_INTERVAL_MS and its offset is still in the log (the
+   * viewer is replayed the rest). Otherwise undefined: a new one is needed.
+   */
+  #reusableSnapshot(): Snapshot | undefined {
+    const last = this.#lastSnapshot;
+    if (!last || last.offset < this.#log.start) return undefined;
+    if (last.offset === this.#mirror.parsed && last.offset === this.#log.end) return last;
+    return performance.now() - last.at < SNAPSHOT_MIN_INTERVAL_MS ? last : undefined;
+  }
+
+  /**
+   * Makes a screen for the viewers awaiting one, at a bounded cost (issue 11 point 3): at
+   * most one per SNAPSHOT_MIN_INTERVAL_MS per terminal, serialized in slices (ScreenMirror.
+   * snapshotSliced), one terminal at a time server-wide. Reattaching in a loop costs a
+   * student the wait for their own screen, not the server's responsiveness.
+   */
+  #requestScreen(): void {
+    if (this.#screenPending || this.#disposed) return;
+    this.#screenPending = true;
+    const wait = this.#lastSnapshot ? Math.max(0, this.#lastSnapshot.at + SNAPSHOT_MIN_INTERVAL_MS - performance.now()) : 0;
+    this.#screenTimer = setTimeout(() => {
+      void queueSnapshot(() => (this.#disposed ? Promise.resolve(undefined) : this.#mirror.snapshotSliced())).then((snap) => {
+        this.#screenPending = false;
+        if (!snap || this.#disposed) return;
+        this.#lastSnapshot = { ...snap, at: performance.now() };
+        this.#serveScreen(snap);
+      });
+    }, wait);
+  }
+
+  /** Paints `snap` on every viewer awaiting a screen, then sends what followed it. */
+  #serveScreen(snap: Snapshot): void {
+    if (snap.offset < this.#log.start) {
+      this.#requestScreen(); // output outran the log meanwhile: another one
+      return;
+    }
+    for (const [viewer, st] of [...this.#viewers]) {
+      if (!st.awaiting) continue;
+      st.awaiting = false;
+      st.sent = st.acked = snap.offset;
+      viewer.resync(snap.offset, snap.screen);
+    }
+    this.#updateFlow();
+    for (const viewer of [...this.#viewers.keys()]) this.#pump(viewer);
   }
 
   /** Applies the state machine above. */
@@ -266,7 +345,7 @@ export class Terminal {
     if (this.#disposed || this.#exit) return;
     const end = this.#log.end;
     let worst = this.#mirror.backlog;
-    for (const st of this.#viewers.values()) if (!st.readOnly) worst = Math.max(worst, end - st.acked);
+    for (const st of this.#viewers.values()) if (!st.readOnly && !st.awaiting) worst = Math.max(worst, end - st.acked);
     if (!this.#paused && worst > HIGH_WATERMARK_BYTES) {
       this.#paused = true;
       this.#pty.pause();

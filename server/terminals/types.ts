@@ -29,7 +29,10 @@ export interface ExitStatus {
 export interface Viewer {
   /** Output bytes [offset, offset + bytes.length) of the stream, in order, no gaps. */
   output(offset: number, bytes: Uint8Array): void;
-  /** The viewer fell out of the log: reset, paint `screen`; output goes on at `offset`. */
+  /**
+   * Reset, paint `screen`; output goes on at `offset`. Sent when the viewer fell out of the
+   * log, and to a viewer whose attach() answered `pending` (its first screen).
+   */
   resync(offset: number, screen: string): void;
   /** The pty exited; all its output was sent before. */
   exit(status: ExitStatus): void;
@@ -49,9 +52,8 @@ export interface AttachOptions {
   readOnly: boolean;
 }
 
-/** What the viewer needs first: paint `screen` (if any), then `replay` starts at `offset`. */
-export interface AttachResult {
-  offset: number;
-  screen?: string;
-  replay: Uint8Array;
-}
+/**
+ * What the viewer needs first: paint `screen` (if any), then `replay` starts at `offset`;
+ * or `pending`: the screen is being serialized, and comes through Viewer.resync().
+ */
+export type AttachResult = { offset: number; screen?: string; replay: Uint8Array } | { pending: true };

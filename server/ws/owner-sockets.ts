@@ -1,4 +1,4 @@
-// A cap on the WebSockets one owner (browser cookie) holds open at once (SECURITY.md attack
+// A cap on the WebSockets one owner (browser cookie) holds open at once (docs/SECURITY.md attack
 // 39): a client that opens sockets in a loop gets 429 once it holds `max`, while every other
 // owner is unaffected. Slots are taken before the upgrade completes and given back when the
 // socket closes or the upgrade is refused, exactly once.

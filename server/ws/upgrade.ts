@@ -17,6 +17,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { SessionId, TerminalId, type Watcher } from '../../protocol/http.js';
 import { MAX_CLIENT_MESSAGE_BYTES, TerminalCloseCode } from '../../protocol/terminal.js';
 import { originMatchesHost } from '../http/origin.js';
+import { RefusalLog, clipForLog } from '../log-limit.js';
 import { ownerOf } from '../http/owner-cookie.js';
 import type { PortProxy } from '../proxy/index.js';
 import type { SessionManager } from '../sessions/manager.js';
@@ -83,12 +84,14 @@ export function createUpgradeRouter<P>(o: UpgradeRouterOptions<P>): UpgradeRoute
   // Terminal sockets run their own heartbeat (server/terminals/socket.ts).
   const stops = [startHeartbeat(events)];
   const perOwner = new OwnerSocketCounter(o.maxSocketsPerOwner ?? DEFAULT_MAX_SOCKETS_PER_OWNER);
+  // Refusals any client can repeat at will: clipped and rate-limited (issue 11 point 5).
+  const refusals = new RefusalLog(o.log);
 
   /** Takes a slot for `owner`, or refuses the upgrade with 429 and answers null. */
   const takeSlot = (socket: Duplex, owner: string): (() => void) | null => {
     const release = perOwner.tryOpen(owner);
     if (release === null) {
-      o.log.warn({ owner, open: perOwner.count(owner) }, 'too many WebSockets for one owner');
+      refusals.refused('too many WebSockets for one owner', { owner, open: perOwner.count(owner) });
       refuseUpgrade(socket, 429, 'too many open connections from this browser; close some tabs');
       return null;
     }
@@ -143,7 +146,7 @@ export function createUpgradeRouter<P>(o: UpgradeRouterOptions<P>): UpgradeRoute
         return;
       }
       if (req.headers.origin === undefined || !originMatchesHost(req.headers.origin, req.headers.host)) {
-        o.log.warn({ origin: req.headers.origin, host: req.headers.host, path: pathname }, 'cross-origin WebSocket refused');
+        refusals.refused('cross-origin WebSocket refused', { origin: req.headers.origin, host: req.headers.host, path: pathname });
         refuseUpgrade(socket, 403, 'cross-origin WebSocket refused');
         return;
       }
@@ -175,7 +178,7 @@ export function createUpgradeRouter<P>(o: UpgradeRouterOptions<P>): UpgradeRoute
       if (classSockets?.handle(req, socket, head, pathname, owner)) return;
       refuseUpgrade(socket, 404);
     } catch (err) {
-      o.log.error({ err, url: req.url }, 'upgrade failed');
+      o.log.error({ err, url: clipForLog(req.url) }, 'upgrade failed');
       refuseUpgrade(socket, 500);
     }
   };
@@ -186,6 +189,7 @@ export function createUpgradeRouter<P>(o: UpgradeRouterOptions<P>): UpgradeRoute
       return terminals.clients.size + events.clients.size + (classSockets?.openSockets ?? 0);
     },
     close() {
+      refusals.dispose();
       for (const stop of stops) stop();
       classSockets?.close();
       for (const wss of [terminals, events]) {

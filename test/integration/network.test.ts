@@ -1,6 +1,6 @@
 // Session networks on the real host, with network namespaces standing in for sandboxes:
 // nodes of one network reach each other; nothing reaches another network, the host or
-// the "outside" (SECURITY.md attacks 25–27). Every packet stays on this machine: targets
+// the "outside" (docs/SECURITY.md attacks 25–27). Every packet stays on this machine: targets
 // are loopback, namespaces this file creates, or the host's own addresses; the "outside"
 // is a namespace of ours, and policy routing sends the test bridges' traffic nowhere else.
 import { after, before, describe, test } from 'node:test';

@@ -1,6 +1,6 @@
 // The port proxy against a real sandbox: listening ports read from the host, HTTP and
 // WebSocket traffic through /p/<session>/<node>/<port>/ and the subdomain form, the 502
-// page, and the refusals of SECURITY.md attacks 33 and 37 (a resolve bug pointing at the
+// page, and the refusals of docs/SECURITY.md attacks 33 and 37 (a resolve bug pointing at the
 // host, a gateway, traversal). Traffic goes only to loopback and the sandbox's address.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

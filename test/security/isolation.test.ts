@@ -1,4 +1,4 @@
-// SECURITY.md attacks on other students and the host's processes, files and sockets (20-22,
+// docs/SECURITY.md attacks on other students and the host's processes, files and sockets (20-22,
 // 27, 28): two sessions on their own bridges, a host process and a host socket as bystanders.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -168,7 +168,7 @@ function aliveAs(pid: number, cmd: string): boolean {
   return hostCmdline(pid) === cmd;
 }
 
-describe('isolation from other sessions and the host (SECURITY.md 20-22, 27, 28)', rootSuite(), () => {
+describe('isolation from other sessions and the host (docs/SECURITY.md 20-22, 27, 28)', rootSuite(), () => {
   let netA: NetworkInfo;
   let netB: NetworkInfo;
   let a1: SandboxInfo;

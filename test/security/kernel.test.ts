@@ -1,4 +1,4 @@
-// SECURITY.md attacks on the kernel and the host (10-17, 19, 23, 24), each run from a
+// docs/SECURITY.md attacks on the kernel and the host (10-17, 19, 23, 24, 45), each run from a
 // student's root shell in a real sandbox, with the refusal asserted inside and, where it
 // means something, the host's state asserted unchanged outside.
 import { describe, test, before, after } from 'node:test';
@@ -11,7 +11,7 @@ import path from 'node:path';
 import { rootSuite } from '../helpers/root.js';
 import { driver, hostRead, python, sh, show } from '../helpers/sandbox.js';
 import { detectCgroupMode, type RunResult, type SandboxInfo } from '../../sandbox/index.js';
-import { PIER_DENIED_SYSCALLS, loadDockerSeccompProfile } from '../../sandbox/spec/index.js';
+import { PIER_DENIED_SYSCALLS, deniedSyscallErrno, loadDockerSeccompProfile } from '../../sandbox/spec/index.js';
 
 /** Bound of one command inside the sandbox. */
 const CMD_TIMEOUT_MS = 15_000;
@@ -19,6 +19,7 @@ const CMD_TIMEOUT_MS = 15_000;
 const TEST_TIMEOUT_MS = 45_000;
 
 const EPERM = 1;
+const ENOSYS = 38;
 
 /**
  * x86_64 numbers of the syscalls pier's seccomp filter denies, with arguments that would be
@@ -140,7 +141,7 @@ function restoreHost(saved: ReadonlyMap<string, string | null>): string[] {
 /** Lines of `out` starting with `word`. */
 const linesStarting = (out: string, word: string): string[] => out.split('\n').filter((l) => l.startsWith(`${word} `));
 
-describe('kernel and host attacks (SECURITY.md 10-17, 19, 23, 24)', rootSuite(), () => {
+describe('kernel and host attacks (docs/SECURITY.md 10-17, 19, 23, 24, 45)', rootSuite(), () => {
   let s: SandboxInfo;
   const rand = randomBytes(4).toString('hex');
 
@@ -332,8 +333,8 @@ describe('kernel and host attacks (SECURITY.md 10-17, 19, 23, 24)', rootSuite(),
       return;
     }
     const profile = await loadDockerSeccompProfile();
-    // The design: pier's deny list gets EPERM; socket families outside the allowlist get the
-    // profile's default errno (Debian's: ENOSYS).
+    // The design: pier's deny list gets EPERM, its keyring calls ENOSYS (attack 45); socket
+    // families outside the allowlist get the profile's default errno (Debian's: ENOSYS).
     const defaultErrno = profile.defaultAction === 'SCMP_ACT_ERRNO' ? (profile.defaultErrnoRet ?? EPERM) : null;
     assert.notEqual(defaultErrno, null, `the profile's default is ${profile.defaultAction}, not an errno`);
     const missing = Object.keys(PIER_DENIED_SYSCALLS).filter((n) => !(n in DENIED_CALLS_X86_64));
@@ -360,13 +361,47 @@ describe('kernel and host attacks (SECURITY.md 10-17, 19, 23, 24)', rootSuite(),
       assert.ok((out.socket_af_unix?.[0] ?? -1) >= 0, `socket(AF_UNIX) refused ${where}: ${JSON.stringify(out)}`);
       assert.deepEqual(out.seccomp, ['2'], `no seccomp filter ${where}`);
       const wrong = Object.keys(DENIED_CALLS_X86_64)
-        .filter((n) => out[n]?.[0] !== -1 || out[n]?.[1] !== EPERM)
-        .map((n) => `${n} → ${JSON.stringify(out[n])}`);
-      assert.deepEqual(wrong, [], `expected [-1, EPERM=${EPERM}] ${where}`);
+        .filter((n) => out[n]?.[0] !== -1 || out[n]?.[1] !== deniedSyscallErrno(n))
+        .map((n) => `${n} → ${JSON.stringify(out[n])}, expected [-1, ${deniedSyscallErrno(n)}]`);
+      assert.deepEqual(wrong, [], `denied syscalls answered otherwise ${where}`);
       const sockets = ['socket_af_alg', 'socket_af_vsock', 'socket_af_vsock_high_bits', 'socket_af_xdp'];
       const open = sockets.filter((n) => out[n]?.[0] !== -1 || out[n]?.[1] !== defaultErrno).map((n) => `${n} → ${JSON.stringify(out[n])}`);
       assert.deepEqual(open, [], `expected [-1, ${defaultErrno}] ${where}`);
     }
+  });
+
+  test('#45 keyrings: keyctl, add_key and request_key fail with ENOSYS (still denied); no key reaches the host', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    if (process.arch !== 'x64') {
+      t.skip(`syscall numbers here are x86_64's; this host is ${process.arch}`);
+      return;
+    }
+    const pid = (await driver.list()).find((l) => l.id === s.id)?.pid ?? null;
+    assert.ok(pid !== null, 'the sandbox has no init pid');
+    const hostUid = Number(/^Uid:\s+(\d+)/m.exec(hostRead(`/proc/${pid}/status`) ?? '')?.[1] ?? NaN);
+    assert.ok(hostUid > 0, "cannot read the sandbox root's host uid");
+    const keyUsers = (): string[] => (hostRead('/proc/key-users') ?? '').split('\n').filter((l) => l.trim().startsWith(`${hostUid}:`));
+    const before = keyUsers();
+    // Arguments the kernel would accept: join (create) an anonymous session keyring, add a
+    // user key to it, look one up. If seccomp let any through, a keyring would exist on the
+    // host for the sandbox's uid.
+    const calls = {
+      keyctl_join: [250, [1 /* KEYCTL_JOIN_SESSION_KEYRING */, 0]],
+      keyctl_get: [250, [0 /* KEYCTL_GET_KEYRING_ID */, -3 /* session */, 1 /* create */]],
+      add_key: [248, [0, 0, 0, 0, -3]],
+      request_key: [249, [0, 0, 0, -3]],
+      getpid: [39, []],
+    };
+    for (const prefix of [[], ['unshare', '-Ur']]) {
+      const out = await python<Record<string, [number, number]>>(s.id, PY_SYSCALLS, calls, { prefix });
+      assert.ok((out.getpid?.[0] ?? 0) > 0, `the ctypes harness is broken: ${JSON.stringify(out)}`);
+      for (const n of ['keyctl_join', 'keyctl_get', 'add_key', 'request_key']) {
+        assert.deepEqual(out[n], [-1, ENOSYS], `${n} ${prefix.join(' ')}: expected ENOSYS, got ${JSON.stringify(out[n])}`);
+      }
+    }
+    const tool = await sh(s.id, 'command -v keyctl >/dev/null || { echo absent; exit 0; }; keyctl session - true 2>&1; echo "rc $?"', { timeoutMs: CMD_TIMEOUT_MS });
+    if (tool.stdout.trim() === 'absent') t.diagnostic('keyctl(1) is not in the image: the raw syscalls above stand for it');
+    else assert.doesNotMatch(tool.stdout, /^rc 0$/m, `keyctl(1) made a session keyring: ${show(tool)}`);
+    assert.deepEqual(keyUsers(), before, `the host's /proc/key-users changed for uid ${hostUid}`);
   });
 
   test('#16 cgroup release_agent (CVE-2022-0492): no release_agent can be written; the host\'s are unchanged', { timeout: TEST_TIMEOUT_MS }, async (t) => {

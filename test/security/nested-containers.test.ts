@@ -1,4 +1,4 @@
-// SECURITY.md attack 32: nested containers. `docker run --privileged`, `-v /:/host`,
+// docs/SECURITY.md attack 32: nested containers. `docker run --privileged`, `-v /:/host`,
 // `--pid host` and `--network host` inside a sandbox reach only the sandbox's own files,
 // processes and interfaces; the shared offline image store stays read-only; and a memory
 // hog, a fork bomb and a disk filler in a nested container stay inside the sandbox's limits.
@@ -24,7 +24,7 @@ function refusedForks(id: string): number {
   return Number(/^max (\d+)$/m.exec(text)?.[1] ?? NaN);
 }
 
-describe('nested containers stay inside the sandbox (SECURITY.md 32)', rootSuite(), () => {
+describe('nested containers stay inside the sandbox (docs/SECURITY.md 32)', rootSuite(), () => {
   let s: SandboxInfo;
   const marker = `pier-attack32-${randomBytes(4).toString('hex')}`;
   const hostFile = path.join('/tmp', marker);
@@ -114,7 +114,7 @@ describe('nested containers stay inside the sandbox (SECURITY.md 32)', rootSuite
   });
 });
 
-describe('nested containers stay within the sandbox\'s limits (SECURITY.md 32)', rootSuite(), () => {
+describe('nested containers stay within the sandbox\'s limits (docs/SECURITY.md 32)', rootSuite(), () => {
   const MEMORY = 256 * MiB;
   const PIDS = 128;
   const DISK = 1024 * MiB;

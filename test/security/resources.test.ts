@@ -1,4 +1,4 @@
-// SECURITY.md attacks 1–7, 9 and 31: a student exhausts what the host shares (pids, threads,
+// docs/SECURITY.md attacks 1–7, 9 and 31: a student exhausts what the host shares (pids, threads,
 // memory, tmpfs, disk, inodes, CPU, file descriptors, hostname and clock). Each test runs
 // the attack from a real sandbox and asserts from outside: the sandbox's cgroup files, host
 // processes, host load, another sandbox. limits.test.ts holds the acceptance checks of the
@@ -85,7 +85,7 @@ function hostBystander(): { proc: HostProcess; stop: () => void } {
   return { proc, stop: () => child.kill('SIGKILL') };
 }
 
-describe('resource attacks (SECURITY.md 1-7, 9, 31)', rootSuite(), () => {
+describe('resource attacks (docs/SECURITY.md 1-7, 9, 31)', rootSuite(), () => {
   after(async () => {
     for (const id of live) await driver.destroy(id).catch(() => undefined);
   });

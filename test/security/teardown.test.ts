@@ -1,4 +1,4 @@
-// SECURITY.md attacks 30 and 40: nothing a student starts outlives their sandbox, and
+// docs/SECURITY.md attacks 30 and 40: nothing a student starts outlives their sandbox, and
 // creating and destroying many sandboxes at once leaves nothing on the host. Checked from
 // outside: host processes pinned by pid and start time, and every host object named after
 // the sandboxes' ids. lifecycle.test.ts holds the sequential create/destroy cycles; this is
@@ -41,7 +41,7 @@ for i in (0, 1, 2):
 os.execvp("sleep", [name, "1d"])
 `;
 
-describe('teardown attacks (SECURITY.md 30, 40)', rootSuite(), () => {
+describe('teardown attacks (docs/SECURITY.md 30, 40)', rootSuite(), () => {
   after(async () => {
     for (const id of live) await driver.destroy(id).catch(() => undefined);
     for (const id of liveNetworks) await driver.destroyNetwork(id).catch(() => undefined);

@@ -1,4 +1,4 @@
-// Attacks on the web layer of a real server with real sandboxes (SECURITY.md 38, 39):
+// Attacks on the web layer of a real server with real sandboxes (docs/SECURITY.md 38, 39):
 // garbage on a terminal socket, absurd resizes, a browser opening sockets in a loop, and
 // half-open connections. Each ends for the attacker alone: other terminals, other owners and
 // ordinary requests go on.
@@ -15,7 +15,7 @@ import { Browser, EventsClient, TerminalClient, sandboxesOfSession, testConfig, 
 /** A small cap so the test reaches it quickly (the default is 64). */
 const MAX_SOCKETS = 4;
 
-describe('web layer attacks (SECURITY.md 38, 39)', rootSuite(), () => {
+describe('web layer attacks (docs/SECURITY.md 38, 39)', rootSuite(), () => {
   let server: RunningServer;
   let cleanup: () => void;
   let base = '';
