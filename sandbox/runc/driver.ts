@@ -20,11 +20,13 @@ import {
   type SandboxListing,
   type SandboxStats,
   type TerminalSize,
+  type UidMode,
 } from '../types.js';
-import { containerId, cgroupPath, sandboxPaths, networkPaths, ID_PATTERN, SANDBOX_ID_BASE, SANDBOX_ID_COUNT, type RuntimePaths } from '../layout.js';
+import { containerId, cgroupPath, sandboxPaths, networkPaths, ID_PATTERN, type RuntimePaths } from '../layout.js';
 import { createDisk, seedHome, diskUsage, DISK_DIRS, DISK_MAX_BYTES } from '../rootfs/disk.js';
-import { mountOverlay } from '../rootfs/overlay.js';
-import { unmount } from '../host/mounts.js';
+import { mountsUnder, unmount } from '../host/mounts.js';
+import { claimIdRange, releaseIdRangesOf, SHARED_ID_RANGE, DEFAULT_ID_RANGES } from '../idmap/ranges.js';
+import { mountSandboxRoot, prepareSandboxIds, releaseSandboxIdMounts } from '../idmap/prepare.js';
 import { runcRun, runcDeleteForce, runcExecArgv, RUNC, RUNC_ENV } from './runc.js';
 import { buildSpec, loadDockerSeccompProfile, nestedContainerBinds, translateSeccomp, GRANTED_CAPABILITIES, type LinuxSeccomp } from '../spec/index.js';
 import * as net from '../net/index.js';
@@ -61,6 +63,11 @@ export interface RuncDriverOptions {
   seccompProfilePath?: string;
   /** Host directory of the offline image set for nested `docker` (read-only), or null when not built. */
   containerImageStore?: () => Promise<string | null>;
+  /**
+   * Host ids: `mode` (default `per-sandbox`, a range of its own per sandbox) and `ranges`,
+   * how many ranges the pool holds (default DEFAULT_ID_RANGES).
+   */
+  ids?: { mode: UidMode; ranges: number };
 }
 
 const newId = (): string => randomBytes(5).toString('hex');
@@ -164,6 +171,10 @@ class RuncDriver implements SandboxDriver {
             prefix: this.#opts.network.prefix,
             ephemeral: true,
           });
+      const range =
+        (spec.uidMode ?? this.#opts.ids?.mode ?? 'per-sandbox') === 'shared'
+          ? SHARED_ID_RANGE
+          : await claimIdRange(this.#paths, id, this.#opts.ids?.ranges ?? DEFAULT_ID_RANGES);
       const info: SandboxInfo = {
         id,
         containerId: containerId(id),
@@ -174,12 +185,15 @@ class RuncDriver implements SandboxDriver {
         limits,
         labels: spec.labels ?? {},
         createdAt: new Date().toISOString(),
+        idRange: range,
       };
       await writeJsonAtomic(p.info, info);
 
-      await createDisk(p.diskImage, p.disk, limits.diskBytes, limits.inodes);
-      await seedHome(image.rootfs, p.disk);
-      await mountOverlay(image.rootfs, p.upper, p.work, p.rootfs);
+      await createDisk(p.diskImage, p.disk, limits.diskBytes, limits.inodes, range.hostId);
+      await seedHome(image.rootfs, p.disk, range);
+      await mountSandboxRoot({ sandboxId: id, imageRootfs: image.rootfs, upper: p.upper, work: p.work, rootfs: p.rootfs, range });
+      const idFiles = { pin: p.userns, storeView: p.store };
+      const ids = await prepareSandboxIds(range, idFiles, (await this.#opts.containerImageStore?.()) ?? null);
 
       const hostnameFile = path.join(p.dir, 'hostname');
       await writeFile(hostnameFile, `${spec.hostname}\n`, { mode: 0o644 });
@@ -196,14 +210,15 @@ class RuncDriver implements SandboxDriver {
         ...nestedContainerBinds({
           imageRootfs: image.rootfs,
           cgroupMode: this.#cgroupMode ?? 'v1',
-          imageStore: (await this.#opts.containerImageStore?.()) ?? null,
+          imageStore: ids.store,
         }).filter((b) => existsSync(b.source)),
       ];
       const config = buildSpec({
         rootfs: p.rootfs,
         hostname: spec.hostname,
         cgroupsPath: cgroupPath(id),
-        idMap: { hostId: SANDBOX_ID_BASE, size: SANDBOX_ID_COUNT },
+        idMap: { hostId: range.hostId, size: range.size },
+        userNamespacePath: ids.userNamespacePath,
         limits,
         binds,
         seccomp: this.#seccomp,
@@ -213,6 +228,7 @@ class RuncDriver implements SandboxDriver {
       await writeFile(p.config, JSON.stringify(config));
 
       const pid = await runcRun(this.#paths.runcRoot, info.containerId, p.bundle, path.join(p.dir, 'runc.log'));
+      await releaseSandboxIdMounts(idFiles);
       const { address } = await net.attachNode(this.#paths, {
         network,
         sandboxId: id,
@@ -346,9 +362,14 @@ class RuncDriver implements SandboxDriver {
     await runcDeleteForce(this.#paths.runcRoot, containerId(id));
     // With no process left, the filesystem and the network come apart independently.
     const filesystem = (async () => {
-      await unmount(p.rootfs);
-      await unmount(p.disk);
+      // Deepest first: the root overlay, the disk, and a half-made sandbox's user namespace
+      // pin or image store view. Nothing may stay mounted before the directory is deleted.
+      for (const m of mountsUnder(p.dir)) await unmount(m.mountPoint);
+      await releaseSandboxIdMounts({ pin: p.userns, storeView: p.store });
+      const left = mountsUnder(p.dir);
+      if (left.length > 0) throw new SandboxError('COMMAND_FAILED', `sandbox ${id}: still mounted: ${left.map((m) => m.mountPoint).join(', ')}`);
       await rm(p.dir, { recursive: true, force: true });
+      await releaseIdRangesOf(this.#paths, id, info?.idRange?.index);
     })();
     const network = (async () => {
       const networkId = info?.network || id;
