@@ -15,6 +15,8 @@ export type * from './types.js';
 export { DEFAULT_LIMITS } from './types.js';
 export { SandboxError, isSandboxError, type SandboxErrorCode } from './errors.js';
 export { checkHost, type HostCheck } from './host/doctor.js';
+export { checkIsolation } from './host/isolation-checks.js';
+export { renderSysctlDropIn, currentHostSysctls, requiredHostSysctls, SANDBOX_USER_LIMITS, SYSCTL_DROP_IN } from './host/shared-limits.js';
 export { detectCgroupMode, type CgroupMode } from './stats/cgroup.js';
 export type { ImageInfo, BuildProgress, PruneItem, PruneReport } from './image/index.js';
 export type { ImageSetInfo, ImageSetProgress } from './image/docker-images/index.js';

@@ -72,7 +72,7 @@ export const ConfigSchema = z.object({
    */
   uidMode: z.enum(['per-sandbox', 'shared']).default('per-sandbox'),
   /** How many per-sandbox id ranges the pool holds: the most sandboxes at once. */
-  uidRanges: z.coerce.number().int().min(1).max(50_000).default(1024),
+  uidRanges: z.coerce.number().int().min(1).max(50_000).default(512),
   /** Debian suite and mirror of the sandbox image (mirror empty: the host's apt sources). */
   imageSuite: z.string().regex(/^[a-z]+$/).default('bookworm'),
   imageMirror: z.string().default(''),

@@ -14,14 +14,17 @@ export const SANDBOX_USER_LIMITS = {
   max_inotify_watches: 65_536,
   max_fanotify_groups: 16,
   max_fanotify_marks: 8192,
-  max_user_namespaces: 256,
-  max_mnt_namespaces: 512,
-  max_pid_namespaces: 256,
-  max_net_namespaces: 256,
-  max_ipc_namespaces: 256,
-  max_uts_namespaces: 256,
-  max_cgroup_namespaces: 256,
-  max_time_namespaces: 256,
+  // Nested containers take one of each kind (podman/crun also a second mount namespace):
+  // 64 containers at once. Small enough that the host's default totals (threads-max / 2,
+  // 96369 on 24 GiB) hold 512 sandboxes' shares, since raising user.* needs CAP_SYS_RESOURCE.
+  max_user_namespaces: 64,
+  max_mnt_namespaces: 128,
+  max_pid_namespaces: 64,
+  max_net_namespaces: 64,
+  max_ipc_namespaces: 64,
+  max_uts_namespaces: 64,
+  max_cgroup_namespaces: 64,
+  max_time_namespaces: 64,
 } as const;
 
 /** A per-namespace counter name (a file of /proc/sys/user). */
@@ -80,16 +83,26 @@ export function requiredHostSysctls(sandboxes: number): { key: string; value: nu
   }));
 }
 
-/** The text of /etc/sysctl.d/60-pier.conf for `sandboxes` sandboxes. Pure. */
-export function renderSysctlDropIn(sandboxes: number): string {
+/**
+ * The text of /etc/sysctl.d/60-pier.conf for `sandboxes` sandboxes. Pure. A value the host
+ * already has higher (`current`) is kept: the drop-in only ever raises.
+ */
+export function renderSysctlDropIn(sandboxes: number, current: Record<string, number | null> = {}): string {
   return [
     `# pier: room for ${sandboxes} sandboxes (config uidRanges) and the host's own programs.`,
     '# Each sandbox is capped at its share inside its own user namespace; these totals are',
     '# host root\'s, which every sandbox\'s counters also count against. Written by',
     '# `pier doctor --sysctl`; applied with `sysctl -p` on this file.',
-    ...requiredHostSysctls(sandboxes).map(({ key, value }) => `${key} = ${value}`),
+    ...requiredHostSysctls(sandboxes).map(({ key, value }) => `${key} = ${Math.max(value, current[key] ?? 0)}`),
     '',
   ].join('\n');
+}
+
+/** The host's current values of every sysctl requiredHostSysctls names. */
+export async function currentHostSysctls(): Promise<Record<string, number | null>> {
+  const keys = Object.values(HOST_SYSCTL);
+  const values = await Promise.all(keys.map(readSysctl));
+  return Object.fromEntries(keys.map((k, i) => [k, values[i] ?? null]));
 }
 
 /** The host's current value of a dotted sysctl, or null when it does not exist here. */

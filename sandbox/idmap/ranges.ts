@@ -17,7 +17,7 @@ export const ID_POOL_BASE = 1_000_000_000;
 /** The largest id the kernel accepts is 2^32 - 2; ranges must end below it. */
 export const ID_POOL_MAX_RANGES = Math.floor((2 ** 32 - 1 - ID_POOL_BASE) / SANDBOX_ID_COUNT);
 /** Default number of ranges (the most sandboxes a host runs at once). */
-export const DEFAULT_ID_RANGES = 1024;
+export const DEFAULT_ID_RANGES = 512;
 /** File in a range claim naming the sandbox that holds it. */
 export const ID_RANGE_CLAIM_FILE = 'sandbox';
 
