@@ -2,7 +2,7 @@
 // TypeScript, runc for the container, a veth on the session's bridge for the network.
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile, rename, unlink, chmod } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile, rename, unlink, chmod, chown } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -41,6 +41,12 @@ export const RUN_MAX_OUTPUT_BYTES = 1024 * 1024;
 export const RUN_TIMEOUT_MS = 60_000;
 /** Mode of state directories on the way to a rootfs: traversable, not listable. */
 const DIR_MODE = 0o711;
+/**
+ * Mode of a sandbox's own directory with a range of its own: owner host root, group the
+ * sandbox's root (runc's init, as that uid, must traverse it to reach the rootfs and bind
+ * sources), nothing for anyone else: another sandbox's uid cannot even look inside.
+ */
+const OWN_DIR_MODE = 0o710;
 /** Marker file present while a sandbox is being created; holds the creator's pid. */
 export const CREATING_MARKER = 'creating';
 
@@ -54,7 +60,7 @@ export interface ImageRef {
 /** How the runc driver is set up. */
 export interface RuncDriverOptions {
   paths: RuntimePaths;
-  /** Session subnets: the pool, the prefix of each, and whether nodes reach the internet. */
+  /** Session subnets: the pool, the prefix of each, and whether new networks reach the internet by default. */
   network: { pool: string; prefix: number; outbound: boolean };
   defaultLimits?: SandboxLimits;
   /** Finds the image by id, or the current one when no id is given. */
@@ -126,7 +132,7 @@ class RuncDriver implements SandboxDriver {
       const profile = await loadDockerSeccompProfile(this.#opts.seccompProfilePath);
       this.#seccomp = translateSeccomp(profile, { capabilities: GRANTED_CAPABILITIES, arch: process.arch });
       this.#cgroupMode = detectCgroupMode();
-      await net.ensureFirewall({ outbound: this.#opts.network.outbound, pool: this.#opts.network.pool });
+      await net.ensureFirewall({ pool: this.#opts.network.pool });
     })();
     this.#ready.catch(() => {
       this.#ready = null;
@@ -175,6 +181,10 @@ class RuncDriver implements SandboxDriver {
         (spec.uidMode ?? this.#opts.ids?.mode ?? 'per-sandbox') === 'shared'
           ? SHARED_ID_RANGE
           : await claimIdRange(this.#paths, id, this.#opts.ids?.ranges ?? DEFAULT_ID_RANGES);
+      if (range.index !== null) {
+        await chown(p.dir, 0, range.hostId);
+        await chmod(p.dir, OWN_DIR_MODE);
+      }
       const info: SandboxInfo = {
         id,
         containerId: containerId(id),
