@@ -24,6 +24,10 @@ interface Params {
   pool: string;
   nsPrefix: string;
   pierBin: string;
+  /** The private host's own namespace name (for the CLI to join). */
+  hostNs: string;
+  /** A process in the host's mount namespace (this test), whose mounts the CLI needs. */
+  hostPid: number;
 }
 
 /**
@@ -69,13 +73,15 @@ async function perNetworkScenario(net: typeof netModule, cmd: { runChecked: type
 
     const probe = async (from: string) =>
       (await cmd.runCommand('ip', ['netns', 'exec', from, 'timeout', '1', 'bash', '-c', 'echo > "/dev/tcp/198.51.100.1/7777"'])).code === 0;
-    const table = async () => (await cmd.runChecked('nft', ['list', 'table', 'inet', 'pier'])).replace(/^\s*elements = .*$/gm, '');
+    // The rules without set elements (the CLI adds its own pool and the host's nameservers).
+    const table = async () => (await cmd.runChecked('nft', ['list', 'table', 'inet', 'pier'])).replace(/\s*elements = \{[^}]*\}/g, '');
     const before = { on: await probe(n1), off: await probe(n2), elements: await net.readFirewallElements(), rules: await table() };
     const sourcesBefore = [...sources];
 
     // A CLI command in between, in its own process, with outbound off (the default): it
     // starts a sandbox with an implicit network of its own and removes it again.
-    const run = await cmd.runCommand(params.pierBin, ['sandbox', 'run', '--json', '--', 'sh', '-c', 'echo cli-ran'], {
+    // nsenter, not `ip netns exec`: the latter mounts a fresh /sys, hiding the cgroup mounts runc needs.
+    const run = await cmd.runCommand('nsenter', [`--mount=/proc/${params.hostPid}/ns/mnt`, `--net=/run/netns/${params.hostNs}`, '--', params.pierBin, 'sandbox', 'run', '--json', '--', 'sh', '-c', 'echo cli-ran'], {
       env: { PIER_OUTBOUND: '0' },
       timeoutMs: 120_000,
     });
@@ -106,10 +112,11 @@ describe('outbound internet per session network (issue 11, point 9)', rootSuite(
     const tag = randomBytes(2).toString('hex');
     const stateDir = await mkdtemp(path.join(tmpdir(), 'pier-outbound-'));
     try {
+      const hostNs = `piertest-${tag}-ph`;
       const r = await inPrivateHost(
-        `piertest-${tag}-ph`,
+        hostNs,
         perNetworkScenario,
-        { stateDir, pool: `10.253.${randomBytes(1)[0] ?? 0}.0/25`, nsPrefix: `piertest-${tag}-`, pierBin: PIER_BIN },
+        { stateDir, pool: `10.253.${randomBytes(1)[0] ?? 0}.0/25`, nsPrefix: `piertest-${tag}-`, pierBin: PIER_BIN, hostNs, hostPid: process.pid },
         { timeoutMs: SCENARIO_TIMEOUT_MS },
       );
       // The sets say it, per bridge.
