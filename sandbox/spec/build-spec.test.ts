@@ -67,7 +67,7 @@ test('a user namespace made by pier is joined by path, with the same maps', () =
   assert.deepEqual(linux.namespaces.find((n) => n.type === 'user'), { type: 'user', path: '/var/lib/pier/sandboxes/0123456789/userns' });
   assert.ok(linux.namespaces.filter((n) => n.type !== 'user').every((n) => n.path === undefined), 'only the user namespace is joined');
   assert.deepEqual(linux.uidMappings, [{ containerID: 0, hostID: 1_000_000_000, size: 65_536 }]);
-  assert.throws(() => buildSpec(input({ userNamespacePath: 'relative/userns' })), isInvalid);
+  assert.throws(() => buildSpec(input({ userNamespacePath: 'relative/userns' })), (e) => isSandboxError(e, 'INVALID_ARGUMENT'));
 });
 
 describe('limits arithmetic', () => {
