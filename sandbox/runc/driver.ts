@@ -26,7 +26,7 @@ import { containerId, cgroupPath, sandboxPaths, networkPaths, ID_PATTERN, type R
 import { createDisk, seedHome, diskUsage, DISK_DIRS, DISK_MAX_BYTES } from '../rootfs/disk.js';
 import { mountsUnder, unmount } from '../host/mounts.js';
 import { claimIdRange, releaseIdRangesOf, SHARED_ID_RANGE, DEFAULT_ID_RANGES } from '../idmap/ranges.js';
-import { mountSandboxRoot, prepareSandboxIds, releaseSandboxIdMounts } from '../idmap/prepare.js';
+import { prepareSandboxFilesystem, releaseSandboxIdMounts } from '../idmap/prepare.js';
 import { runcRun, runcDeleteForce, runcExecArgv, RUNC, RUNC_ENV } from './runc.js';
 import { buildSpec, loadDockerSeccompProfile, nestedContainerBinds, translateSeccomp, GRANTED_CAPABILITIES, type LinuxSeccomp } from '../spec/index.js';
 import * as net from '../net/index.js';
@@ -201,9 +201,17 @@ class RuncDriver implements SandboxDriver {
 
       await createDisk(p.diskImage, p.disk, limits.diskBytes, limits.inodes, range.hostId);
       await seedHome(image.rootfs, p.disk, range);
-      await mountSandboxRoot({ sandboxId: id, imageRootfs: image.rootfs, upper: p.upper, work: p.work, rootfs: p.rootfs, range });
       const idFiles = { pin: p.userns, storeView: p.store };
-      const ids = await prepareSandboxIds(range, idFiles, (await this.#opts.containerImageStore?.()) ?? null);
+      const ids = await prepareSandboxFilesystem({
+        sandboxId: id,
+        range,
+        imageRootfs: image.rootfs,
+        upper: p.upper,
+        work: p.work,
+        rootfs: p.rootfs,
+        imageStore: (await this.#opts.containerImageStore?.()) ?? null,
+        ...idFiles,
+      });
 
       const hostnameFile = path.join(p.dir, 'hostname');
       await writeFile(hostnameFile, `${spec.hostname}\n`, { mode: 0o644 });
