@@ -19,7 +19,7 @@
 //
 //   pier-idmap userns OWNER COUNT PIN [max_NAME=VALUE...]
 //       The sandbox's user namespace, root = host uid OWNER (uid_map/gid_map "0 OWNER
-//       COUNT"), nested in an outer namespace whose /proc/sys/user/max_NAME limits
+//       COUNT"), nested in an outer namespace (OWNER.. mapped onto itself) whose /proc/sys/user/max_NAME limits
 //       (inotify, fanotify, namespaces) are the sandbox's share and out of its reach (see
 //       op_userns). Bind-mounted at PIN (an empty regular file) for `runc run` to join.
 //
@@ -220,11 +220,12 @@ static int write_limits(const struct limit *limits, int n) {
 /*
  * Two nested namespaces. The outer one is created by host root (so runc, as root, keeps
  * its owner's rights over everything below it: it sets rlimits with prlimit(2), which on
- * a host root without CAP_SYS_RESOURCE works only through ownership) and maps 0..COUNT-1
- * to OWNER..; its /proc/sys/user limits (inotify, fanotify, namespaces) are the sandbox's
- * share, and the sandbox cannot raise them: it lives in the inner namespace (identity map
- * of the outer one) and has no capability in its parent. The kernel charges every such
- * counter at each level (ucounts), so these caps hold against nested namespaces too.
+ * a host root without CAP_SYS_RESOURCE works only through ownership) and maps OWNER..
+ * onto itself (the host ids, unchanged); its /proc/sys/user limits (inotify, fanotify,
+ * namespaces) are the sandbox's share, and the sandbox cannot raise them: it lives in the
+ * inner namespace (0..COUNT-1 → OWNER.., so its uid_map reads "0 OWNER COUNT" from inside,
+ * as if runc had made it) and has no capability in its parent. The kernel charges every
+ * such counter at each level (ucounts), so these caps hold against nested namespaces too.
  */
 static void op_userns(unsigned long owner, unsigned long count, const char *pin, const struct limit *limits, int nlimits) {
   if (owner == 0) usage(); // a sandbox's root is never host root
@@ -242,9 +243,9 @@ static void op_userns(unsigned long owner, unsigned long count, const char *pin,
     send_byte(ready[1]);
     if (!wait_byte(go[0])) _exit(5); // the outer maps are written
     if (write_limits(limits, nlimits) < 0) _exit(6);
-    // Become the outer namespace's root (host OWNER): the inner namespace's creator must be
-    // mapped in the outer one.
-    if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) _exit(7);
+    // Become OWNER (mapped in the outer namespace, as itself): the inner namespace's creator
+    // must be mapped there.
+    if (setresgid((gid_t)owner, (gid_t)owner, (gid_t)owner) < 0 || setresuid((uid_t)owner, (uid_t)owner, (uid_t)owner) < 0) _exit(7);
     if (unshare(CLONE_NEWUSER) < 0) _exit(8);
     send_byte(ready[1]);
     (void)wait_byte(hold[0]);
@@ -254,7 +255,7 @@ static void op_userns(unsigned long owner, unsigned long count, const char *pin,
   close(go[0]);
   close(hold[0]);
   if (!wait_byte(ready[0])) reap(child, "unshare of the outer namespace");
-  write_maps(child, 0, owner, count);
+  write_maps(child, owner, owner, count);
   char nspath[64];
   snprintf(nspath, sizeof nspath, "/proc/%d/ns/user", (int)child);
   int outer = open(nspath, O_RDONLY | O_CLOEXEC);
@@ -262,12 +263,12 @@ static void op_userns(unsigned long owner, unsigned long count, const char *pin,
   send_byte(go[1]);
   if (!wait_byte(ready[0])) reap(child, "limits or the inner namespace");
   // Only a process in the inner namespace's parent may write its maps: a writer joins the
-  // outer namespace (host root may) and maps the inner one onto it, identity.
+  // outer namespace (host root may) and maps the inner one's 0.. onto OWNER..
   pid_t writer = fork();
   if (writer < 0) die("fork");
   if (writer == 0) {
     if (setns(outer, CLONE_NEWUSER) < 0) _exit(9);
-    write_maps(child, 0, 0, count);
+    write_maps(child, 0, owner, count);
     _exit(0);
   }
   reap(writer, "inner namespace maps");

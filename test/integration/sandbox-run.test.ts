@@ -24,10 +24,8 @@ describe('pier sandbox run', rootSuite(), () => {
     assert.equal(uid, '0');
     const [inside, outside, count] = (map ?? '').trim().split(/\s+/).map(Number);
     assert.equal(inside, 0);
-    // The map is relative to the namespace above the sandbox's (its outer one, which maps it
-    // onto its own host range: test/security/uid-ranges.test.ts checks that from the host).
-    // Never the host's identity map: root inside is not host root.
-    assert.ok(outside !== undefined && count !== undefined && count <= 65536, `uid map ${map}`);
+    assert.ok(outside !== undefined && outside > 0, `uid 0 maps to host uid ${outside}`);
+    assert.ok(count !== undefined && count <= 65536);
   });
 
   test("every namespace differs from the host's", () => {

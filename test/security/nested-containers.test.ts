@@ -63,7 +63,7 @@ describe('nested containers stay inside the sandbox (SECURITY.md 32)', rootSuite
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines[0], 'node1', 'the sandbox\'s /etc/hostname');
     assert.doesNotMatch(r.stdout, /SAW-|MOUNTED-|WROTE-/);
-    // Root of the nested container is the sandbox's root (its own uid map, not host root's):
+    // Root of the nested container is the sandbox's root (its uid map, not host root's):
     // the sandbox's root sees the same map, and is the first host id of its range.
     const own = (await shOk(s.id, 'cat /proc/self/uid_map')).trim();
     assert.match(r.stdout, new RegExp(`^\\s*${own.replace(/\s+/g, '\\s+')}$`, 'm'));
