@@ -1,6 +1,5 @@
-// pier-idmap: the two kernel operations pier needs for per-sandbox host uid ranges and that
-// neither Debian 12's runc 1.1.5 nor its util-linux 2.38 (X-mount.idmap= came in 2.39) can
-// do. Run as host root by the sandbox driver (sandbox/idmap/helper.ts); operations joined
+// pier-idmap: the kernel operations pier needs for per-sandbox host uid ranges that neither
+// Debian 12's runc 1.1.5 nor its util-linux 2.38 (X-mount.idmap= came in 2.39) can do. Run as host root by the sandbox driver (sandbox/idmap/helper.ts); operations joined
 // by "+" run in order in one call (a sandbox's whole set-up is one fork):
 //
 //   pier-idmap mount FROM TO COUNT SOURCE TARGET
@@ -19,9 +18,10 @@
 //
 //   pier-idmap userns OWNER COUNT PIN [max_NAME=VALUE...]
 //       The sandbox's user namespace, root = host uid OWNER (uid_map/gid_map "0 OWNER
-//       COUNT"), nested in an outer namespace (OWNER.. mapped onto itself) whose /proc/sys/user/max_NAME limits
-//       (inotify, fanotify, namespaces) are the sandbox's share and out of its reach (see
-//       op_userns). Bind-mounted at PIN (an empty regular file) for `runc run` to join.
+//       COUNT"), nested in an outer namespace (OWNER.. mapped onto itself) whose
+//       /proc/sys/user/max_NAME limits (inotify, fanotify, namespaces) are the sandbox's
+//       share and out of its reach (see op_userns). Bind-mounted at PIN (an empty regular
+//       file) for `runc run` to join.
 //
 // Why a helper and not a Node addon: unshare(CLONE_NEWUSER) needs a single-threaded process
 // (Node never is), so a child process is needed anyway; a fault here cannot take the server
