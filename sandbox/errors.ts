@@ -13,6 +13,7 @@ export type SandboxErrorCode =
   | 'NETWORK_NOT_FOUND'
   | 'NETWORK_FULL'
   | 'SUBNET_POOL_EXHAUSTED'
+  | 'ID_RANGES_EXHAUSTED'
   | 'IMAGE_NOT_FOUND'
   | 'IMAGE_BUILD_FAILED'
   | 'DISK_SETUP_FAILED'
@@ -32,6 +33,7 @@ const USER_MESSAGES: Record<SandboxErrorCode, string> = {
   NETWORK_NOT_FOUND: 'That session network does not exist.',
   NETWORK_FULL: 'This session network has no free addresses left.',
   SUBNET_POOL_EXHAUSTED: 'The server has no free session networks left.',
+  ID_RANGES_EXHAUSTED: 'The server has no free sandbox identities left; try again when a sandbox has ended.',
   IMAGE_NOT_FOUND: 'The sandbox image is not built; run `pier image build`.',
   IMAGE_BUILD_FAILED: 'Building the sandbox image failed.',
   DISK_SETUP_FAILED: "The sandbox's disk could not be prepared.",

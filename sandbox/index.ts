@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { SandboxError } from './errors.js';
 import type { SandboxDriver } from './driver.js';
-import { DEFAULT_LIMITS, type SandboxLimits } from './types.js';
+import { DEFAULT_LIMITS, type SandboxLimits, type UidMode } from './types.js';
+import { DEFAULT_ID_RANGES } from './idmap/ranges.js';
 import { DEFAULT_PATHS, type RuntimePaths } from './layout.js';
 import { createRuncDriver } from './runc/driver.js';
 import { buildImage, listImages, currentImage, defaultRecipe, findImage, pruneImages, recipeHash, type ImageInfo, type BuildProgress, type ImageRecipe, type PruneReport } from './image/index.js';
@@ -14,6 +15,8 @@ export type * from './types.js';
 export { DEFAULT_LIMITS } from './types.js';
 export { SandboxError, isSandboxError, type SandboxErrorCode } from './errors.js';
 export { checkHost, type HostCheck } from './host/doctor.js';
+export { checkIsolation } from './host/isolation-checks.js';
+export { renderSysctlDropIn, currentHostSysctls, requiredHostSysctls, SANDBOX_USER_LIMITS, SYSCTL_DROP_IN } from './host/shared-limits.js';
 export { detectCgroupMode, type CgroupMode } from './stats/cgroup.js';
 export type { ImageInfo, BuildProgress, PruneItem, PruneReport } from './image/index.js';
 export type { ImageSetInfo, ImageSetProgress } from './image/docker-images/index.js';
@@ -29,8 +32,11 @@ export interface SandboxRuntimeOptions {
   /** IPv4 pool of session subnets, and each subnet's prefix length. */
   subnetPool?: string;
   subnetPrefix?: number;
-  /** Nodes may reach the internet through NAT. */
+  /** Nodes may reach the internet through NAT (the default of each new network). */
   outbound?: boolean;
+  /** How sandboxes' ids map to the host (default `per-sandbox`), and the pool's size. */
+  uidMode?: UidMode;
+  uidRanges?: number;
   /** Debian suite and mirror of the image ('' = the host's apt sources). */
   imageSuite?: string;
   imageMirror?: string;
@@ -92,6 +98,7 @@ export function createSandboxRuntime(options: SandboxRuntimeOptions = {}): Sandb
     paths,
     network: { pool: options.subnetPool ?? '10.87.0.0/16', prefix: options.subnetPrefix ?? 27, outbound: options.outbound ?? false },
     defaultLimits: { ...DEFAULT_LIMITS, ...options.limits },
+    ids: { mode: options.uidMode ?? 'per-sandbox', ranges: options.uidRanges ?? DEFAULT_ID_RANGES },
     resolveImage: async (id) => {
       if (id === undefined) return images.current();
       const found = (await images.list()).find((i) => i.id === id);

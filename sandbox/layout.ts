@@ -44,6 +44,10 @@ export function sandboxPaths(paths: RuntimePaths, id: string) {
     /** Overlay mount: the sandbox's root filesystem. */
     rootfs: path.join(dir, 'rootfs'),
     bundle: path.join(dir, 'bundle'),
+    /** Bind mount of the sandbox's user namespace (per-sandbox ids), until runc has joined it. */
+    userns: path.join(dir, 'userns'),
+    /** Idmapped view of the offline image store (per-sandbox ids), until runc has bound it. */
+    store: path.join(dir, 'store'),
     config: path.join(dir, 'bundle', 'config.json'),
   };
 }
@@ -69,7 +73,15 @@ export const subnetClaimsDir = (paths: RuntimePaths): string => path.join(paths.
 /** Images live here, one directory per recipe hash. */
 export const imagesDir = (paths: RuntimePaths): string => path.join(paths.stateDir, 'images');
 
-/** Host uid/gid that the sandbox's root (0) maps to; the image's files are shifted by it. */
+/**
+ * Host uid/gid the image's files are shifted to on disk (owner n inside is stored as
+ * SANDBOX_ID_BASE + n), and the one range every sandbox maps in the `shared` uid mode.
+ * In the `per-sandbox` mode no sandbox maps it: each sees the image through an idmapped
+ * mount onto its own range (sandbox/idmap/).
+ */
 export const SANDBOX_ID_BASE = 100_000;
 /** How many uids/gids each sandbox maps (0..65535 inside). */
 export const SANDBOX_ID_COUNT = 65_536;
+
+/** Directory of host id range claims: `uidranges/<index>` exists while a sandbox holds it. */
+export const idRangeClaimsDir = (paths: RuntimePaths): string => path.join(paths.stateDir, 'uidranges');

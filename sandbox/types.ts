@@ -45,6 +45,8 @@ export interface SandboxCreateSpec {
   image?: string;
   /** Opaque labels kept with the sandbox (the server stores its session id here). */
   labels?: Record<string, string>;
+  /** How its ids map to the host; default the driver's (config `uidMode`). */
+  uidMode?: UidMode;
 }
 
 /** A session network: one bridge, one subnet, several nodes. */
@@ -64,6 +66,24 @@ export interface NetworkInfo {
   createdAt: string;
 }
 
+/**
+ * How a sandbox's ids map to the host. `per-sandbox`: a 65536-id range of its own from the
+ * pool (idmapped views of the shared image and image store, a user namespace owned by that
+ * range). `shared`: the image's own range (host 100000..165535), the same for every
+ * sandbox, as before ranges existed (the image-set build and the benchmark's baseline).
+ */
+export type UidMode = 'per-sandbox' | 'shared';
+
+/**
+ * The host ids a sandbox's uids/gids 0..size-1 map to: `hostId`..`hostId + size - 1`.
+ * `index` is its claim under `uidranges/`, or null for the shared range.
+ */
+export interface IdRange {
+  index: number | null;
+  hostId: number;
+  size: number;
+}
+
 /** Saved state of one sandbox (`sandbox.json`). */
 export interface SandboxInfo {
   /** 10 lowercase hex characters; every host object is named from it. */
@@ -78,6 +98,8 @@ export interface SandboxInfo {
   limits: SandboxLimits;
   labels: Record<string, string>;
   createdAt: string;
+  /** Its host ids (absent in state saved before ranges: the shared range). */
+  idRange?: IdRange;
 }
 
 /** Live status, from runc and the mounts. */

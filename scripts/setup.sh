@@ -16,7 +16,7 @@ fi
 declare -A NEED=(
   [runc]=runc [mmdebstrap]=mmdebstrap [newuidmap]=uidmap [nft]=nftables [ip]=iproute2
   [mkfs.ext4]=e2fsprogs [losetup]=mount [catatonit]=catatonit [chromium]=chromium
-  [unshare]=util-linux [nsenter]=util-linux
+  [unshare]=util-linux [nsenter]=util-linux [cc]=gcc [sysctl]=procps
 )
 missing=()
 for cmd in "${!NEED[@]}"; do command -v "$cmd" >/dev/null 2>&1 || missing+=("${NEED[$cmd]}"); done
@@ -42,6 +42,27 @@ fi
 say "building (server and UI)"
 export NEXT_TELEMETRY_DISABLED=1
 npm run --silent build
+
+# pier-idmap: idmapped image views and per-sandbox user namespaces (sandbox/native/).
+idmap=sandbox/native/build/pier-idmap
+if [ ! -x "$idmap" ] || [ sandbox/native/pier-idmap.c -nt "$idmap" ]; then
+  say "building $idmap"
+  mkdir -p sandbox/native/build
+  cc -O2 -Wall -Wextra -Werror -o "$idmap.tmp" sandbox/native/pier-idmap.c && mv "$idmap.tmp" "$idmap"
+fi
+
+# Host totals of the per-user kernel counters, sized for the configured uidRanges (no
+# systemd here to read /etc/sysctl.d at boot: applied now, and again by every setup run).
+node bin/pier doctor --sysctl > /etc/sysctl.d/60-pier.conf.tmp
+if ! cmp -s /etc/sysctl.d/60-pier.conf.tmp /etc/sysctl.d/60-pier.conf; then
+  say "sysctl drop-in /etc/sysctl.d/60-pier.conf"
+  mv /etc/sysctl.d/60-pier.conf.tmp /etc/sysctl.d/60-pier.conf
+else
+  rm -f /etc/sysctl.d/60-pier.conf.tmp
+fi
+# user.* totals need CAP_SYS_RESOURCE, which some container hosts withhold: pier doctor
+# then says which limit is short.
+sysctl -q -p /etc/sysctl.d/60-pier.conf 2>/dev/null || say "some sysctls could not be set; see pier doctor"
 
 say "sandbox image"
 node bin/pier image build

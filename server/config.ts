@@ -66,6 +66,13 @@ export const ConfigSchema = z.object({
   subnetPrefix: z.coerce.number().int().min(16).max(29).default(27),
   /** Whether sandboxes may reach the internet (NAT). Off by default. */
   outbound: boolish.default(false),
+  /**
+   * Host ids: `per-sandbox` gives each sandbox a 65536-id range of its own (idmapped image,
+   * own kernel accounting); `shared` maps every sandbox to the image's range (100000..).
+   */
+  uidMode: z.enum(['per-sandbox', 'shared']).default('per-sandbox'),
+  /** How many per-sandbox id ranges the pool holds: the most sandboxes at once. */
+  uidRanges: z.coerce.number().int().min(1).max(50_000).default(512),
   /** Debian suite and mirror of the sandbox image (mirror empty: the host's apt sources). */
   imageSuite: z.string().regex(/^[a-z]+$/).default('bookworm'),
   imageMirror: z.string().default(''),
@@ -151,6 +158,8 @@ const ENV_KEYS: Record<string, keyof Config> = {
   PIER_SUBNET_POOL: 'subnetPool',
   PIER_SUBNET_PREFIX: 'subnetPrefix',
   PIER_OUTBOUND: 'outbound',
+  PIER_UID_MODE: 'uidMode',
+  PIER_UID_RANGES: 'uidRanges',
   PIER_IMAGE_SUITE: 'imageSuite',
   PIER_IMAGE_MIRROR: 'imageMirror',
   PIER_DATABASE: 'database',

@@ -11,6 +11,8 @@ export function runtimeOptions(config: Config): SandboxRuntimeOptions {
     subnetPool: config.subnetPool,
     subnetPrefix: config.subnetPrefix,
     outbound: config.outbound,
+    uidMode: config.uidMode,
+    uidRanges: config.uidRanges,
     imageSuite: config.imageSuite,
     imageMirror: config.imageMirror,
     limits: {

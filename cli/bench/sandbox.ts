@@ -3,12 +3,11 @@
 // answers on this host.
 import { spawn } from 'node:child_process';
 import { runCommand } from '../../sandbox/host/command.js';
-import type { SandboxRuntime } from '../../sandbox/index.js';
+import type { SandboxRuntime, UidMode } from '../../sandbox/index.js';
 import { summarize, type Summary } from './stats.js';
 
-/** Result of one benchmark run, as printed with --json. */
-export interface SandboxBench {
-  runs: number;
+/** Timings of one uid mode. */
+export interface ModeBench {
   /** create() until a command inside has printed its first byte. */
   coldStart: Summary;
   /** create() alone: disk, overlay, runc, network. */
@@ -16,6 +15,18 @@ export interface SandboxBench {
   /** `runc exec` of a command until its first byte. */
   exec: Summary;
   teardown: Summary;
+}
+
+/** Result of one benchmark run, as printed with --json. */
+export interface SandboxBench extends ModeBench {
+  runs: number;
+  /** The mode of the top-level timings (the configured one, default `per-sandbox`). */
+  mode: UidMode;
+  /**
+   * The other mode, measured in the same run, alternating with the first one run by run
+   * (so both meet the same machine); null with `compareModes: false`.
+   */
+  other: null | (ModeBench & { mode: UidMode });
   docker: null | { runs: number; run: Summary; note: string };
   /** docker p50 / pier cold start p50. */
   speedup: number | null;
@@ -62,22 +73,26 @@ export async function benchSandbox(
   rt: SandboxRuntime,
   runs: number,
   log: (line: string) => void,
-  options: { dockerHost?: string } = {},
+  options: { dockerHost?: string; mode?: UidMode; compareModes?: boolean } = {},
 ): Promise<SandboxBench> {
   const { driver } = rt;
   dockerPrefix = options.dockerHost ? ['-H', options.dockerHost] : [];
   const image = await rt.images.current();
-  // One warm-up so first-use costs (seccomp translation, firewall) are not counted.
-  const warm = await driver.create({ hostname: 'bench' });
-  await driver.destroy(warm.id);
+  const mode: UidMode = options.mode ?? 'per-sandbox';
+  const otherMode: UidMode = mode === 'shared' ? 'per-sandbox' : 'shared';
+  const modes: UidMode[] = options.compareModes === false ? [mode] : [mode, otherMode];
+  // One warm-up per mode so first-use costs (seccomp translation, firewall) are not counted.
+  for (const m of modes) {
+    const warm = await driver.create({ hostname: 'bench', uidMode: m });
+    await driver.destroy(warm.id);
+  }
 
-  const cold: number[] = [];
-  const create: number[] = [];
-  const exec: number[] = [];
-  const teardown: number[] = [];
-  for (let i = 0; i < runs; i++) {
+  const samples = new Map(modes.map((m) => [m, { cold: [] as number[], create: [] as number[], exec: [] as number[], teardown: [] as number[] }]));
+  for (let i = 0; i < runs * modes.length; i++) {
+    const m = modes[i % modes.length] ?? mode;
+    const { cold, create, exec, teardown } = samples.get(m)!;
     const t0 = performance.now();
-    const s = await driver.create({ hostname: 'bench' });
+    const s = await driver.create({ hostname: 'bench', uidMode: m });
     const t1 = performance.now();
     const child = await driver.execPiped(s.id, { cmd: ['echo', 'ready'] });
     const first = await new Promise<number>((resolve, reject) => {
@@ -92,8 +107,12 @@ export async function benchSandbox(
     const t2 = performance.now();
     await driver.destroy(s.id);
     teardown.push(performance.now() - t2);
-    if ((i + 1) % 10 === 0) log(`  pier: ${i + 1}/${runs}`);
+    if ((i + 1) % (10 * modes.length) === 0) log(`  pier: ${(i + 1) / modes.length}/${runs}`);
   }
+  const summary = (m: UidMode): ModeBench => {
+    const x = samples.get(m)!;
+    return { coldStart: summarize(x.cold), create: summarize(x.create), exec: summarize(x.exec), teardown: summarize(x.teardown) };
+  };
 
   let docker: SandboxBench['docker'] = null;
   if (await dockerAvailable()) {
@@ -108,13 +127,13 @@ export async function benchSandbox(
   } else {
     log('  docker: no Docker engine answers on this host; baseline skipped');
   }
-  const coldStart = summarize(cold);
+  const main = summary(mode);
+  const coldStart = main.coldStart;
   return {
     runs,
-    coldStart,
-    create: summarize(create),
-    exec: summarize(exec),
-    teardown: summarize(teardown),
+    mode,
+    ...main,
+    other: modes.length > 1 ? { mode: otherMode, ...summary(otherMode) } : null,
     docker,
     speedup: docker ? Math.round((docker.run.p50 / coldStart.p50) * 10) / 10 : null,
   };

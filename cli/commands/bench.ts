@@ -10,12 +10,14 @@ import { BenchInterrupted, benchTerminal } from '../bench/terminal.js';
 import { renderTerminalBench } from '../bench/terminal-report.js';
 import { benchClass, renderClassBench } from '../bench/class.js';
 
-const HELP = `usage: pier bench sandbox [--runs N] [--json] [--docker-host unix:///path.sock]
+const HELP = `usage: pier bench sandbox [--runs N] [--json] [--docker-host unix:///path.sock] [--one-mode]
        pier bench terminal [--terminals N] [--runs N] [--json] [--url URL]
        pier bench docker [--runs N] [--json]
        pier bench class [--students N] [--json]
   sandbox   cold start (create → command running), teardown, and docker run of the same
-            rootfs when a Docker engine answers (default socket, or --docker-host)
+            rootfs when a Docker engine answers (default socket, or --docker-host); the
+            configured uid mode and the other one alternate run by run (--one-mode: only
+            the configured one)
   terminal  over the API and terminal sockets: start to first prompt (--runs sessions,
             default 20), keystroke echo with 1 and N terminals typing (default 200), cat of
             a 64 MiB file; starts the server in this process unless --url names one
@@ -31,7 +33,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   if (!what || what === '--help' || what === '-h') return (console.log(HELP), what ? 0 : 2);
   const { values } = parseArgs({
     args: rest,
-    options: { runs: { type: 'string' }, json: { type: 'boolean' }, 'docker-host': { type: 'string' }, terminals: { type: 'string' }, url: { type: 'string' }, students: { type: 'string' } },
+    options: { runs: { type: 'string' }, json: { type: 'boolean' }, 'docker-host': { type: 'string' }, 'one-mode': { type: 'boolean' }, terminals: { type: 'string' }, url: { type: 'string' }, students: { type: 'string' } },
     strict: true,
   });
   const runs = Number(values.runs ?? (what === 'terminal' ? 20 : 50));
@@ -39,13 +41,18 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const log = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
   if (what === 'sandbox') {
     const dockerHost = values['docker-host'];
-    const r = await benchSandbox(openRuntime(), runs, log, dockerHost ? { dockerHost } : {});
+    const rt = openRuntime();
+    const r = await benchSandbox(rt, runs, log, { ...(dockerHost ? { dockerHost } : {}), mode: rt.config.uidMode, compareModes: !values['one-mode'] });
     if (values.json) return (console.log(JSON.stringify(r)), 0);
+    const modeRows = (m: Omit<typeof r, 'runs' | 'other' | 'docker' | 'speedup'>) => [
+      { name: `pier cold start (${m.mode} uid)`, summary: m.coldStart, note: 'create → command running' },
+      { name: '  create', summary: m.create, note: 'disk, overlay, runc run, network' },
+      { name: '  exec', summary: m.exec, note: 'runc exec → first byte' },
+      { name: '  teardown', summary: m.teardown },
+    ];
     const rows = [
-      { name: 'pier cold start', summary: r.coldStart, note: 'create → command running' },
-      { name: '  create', summary: r.create, note: 'disk, overlay, runc run, network' },
-      { name: '  exec', summary: r.exec, note: 'runc exec → first byte' },
-      { name: 'pier teardown', summary: r.teardown },
+      ...modeRows(r),
+      ...(r.other ? modeRows(r.other) : []),
       ...(r.docker ? [{ name: 'docker run --rm', summary: r.docker.run, note: r.docker.note }] : []),
     ];
     console.log(table(rows));

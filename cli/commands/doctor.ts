@@ -1,19 +1,25 @@
 // pier doctor: a table of this host's prerequisites, with what to do about each problem.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../server/config.js';
-import { checkHost, type HostCheck } from '../../sandbox/index.js';
+import { checkHost, checkIsolation, currentHostSysctls, renderSysctlDropIn, type HostCheck } from '../../sandbox/index.js';
 import type { SandboxRuntime } from '../../sandbox/index.js';
 import { openRuntime } from '../../server/runtime.js';
 
 const MARK: Record<HostCheck['status'], string> = { ok: '✓', warn: '!', fail: '✗' };
 
-/** `pier doctor [--json]`: exit 1 when a required check fails. */
+const HELP = `usage: pier doctor [--json] [--sysctl]
+  Checks this host's prerequisites for pier.
+  --sysctl  prints the sysctl drop-in sized for the configured uidRanges (setup installs it)`;
+
+/** `pier doctor [--json] [--sysctl]`: exit 1 when a required check fails. */
 export async function doctorCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true });
-  if (values.help) return (console.log("usage: pier doctor [--json]\n  Checks this host's prerequisites for pier."), 0);
+  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, sysctl: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+  if (values.help) return (console.log(HELP), 0);
   const config = loadConfig();
+  if (values.sysctl) return (process.stdout.write(renderSysctlDropIn(config.uidRanges, await currentHostSysctls())), 0);
   const checks = await checkHost(config.stateDir);
   const runtime = openRuntime(config);
+  checks.push(...(await checkIsolation(runtime.paths, config.uidMode, config.uidRanges)));
   checks.push(await runtime.images.check());
   checks.push(imageSetCheck(runtime.imageSet.current()));
   if (values.json) {

@@ -21,6 +21,14 @@ test('overlaysUsing finds overlays whose lower layer is the image', () => {
   assert.deepEqual(overlaysUsing('/var/lib/pier/images/8da79029e793', m), []);
 });
 
+test('overlaysUsing counts an overlay over a sandbox\'s idmapped view of the image', () => {
+  const m = parseMountInfo(
+    '90 22 0:60 / /var/lib/pier/sandboxes/0123456789/rootfs rw - overlay overlay rw,lowerdir=/var/lib/pier/images/8da79029e793/idmapped/0123456789,upperdir=/u,workdir=/w\n',
+  );
+  assert.deepEqual(overlaysUsing('/var/lib/pier/images/8da79029e793/rootfs', m), ['/var/lib/pier/sandboxes/0123456789/rootfs']);
+  assert.deepEqual(overlaysUsing('/var/lib/pier/images/000000000000/rootfs', m), []);
+});
+
 test('removeTree deletes a tree with nothing mounted in it', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'pier-tree-'));
   mkdirSync(path.join(dir, 'a/b'), { recursive: true });

@@ -7,12 +7,18 @@ import { SandboxError } from '../errors.js';
 import { runCommand } from '../host/command.js';
 import { currentMounts, mountsUnder, type MountEntry } from '../host/mounts.js';
 
-/** Overlay mounts that use `rootfs` as a lower layer (running sandboxes on an image). */
+/**
+ * Overlay mounts that use `rootfs` as a lower layer (running sandboxes on an image): named
+ * directly, or through a sandbox's idmapped view of it, `<image dir>/idmapped/<sandbox id>`
+ * (sandbox/idmap/prepare.ts; the view itself is unmounted once the overlay exists).
+ */
 export function overlaysUsing(rootfs: string, mounts: MountEntry[] = currentMounts()): string[] {
   const lower = path.resolve(rootfs);
+  const views = `${path.dirname(lower)}/idmapped/`;
+  const uses = (layer: string): boolean => layer === lower || (layer.startsWith(views) && /^[0-9a-f]{10}$/.test(layer.slice(views.length)));
   return mounts
     .filter((m) => m.fsType === 'overlay')
-    .filter((m) => /(?:^|,)lowerdir=([^,]*)/.exec(m.superOptions)?.[1]?.split(':').includes(lower))
+    .filter((m) => /(?:^|,)lowerdir=([^,]*)/.exec(m.superOptions)?.[1]?.split(':').some(uses))
     .map((m) => m.mountPoint);
 }
 

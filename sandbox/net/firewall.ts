@@ -1,6 +1,8 @@
 // pier's nftables table `inet pier`: what a node may reach (its own session's nodes; the
-// internet only when outbound is on) and may not (other sessions, the host, the LAN).
-// The ruleset is rendered by a pure function and applied in one atomic transaction.
+// internet only when its network was created with outbound on) and may not (other
+// sessions, the host, the LAN). The rules are the same for every pier process; what differs
+// per network is an element of a set keyed by bridge. Rendered by a pure function, applied
+// in one atomic transaction, and rewritten only when pier's rules change.
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -37,18 +39,20 @@ export const BLOCKED_DESTINATIONS_V4 = [
   '240.0.0.0/4',
 ] as const;
 
-/** Everything the ruleset depends on. */
+/**
+ * The elements a rendered ruleset starts with. The rules themselves depend on nothing: every
+ * policy that differs between networks (or between pier processes with other settings) is
+ * an element of a set, so no process ever changes another's networks by (re)writing rules.
+ */
 export interface RulesetOptions {
-  /** Whether the deployment allows outbound internet at all (NAT rules present). */
-  outbound: boolean;
-  /** The pool session subnets are cut from, e.g. `10.87.0.0/16` (masqueraded when outbound). */
-  subnetPool: string;
   /** Bridges whose same-bridge pair `"b" . "b"` is in @intra (their nodes reach each other). */
   intraPairs?: readonly string[];
-  /** Bridges whose networks have outbound on (only used when `outbound`). */
+  /** Bridges of networks created with outbound on: forwarded past the gateway, NATed. */
   outboundBridges?: readonly string[];
-  /** Nameservers nodes may query on port 53 even if private (only used when `outbound`). */
+  /** Nameservers nodes of outbound networks may query on port 53 even if private (@nameservers). */
   nameservers?: readonly string[];
+  /** Subnet pools whose sources are masqueraded on the way out (@pools), e.g. `10.87.0.0/16`. */
+  pools?: readonly string[];
 }
 
 /** Throws INVALID_ARGUMENT unless `name` is a pier bridge name (it is spliced into nft text). */
@@ -61,24 +65,18 @@ function elementsLine(items: readonly string[]): string[] {
   return items.length === 0 ? [] : [`\t\telements = { ${items.join(', ')} }`];
 }
 
-/** The rules without elements or version comment; the version is a hash of this. */
-function renderRules(o: RulesetOptions, elements: { intra: string[]; outbound: string[] }): string[] {
-  const pool = formatCidr(parseCidr(o.subnetPool));
-  const nameservers = (o.nameservers ?? []).filter((s) => parseIpv4(s) !== null);
-  const outboundRules = o.outbound
-    ? [
-        ...(nameservers.length > 0
-          ? [
-              '\t\t# The host\'s nameservers stay usable even when they sit on the LAN, on port 53 only.',
-              `\t\tiifname @outbound ip daddr { ${nameservers.join(', ')} } meta l4proto { tcp, udp } th dport 53 accept`,
-            ]
-          : []),
-        '\t\t# Never the LAN, cloud metadata or other private space, outbound or not (attack 26).',
-        `\t\tiifname ${ANY_BRIDGE} ip daddr { ${BLOCKED_DESTINATIONS_V4.join(', ')} } drop`,
-        '\t\t# The internet, for networks created with outbound on (IPv4 only: bridges have no IPv6).',
-        '\t\tiifname @outbound meta nfproto ipv4 accept',
-      ]
-    : [];
+/** Set elements, already quoted for nft. */
+interface Elements {
+  intra: string[];
+  outbound: string[];
+  nameservers: string[];
+  pools: string[];
+}
+
+const NO_ELEMENTS: Elements = { intra: [], outbound: [], nameservers: [], pools: [] };
+
+/** The rules with the given elements, without the version comment; the version hashes them empty. */
+function renderRules(elements: Elements): string[] {
   return [
     'table inet pier {',
     '\t# Pairs "pierbX" . "pierbX": traffic switched inside one session\'s bridge. Only seen',
@@ -88,10 +86,22 @@ function renderRules(o: RulesetOptions, elements: { intra: string[]; outbound: s
     '\t\ttype ifname . ifname',
     ...elementsLine(elements.intra),
     '\t}',
-    '\t# Bridges of networks that were created with outbound access.',
+    '\t# Bridges of networks that were created with outbound access (one element per network).',
     '\tset outbound {',
     '\t\ttype ifname',
     ...elementsLine(elements.outbound),
+    '\t}',
+    '\t# The host\'s nameservers: reachable on port 53 from outbound networks even when private.',
+    '\tset nameservers {',
+    '\t\ttype ipv4_addr',
+    ...elementsLine(elements.nameservers),
+    '\t}',
+    '\t# Subnet pools of pier processes on this host: sources masqueraded when leaving.',
+    '\tset pools {',
+    '\t\ttype ipv4_addr',
+    '\t\tflags interval',
+    '\t\tauto-merge',
+    ...elementsLine(elements.pools),
     '\t}',
     '',
     '\tchain input {',
@@ -113,27 +123,29 @@ function renderRules(o: RulesetOptions, elements: { intra: string[]; outbound: s
     '\t\t# or the host\'s other interfaces is routed to a node.',
     `\t\toifname ${ANY_BRIDGE} ct state established,related accept`,
     `\t\toifname ${ANY_BRIDGE} drop`,
-    ...outboundRules,
+    '\t\t# The host\'s nameservers stay usable even when they sit on the LAN, on port 53 only.',
+    '\t\tiifname @outbound ip daddr @nameservers meta l4proto { tcp, udp } th dport 53 accept',
+    '\t\t# Never the LAN, cloud metadata or other private space, outbound or not (attack 26).',
+    `\t\tiifname ${ANY_BRIDGE} ip daddr { ${BLOCKED_DESTINATIONS_V4.join(', ')} } drop`,
+    '\t\t# The internet, for networks created with outbound on (IPv4 only: bridges have no IPv6).',
+    '\t\tiifname @outbound meta nfproto ipv4 accept',
     '\t\t# Everything else a node sends through the gateway: dropped (attack 26).',
     `\t\tiifname ${ANY_BRIDGE} drop`,
     '\t}',
-    ...(o.outbound
-      ? [
-          '',
-          '\tchain postrouting {',
-          '\t\ttype nat hook postrouting priority srcnat; policy accept;',
-          '\t\t# Outbound traffic leaves with the host\'s address.',
-          `\t\tip saddr ${pool} oifname != ${ANY_BRIDGE} masquerade`,
-          '\t}',
-        ]
-      : []),
+    '',
+    '\tchain postrouting {',
+    '\t\ttype nat hook postrouting priority srcnat; policy accept;',
+    '\t\t# Outbound traffic leaves with the host\'s address (only @outbound bridges get here:',
+    '\t\t# the forward chain drops the rest).',
+    `\t\tip saddr @pools oifname != ${ANY_BRIDGE} masquerade`,
+    '\t}',
     '}',
   ];
 }
 
-/** A short hash of the rules (not the elements): equal versions need no rewrite. */
-export function rulesetVersion(o: RulesetOptions): string {
-  const text = renderRules(o, { intra: [], outbound: [] }).join('\n');
+/** A short hash of the rules (not the elements): the same for every pier process of one version. */
+export function rulesetVersion(): string {
+  const text = renderRules(NO_ELEMENTS).join('\n');
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
@@ -141,16 +153,18 @@ export function rulesetVersion(o: RulesetOptions): string {
  * Renders the whole `nft -f` input: create-if-missing, delete and define `inet pier` in one
  * transaction (atomic, idempotent; the kernel never sees the host without the table).
  */
-export function renderRuleset(o: RulesetOptions): string {
+export function renderRuleset(o: RulesetOptions = {}): string {
   const intra = [...new Set(o.intraPairs ?? [])].sort();
   const outbound = [...new Set(o.outboundBridges ?? [])].sort();
   [...intra, ...outbound].forEach(checkBridge);
-  const rules = renderRules(o, {
+  const rules = renderRules({
     intra: intra.map((b) => `"${b}" . "${b}"`),
     outbound: outbound.map((b) => `"${b}"`),
+    nameservers: [...new Set(o.nameservers ?? [])].filter((a) => parseIpv4(a) !== null).sort(),
+    pools: [...new Set((o.pools ?? []).map((p) => formatCidr(parseCidr(p))))].sort(),
   });
   // The version goes in the table's comment; ensureFirewall compares it.
-  rules.splice(1, 0, `\tcomment "pier ${rulesetVersion(o)}"`);
+  rules.splice(1, 0, `\tcomment "pier ${rulesetVersion()}"`);
   return [
     '# pier\'s firewall (sandbox/net/firewall.ts). Rewritten by pier; do not edit.',
     'table inet pier {}',
@@ -197,50 +211,50 @@ export async function readFirewallElements(): Promise<{ intra: string[]; outboun
   return out;
 }
 
-/** Settings ensureFirewall takes: the deployment's, as the runtime holds them. */
+/** What ensureFirewall adds to the sets: this process's settings, never a policy for others. */
 export interface FirewallConfig {
-  /**
-   * Whether the deployment allows outbound internet. It is the ceiling: a network created
-   * with outbound on gets nothing past the gateway unless this is on too. Turning it off
-   * later rewrites the rules but leaves net.ipv4.ip_forward as it is.
-   */
-  outbound: boolean;
-  /** Subnet pool, e.g. `10.87.0.0/16`. */
+  /** This process's subnet pool, e.g. `10.87.0.0/16` (added to @pools). */
   pool: string;
-  /** Nameservers to allow on port 53; default: the host's (when outbound). */
+  /** Nameservers to allow on port 53 from outbound networks; default: the host's. */
   nameservers?: readonly string[];
 }
 
 /**
- * Makes sure pier's table is in place with the current rules. Cheap when it already is
- * (one `nft list` compares the version in the table's comment). When the rules changed, the
- * table is rewritten atomically, keeping the elements of @intra and @outbound (live
- * networks). With outbound on it also turns on IPv4 forwarding, which NAT needs.
- * @returns whether the table was (re)written
+ * Makes sure pier's table is in place with the current rules. The rules depend on nothing
+ * a process is configured with, so every pier process of one version finds them unchanged
+ * and only adds its pool and nameservers to the sets: a `pier sandbox …` command cannot
+ * change what the server's networks may reach. The table is rewritten (atomically, keeping
+ * every element) only when it is missing or pier's rules changed.
+ * @returns whether the rules were (re)written
  */
 export async function ensureFirewall(config: FirewallConfig): Promise<'unchanged' | 'applied'> {
-  const nameservers = config.nameservers ?? (config.outbound ? await hostNameservers() : []);
-  const options: RulesetOptions = { outbound: config.outbound, subnetPool: config.pool, nameservers };
-  const version = rulesetVersion(options);
+  const nameservers = (config.nameservers ?? (await hostNameservers())).filter((a) => parseIpv4(a) !== null);
+  const pool = formatCidr(parseCidr(config.pool));
+  const version = rulesetVersion();
   let result: 'unchanged' | 'applied' = 'unchanged';
   const listed = await runCommand('nft', ['list', 'table', ...FIREWALL_TABLE.split(' ')], { timeoutMs: NFT_TIMEOUT_MS });
   if (listed.code !== 0 || !listed.stdout.includes(`comment "pier ${version}"`)) {
     // A window exists between reading the elements and applying: a network added by another
-    // process in it loses its @intra pair until reconcileNetworks re-adds it.
+    // process in it loses its elements until reconcileNetworks re-adds them.
     const elements = (await readFirewallElements()) ?? { intra: [], outbound: [] };
-    const applied = await nft(renderRuleset({ ...options, intraPairs: elements.intra, outboundBridges: elements.outbound }));
+    const applied = await nft(renderRuleset({ intraPairs: elements.intra, outboundBridges: elements.outbound }));
     if (applied.code !== 0) {
       throw new SandboxError('COMMAND_FAILED', `nft -f - (pier ruleset) exited ${applied.code}: ${applied.stderr.trim()}`);
     }
     result = 'applied';
   }
-  if (config.outbound) await enableIpv4Forwarding();
+  // Adding an element that is there already is a no-op: one transaction, idempotent.
+  const adds = [`add element ${FIREWALL_TABLE} pools { ${pool} }`];
+  if (nameservers.length > 0) adds.push(`add element ${FIREWALL_TABLE} nameservers { ${nameservers.join(', ')} }`);
+  const added = await nft(`${adds.join('\n')}\n`);
+  if (added.code !== 0) throw new SandboxError('COMMAND_FAILED', `nft (pier pools, nameservers) exited ${added.code}: ${added.stderr.trim()}`);
   return result;
 }
 
 /**
- * Turns on net.ipv4.ip_forward (host-wide; NAT needs it on the uplink too). Bridges of
- * networks without outbound stay closed by the forward chain (they are not in @outbound).
+ * Turns on net.ipv4.ip_forward (host-wide; NAT needs it on the uplink too) when the first
+ * outbound network needs it. Bridges of networks without outbound stay closed by the
+ * forward chain (they are not in @outbound).
  */
 async function enableIpv4Forwarding(): Promise<void> {
   const file = '/proc/sys/net/ipv4/ip_forward';
@@ -248,12 +262,13 @@ async function enableIpv4Forwarding(): Promise<void> {
 }
 
 /**
- * Adds a network's elements: its @intra pair and, with `outbound`, its @outbound entry. One
- * transaction, no table rewrite. Fails closed (COMMAND_FAILED) when the table is missing:
+ * Adds a network's elements: its @intra pair and, with `outbound`, its @outbound entry (and
+ * turns on IPv4 forwarding). One transaction, no table rewrite. Fails closed (COMMAND_FAILED) when the table is missing:
  * no network is created without its firewall.
  */
 export async function addNetworkRules(bridge: string, options: { outbound: boolean }): Promise<void> {
   checkBridge(bridge);
+  if (options.outbound) await enableIpv4Forwarding();
   const lines = [`add element ${FIREWALL_TABLE} intra { "${bridge}" . "${bridge}" }`];
   if (options.outbound) lines.push(`add element ${FIREWALL_TABLE} outbound { "${bridge}" }`);
   const r = await nft(`${lines.join('\n')}\n`);

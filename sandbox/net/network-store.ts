@@ -25,10 +25,7 @@ const HOSTS_SYNC_ATTEMPTS = 10;
 export interface CreateNetworkOptions {
   /** Network id (10 hex); default random. Implicit networks reuse their sandbox's id. */
   id?: string;
-  /**
-   * Whether nodes get a default route and may reach the internet (NAT). Effective only
-   * when the firewall was ensured with outbound on (the deployment's setting).
-   */
+  /** Whether nodes get a default route and may reach the internet (NAT): this network's own setting. */
   outbound: boolean;
   /** Pool to cut the subnet from, e.g. `10.87.0.0/16`. */
   pool: string;

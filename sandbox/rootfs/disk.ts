@@ -9,6 +9,7 @@ import { statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { runChecked } from '../host/command.js';
 import { SANDBOX_ID_BASE } from '../layout.js';
+import type { IdRange } from '../types.js';
 
 /** Directories on the disk. upper/work back the overlay root; the others are bind-mounted
  * over the overlay so that nested overlayfs (podman's storage, a student's own
@@ -30,14 +31,14 @@ export const DISK_MAX_BYTES = 1024 ** 4;
 
 /**
  * Creates and formats a sparse ext4 image of `sizeBytes` with `inodes` inodes, owned by the
- * sandbox's root, and mounts it at `mountPoint` (nodev, nosuid). The loop device is set to
- * auto-clear, so unmounting frees it.
+ * sandbox's root (host id `rootId`, the first of its range), and mounts it at `mountPoint`
+ * (nodev, nosuid). The loop device is set to auto-clear, so unmounting frees it.
  */
-export async function createDisk(image: string, mountPoint: string, sizeBytes: number, inodes: number): Promise<void> {
+export async function createDisk(image: string, mountPoint: string, sizeBytes: number, inodes: number, rootId: number = SANDBOX_ID_BASE): Promise<void> {
   const handle = await open(image, 'wx', 0o600);
   await handle.close();
   await truncate(image, sizeBytes);
-  const owner = `${SANDBOX_ID_BASE}:${SANDBOX_ID_BASE}`;
+  const owner = `${rootId}:${rootId}`;
   // No journal: the disk lives as long as the sandbox and a journal costs start time.
   // -m 0: no blocks reserved for root — root inside is the student.
   const inodeCount = Math.min(inodes, Math.floor(sizeBytes / BYTES_PER_INODE_MIN));
@@ -52,15 +53,17 @@ export async function createDisk(image: string, mountPoint: string, sizeBytes: n
     const dir = path.join(mountPoint, name);
     await mkdir(dir, { mode });
     await chmod(dir, mode);
-    await chown(dir, SANDBOX_ID_BASE, SANDBOX_ID_BASE);
+    await chown(dir, rootId, rootId);
   }
 }
 
 /**
  * Copies the image's /root (dotfiles) into the disk's root/ directory, owned by the sandbox's
  * root. Only regular files directly in it; the image is ours, but we still refuse links.
+ * Owners move from the image's on-disk range (SANDBOX_ID_BASE..) to the sandbox's `range`.
  */
-export async function seedHome(imageRootfs: string, diskMount: string): Promise<void> {
+export async function seedHome(imageRootfs: string, diskMount: string, range?: IdRange): Promise<void> {
+  const shift = (id: number): number => (range && id >= SANDBOX_ID_BASE && id < SANDBOX_ID_BASE + range.size ? id - SANDBOX_ID_BASE + range.hostId : id);
   const from = path.join(imageRootfs, 'root');
   const to = path.join(diskMount, 'root');
   let names: string[] = [];
@@ -75,7 +78,7 @@ export async function seedHome(imageRootfs: string, diskMount: string): Promise<
     if (!st.isFile()) continue;
     const dst = path.join(to, name);
     await copyFile(src, dst);
-    await chown(dst, st.uid, st.gid);
+    await chown(dst, shift(st.uid), shift(st.gid));
     await chmod(dst, st.mode & 0o7777);
   }
 }

@@ -2,7 +2,7 @@
 // TypeScript, runc for the container, a veth on the session's bridge for the network.
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile, rename, unlink, chmod } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile, rename, unlink, chmod, chown } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -20,11 +20,13 @@ import {
   type SandboxListing,
   type SandboxStats,
   type TerminalSize,
+  type UidMode,
 } from '../types.js';
-import { containerId, cgroupPath, sandboxPaths, networkPaths, ID_PATTERN, SANDBOX_ID_BASE, SANDBOX_ID_COUNT, type RuntimePaths } from '../layout.js';
+import { containerId, cgroupPath, sandboxPaths, networkPaths, ID_PATTERN, type RuntimePaths } from '../layout.js';
 import { createDisk, seedHome, diskUsage, DISK_DIRS, DISK_MAX_BYTES } from '../rootfs/disk.js';
-import { mountOverlay } from '../rootfs/overlay.js';
-import { unmount } from '../host/mounts.js';
+import { mountsUnder, unmount } from '../host/mounts.js';
+import { claimIdRange, releaseIdRangesOf, SHARED_ID_RANGE, DEFAULT_ID_RANGES } from '../idmap/ranges.js';
+import { prepareSandboxFilesystem, releaseSandboxIdMounts } from '../idmap/prepare.js';
 import { runcRun, runcDeleteForce, runcExecArgv, RUNC, RUNC_ENV } from './runc.js';
 import { buildSpec, loadDockerSeccompProfile, nestedContainerBinds, translateSeccomp, GRANTED_CAPABILITIES, type LinuxSeccomp } from '../spec/index.js';
 import * as net from '../net/index.js';
@@ -39,6 +41,12 @@ export const RUN_MAX_OUTPUT_BYTES = 1024 * 1024;
 export const RUN_TIMEOUT_MS = 60_000;
 /** Mode of state directories on the way to a rootfs: traversable, not listable. */
 const DIR_MODE = 0o711;
+/**
+ * Mode of a sandbox's own directory with a range of its own: owner host root, group the
+ * sandbox's root (runc's init, as that uid, must traverse it to reach the rootfs and bind
+ * sources), nothing for anyone else: another sandbox's uid cannot even look inside.
+ */
+const OWN_DIR_MODE = 0o710;
 /** Marker file present while a sandbox is being created; holds the creator's pid. */
 export const CREATING_MARKER = 'creating';
 
@@ -52,7 +60,7 @@ export interface ImageRef {
 /** How the runc driver is set up. */
 export interface RuncDriverOptions {
   paths: RuntimePaths;
-  /** Session subnets: the pool, the prefix of each, and whether nodes reach the internet. */
+  /** Session subnets: the pool, the prefix of each, and whether new networks reach the internet by default. */
   network: { pool: string; prefix: number; outbound: boolean };
   defaultLimits?: SandboxLimits;
   /** Finds the image by id, or the current one when no id is given. */
@@ -61,6 +69,11 @@ export interface RuncDriverOptions {
   seccompProfilePath?: string;
   /** Host directory of the offline image set for nested `docker` (read-only), or null when not built. */
   containerImageStore?: () => Promise<string | null>;
+  /**
+   * Host ids: `mode` (default `per-sandbox`, a range of its own per sandbox) and `ranges`,
+   * how many ranges the pool holds (default DEFAULT_ID_RANGES).
+   */
+  ids?: { mode: UidMode; ranges: number };
 }
 
 const newId = (): string => randomBytes(5).toString('hex');
@@ -119,7 +132,7 @@ class RuncDriver implements SandboxDriver {
       const profile = await loadDockerSeccompProfile(this.#opts.seccompProfilePath);
       this.#seccomp = translateSeccomp(profile, { capabilities: GRANTED_CAPABILITIES, arch: process.arch });
       this.#cgroupMode = detectCgroupMode();
-      await net.ensureFirewall({ outbound: this.#opts.network.outbound, pool: this.#opts.network.pool });
+      await net.ensureFirewall({ pool: this.#opts.network.pool });
     })();
     this.#ready.catch(() => {
       this.#ready = null;
@@ -164,6 +177,14 @@ class RuncDriver implements SandboxDriver {
             prefix: this.#opts.network.prefix,
             ephemeral: true,
           });
+      const range =
+        (spec.uidMode ?? this.#opts.ids?.mode ?? 'per-sandbox') === 'shared'
+          ? SHARED_ID_RANGE
+          : await claimIdRange(this.#paths, id, this.#opts.ids?.ranges ?? DEFAULT_ID_RANGES);
+      if (range.index !== null) {
+        await chown(p.dir, 0, range.hostId);
+        await chmod(p.dir, OWN_DIR_MODE);
+      }
       const info: SandboxInfo = {
         id,
         containerId: containerId(id),
@@ -174,12 +195,23 @@ class RuncDriver implements SandboxDriver {
         limits,
         labels: spec.labels ?? {},
         createdAt: new Date().toISOString(),
+        idRange: range,
       };
       await writeJsonAtomic(p.info, info);
 
-      await createDisk(p.diskImage, p.disk, limits.diskBytes, limits.inodes);
-      await seedHome(image.rootfs, p.disk);
-      await mountOverlay(image.rootfs, p.upper, p.work, p.rootfs);
+      await createDisk(p.diskImage, p.disk, limits.diskBytes, limits.inodes, range.hostId);
+      await seedHome(image.rootfs, p.disk, range);
+      const idFiles = { pin: p.userns, storeView: p.store };
+      const ids = await prepareSandboxFilesystem({
+        sandboxId: id,
+        range,
+        imageRootfs: image.rootfs,
+        upper: p.upper,
+        work: p.work,
+        rootfs: p.rootfs,
+        imageStore: (await this.#opts.containerImageStore?.()) ?? null,
+        ...idFiles,
+      });
 
       const hostnameFile = path.join(p.dir, 'hostname');
       await writeFile(hostnameFile, `${spec.hostname}\n`, { mode: 0o644 });
@@ -196,14 +228,15 @@ class RuncDriver implements SandboxDriver {
         ...nestedContainerBinds({
           imageRootfs: image.rootfs,
           cgroupMode: this.#cgroupMode ?? 'v1',
-          imageStore: (await this.#opts.containerImageStore?.()) ?? null,
+          imageStore: ids.store,
         }).filter((b) => existsSync(b.source)),
       ];
       const config = buildSpec({
         rootfs: p.rootfs,
         hostname: spec.hostname,
         cgroupsPath: cgroupPath(id),
-        idMap: { hostId: SANDBOX_ID_BASE, size: SANDBOX_ID_COUNT },
+        idMap: { hostId: range.hostId, size: range.size },
+        userNamespacePath: ids.userNamespacePath,
         limits,
         binds,
         seccomp: this.#seccomp,
@@ -213,6 +246,7 @@ class RuncDriver implements SandboxDriver {
       await writeFile(p.config, JSON.stringify(config));
 
       const pid = await runcRun(this.#paths.runcRoot, info.containerId, p.bundle, path.join(p.dir, 'runc.log'));
+      await releaseSandboxIdMounts(idFiles);
       const { address } = await net.attachNode(this.#paths, {
         network,
         sandboxId: id,
@@ -346,9 +380,14 @@ class RuncDriver implements SandboxDriver {
     await runcDeleteForce(this.#paths.runcRoot, containerId(id));
     // With no process left, the filesystem and the network come apart independently.
     const filesystem = (async () => {
-      await unmount(p.rootfs);
-      await unmount(p.disk);
+      // Deepest first: the root overlay, the disk, and a half-made sandbox's user namespace
+      // pin or image store view. Nothing may stay mounted before the directory is deleted.
+      for (const m of mountsUnder(p.dir)) await unmount(m.mountPoint);
+      await releaseSandboxIdMounts({ pin: p.userns, storeView: p.store });
+      const left = mountsUnder(p.dir);
+      if (left.length > 0) throw new SandboxError('COMMAND_FAILED', `sandbox ${id}: still mounted: ${left.map((m) => m.mountPoint).join(', ')}`);
       await rm(p.dir, { recursive: true, force: true });
+      await releaseIdRangesOf(this.#paths, id, info?.idRange?.index);
     })();
     const network = (async () => {
       const networkId = info?.network || id;

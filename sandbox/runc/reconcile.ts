@@ -14,6 +14,7 @@ import { cgroupDirs, type CgroupMode } from '../stats/cgroup.js';
 import { isAlive } from '../host/processes.js';
 import { runCommand } from '../host/command.js';
 import * as net from '../net/index.js';
+import { reconcileIdRanges } from '../idmap/reconcile.js';
 
 const LimitsSchema = z.object({
   memoryBytes: z.number(),
@@ -35,6 +36,9 @@ const InfoSchema = z.object({
   limits: LimitsSchema,
   labels: z.record(z.string(), z.string()),
   createdAt: z.string(),
+  idRange: z
+    .object({ index: z.number().int().nonnegative().nullable(), hostId: z.number().int().positive(), size: z.number().int().positive() })
+    .optional(),
 });
 
 /**
@@ -155,9 +159,11 @@ export async function reconcileHost(
   teardown: (id: string) => Promise<void>,
 ): Promise<ReconcileReport> {
   const report: ReconcileReport = { adopted: [], removed: [], orphans: [], skipped: [] };
+  const adopted: SandboxInfo[] = [];
   for (const s of await listSandboxes(paths)) {
     if (s.status === 'running') {
       report.adopted.push(s.id);
+      adopted.push(s);
     } else if (s.uncertain) {
       // Never tear down what may be another server's live sandbox; the next pass decides.
       report.skipped.push(`${s.id}: ${s.problem ?? 'state unknown'}`);
@@ -215,6 +221,7 @@ export async function reconcileHost(
   }
 
   report.orphans.push(...(await net.reconcileNetworks(paths, known)));
+  report.orphans.push(...(await reconcileIdRanges(paths, known, adopted)));
   return report;
 }
 

@@ -62,6 +62,14 @@ test('uid and gid maps: 0..size-1 inside → hostId.. outside', () => {
   assert.notEqual(linux.uidMappings, linux.gidMappings, 'distinct objects: a later edit of one must not change the other');
 });
 
+test('a user namespace made by pier is joined by path, with the same maps', () => {
+  const { linux } = buildSpec(input({ idMap: { hostId: 1_000_000_000, size: 65_536 }, userNamespacePath: '/var/lib/pier/sandboxes/0123456789/userns' }));
+  assert.deepEqual(linux.namespaces.find((n) => n.type === 'user'), { type: 'user', path: '/var/lib/pier/sandboxes/0123456789/userns' });
+  assert.ok(linux.namespaces.filter((n) => n.type !== 'user').every((n) => n.path === undefined), 'only the user namespace is joined');
+  assert.deepEqual(linux.uidMappings, [{ containerID: 0, hostID: 1_000_000_000, size: 65_536 }]);
+  assert.throws(() => buildSpec(input({ userNamespacePath: 'relative/userns' })), (e) => isSandboxError(e, 'INVALID_ARGUMENT'));
+});
+
 describe('limits arithmetic', () => {
   const cases = [
     { cpus: 0.5, quota: 50_000 },

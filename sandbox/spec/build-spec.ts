@@ -92,6 +92,11 @@ export interface SpecInput {
   cgroupsPath: string;
   /** Host id that uid/gid 0 inside maps to, and how many ids are mapped. */
   idMap: { hostId: number; size: number };
+  /**
+   * A user namespace to join (a bind mount of its nsfs file) instead of letting runc create
+   * one; it must map exactly `idMap`. pier makes it owned by the sandbox's own host uid.
+   */
+  userNamespacePath?: string;
   limits: SandboxLimits;
   binds: SpecBind[];
   /** From translateSeccomp; null only for diagnostics (no filter). */
@@ -112,6 +117,7 @@ const INPUT_CHECKS: readonly { what: string; ok: (i: SpecInput) => boolean }[] =
   { what: 'cgroupsPath must be an absolute path', ok: (i) => i.cgroupsPath.startsWith('/') },
   { what: 'idMap.hostId must be a positive integer', ok: (i) => Number.isSafeInteger(i.idMap.hostId) && i.idMap.hostId > 0 },
   { what: 'idMap.size must be a positive integer', ok: (i) => Number.isSafeInteger(i.idMap.size) && i.idMap.size > 0 },
+  { what: 'userNamespacePath must be a clean absolute path', ok: (i) => i.userNamespacePath === undefined || isCleanAbsolute(i.userNamespacePath) },
   { what: 'limits.memoryBytes must be a positive integer', ok: (i) => isPositiveInt(i.limits.memoryBytes) },
   { what: 'limits.pids must be a positive integer', ok: (i) => isPositiveInt(i.limits.pids) },
   // The kernel refuses a CFS quota below 1 ms.
@@ -212,10 +218,14 @@ export function withRoot(spec: OciSpec, rootfs: string, hostname: string): OciSp
   return { ...spec, root: { path: rootfs, readonly: false }, hostname };
 }
 
-/** Maps uid/gid 0..size-1 inside to hostId.. outside: root inside is nobody outside. */
-export function withUserNamespace(spec: OciSpec, idMap: SpecInput['idMap']): OciSpec {
+/**
+ * Maps uid/gid 0..size-1 inside to hostId.. outside: root inside is nobody outside. With
+ * `joinPath` runc joins that namespace (made by pier with the same mapping) instead.
+ */
+export function withUserNamespace(spec: OciSpec, idMap: SpecInput['idMap'], joinPath?: string): OciSpec {
   const map = [{ containerID: 0, hostID: idMap.hostId, size: idMap.size }];
-  return { ...spec, linux: { ...spec.linux, uidMappings: map, gidMappings: map.map((m) => ({ ...m })) } };
+  const namespaces = joinPath === undefined ? spec.linux.namespaces : spec.linux.namespaces.map((n) => (n.type === 'user' ? { ...n, path: joinPath } : n));
+  return { ...spec, linux: { ...spec.linux, namespaces, uidMappings: map, gidMappings: map.map((m) => ({ ...m })) } };
 }
 
 /**
@@ -282,7 +292,7 @@ export function buildSpec(input: SpecInput): OciSpec {
   validateInput(input);
   const steps: ((s: OciSpec) => OciSpec)[] = [
     (s) => withRoot(s, input.rootfs, input.hostname),
-    (s) => withUserNamespace(s, input.idMap),
+    (s) => withUserNamespace(s, input.idMap, input.userNamespacePath),
     (s) => withLimits(s, input.limits, input.cgroupsPath),
     (s) => withMounts(s, input.binds),
     (s) => withSeccomp(s, input.seccomp),

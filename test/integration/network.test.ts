@@ -13,6 +13,7 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rootSuite } from '../helpers/root.js';
+import { inPrivateHost } from '../helpers/private-host.js';
 import { runCommand, runChecked } from '../../sandbox/host/command.js';
 import { isSandboxError } from '../../sandbox/errors.js';
 import { networkPaths, subnetClaimsDir, vethName, type RuntimePaths } from '../../sandbox/layout.js';
@@ -123,7 +124,7 @@ describe('session networks (bridge, veth, firewall)', rootSuite(), () => {
       const others = (await runChecked('ip', ['-j', 'link', 'show'])).includes('"pierb');
       if (!hadTable && !others) await runCommand('nft', ['delete', 'table', 'inet', 'pier']);
     });
-    await ensureFirewall({ outbound: false, pool: POOL });
+    await ensureFirewall({ pool: POOL });
 
     for (const n of ['a1', 'a2', 'b1', 'c1', 'c2', 'world']) await addNetns(n);
 
@@ -277,7 +278,7 @@ describe('session networks (bridge, veth, firewall)', rootSuite(), () => {
   });
 
   test('ensureFirewall is idempotent and keeps live networks in @intra', async () => {
-    assert.equal(await ensureFirewall({ outbound: false, pool: POOL }), 'unchanged');
+    assert.equal(await ensureFirewall({ pool: POOL }), 'unchanged');
     const elements = await readFirewallElements();
     assert.ok(elements?.intra.includes(netA.bridge) && elements.intra.includes(netB.bridge));
   });
@@ -345,40 +346,10 @@ describe('session networks (bridge, veth, firewall)', rootSuite(), () => {
     assert.ok(r.defaultRouteOn && !r.defaultRouteOff, 'default route only on the outbound network');
     assert.match(r.resolvOff, /^#[^\n]*\n$/);
     assert.doesNotMatch(r.resolvOn, /nameserver 127\./);
-    assert.deepEqual(r.rewrites, ['applied', 'applied', 'unchanged']);
+    assert.deepEqual(r.rewrites, ['applied', 'unchanged', 'unchanged'], 'only the first ensure writes the rules');
     assert.ok(r.elementsKept, 'a rules rewrite keeps @intra and @outbound');
   });
 });
-
-/** Each scenario gets the network module, the command helpers and its parameters. */
-type Scenario<P, R> = (net: typeof netModule, cmd: { runChecked: typeof runChecked; runCommand: typeof runCommand }, params: P) => Promise<R>;
-
-/**
- * Runs `scenario` in a child process inside a fresh network namespace `name`: its own links,
- * nft table and sysctls, so host-wide operations touch nothing of this host. Deleting the
- * namespace afterwards removes whatever the child left there.
- * @returns what the scenario returned (through JSON)
- */
-async function inPrivateHost<P, R>(name: string, scenario: Scenario<P, R>, params: P): Promise<R> {
-  await runChecked('ip', ['netns', 'add', name]);
-  try {
-    await runChecked('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
-    const repo = fileURLToPath(new URL('../..', import.meta.url));
-    const src = [
-      // HACK: tsx (esbuild, keepNames) wraps named functions in the scenario's source with
-      // its `__name` helper, which does not exist in the child; a no-op stands in for it.
-      'const __name = (fn) => fn;',
-      `const net = await import(${JSON.stringify(path.join(repo, 'sandbox/net/index.ts'))});`,
-      `const cmd = await import(${JSON.stringify(path.join(repo, 'sandbox/host/command.ts'))});`,
-      `const out = await (${scenario.toString()})(net, cmd, ${JSON.stringify(params)});`,
-      'console.log(JSON.stringify(out));',
-    ].join('\n');
-    const out = await runChecked('ip', ['netns', 'exec', name, process.execPath, '--import', 'tsx', '--input-type=module', '-e', src], { cwd: repo });
-    return JSON.parse(out.trim().split('\n').pop() ?? 'null') as R;
-  } finally {
-    await runCommand('ip', ['netns', 'del', name]);
-  }
-}
 
 /** Parameters of the private-host scenarios. */
 interface ScenarioParams {
@@ -402,7 +373,7 @@ async function reconcileScenario(net: typeof netModule, cmd: { runChecked: typeo
   const nodeNs = [`${params.nsPrefix}1`, `${params.nsPrefix}2`];
   try {
     for (const n of nodeNs) await sh(['netns', 'add', n]);
-    await net.ensureFirewall({ outbound: false, pool: params.pool });
+    await net.ensureFirewall({ pool: params.pool });
     const kept = await net.createNetwork(paths, { outbound: false, pool: params.pool, prefix: 28 });
     const goneSandbox = id();
     const ephemeral = await net.createNetwork(paths, { id: goneSandbox, outbound: false, pool: params.pool, prefix: 28, ephemeral: true });
@@ -483,7 +454,7 @@ async function outboundScenario(net: typeof netModule, cmd: { runChecked: typeof
       });
     }
 
-    const rewrites: string[] = [await net.ensureFirewall({ outbound: true, pool: params.pool, nameservers: ['10.99.0.53'] })];
+    const rewrites: string[] = [await net.ensureFirewall({ pool: params.pool, nameservers: ['10.99.0.53'] })];
     const on = await net.createNetwork(paths, { outbound: true, pool: params.pool, prefix: 28 });
     const off = await net.createNetwork(paths, { outbound: false, pool: params.pool, prefix: 28 });
     const a = await net.attachNode(paths, { network: on, sandboxId: '00000000a1', hostname: 'node1', netnsPath: `/run/netns/${n1}` });
@@ -512,8 +483,9 @@ async function outboundScenario(net: typeof netModule, cmd: { runChecked: typeof
     );
     const wrong = probes.filter((p, i) => outcomes[i] !== p[3]).map(([from, host, port, want]) => `${from} → ${host}:${port} should ${want ? '' : 'not '}connect`);
 
-    rewrites.push(await net.ensureFirewall({ outbound: false, pool: params.pool }));
-    rewrites.push(await net.ensureFirewall({ outbound: false, pool: params.pool }));
+    // Other processes (a `pier sandbox run`, another server) ensure the same rules.
+    rewrites.push(await net.ensureFirewall({ pool: params.pool }));
+    rewrites.push(await net.ensureFirewall({ pool: '10.88.0.0/16', nameservers: [] }));
     const elements = await net.readFirewallElements();
     const result = {
       wrong,

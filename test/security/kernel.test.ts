@@ -496,7 +496,7 @@ describe('kernel and host attacks (docs/SECURITY.md 10-17, 19, 23, 24, 45)', roo
     assert.deepEqual(readHost(), expected, 'the host-side limits changed');
   });
 
-  test('#19 setuid: a setuid root shell gives a user nothing (no_new_privs); sandbox root is uid 100000+ on the host', { timeout: TEST_TIMEOUT_MS }, async () => {
+  test('#19 setuid: a setuid root shell gives a user nothing (no_new_privs); sandbox root is its own range\'s first host uid', { timeout: TEST_TIMEOUT_MS }, async () => {
     // On the overlay root, which is not nosuid (/root and /tmp are): only no_new_privs stops it.
     const r = await sh(
       s.id,
@@ -525,14 +525,16 @@ describe('kernel and host attacks (docs/SECURITY.md 10-17, 19, 23, 24, 45)', roo
     const listing = (await driver.list()).find((l) => l.id === s.id);
     assert.ok(listing?.pid, 'the sandbox has no init pid');
     const uidsOf = (pid: number | string): number[] => (/^Uid:\s+(.*)$/m.exec(hostRead(`/proc/${pid}/status`) ?? '')?.[1] ?? '').split(/\s+/).filter(Boolean).map(Number);
-    assert.deepEqual(uidsOf(listing.pid), [100000, 100000, 100000, 100000], 'the init runs as host uid 100000');
+    const root = s.idRange?.hostId ?? 100000;
+    assert.ok(root >= 100000, `the sandbox's root is host uid ${root}`);
+    assert.deepEqual(uidsOf(listing.pid), [root, root, root, root], `the init runs as host uid ${root}, its range's first`);
     const procs = (hostRead(detectCgroupMode() === 'v2' ? `/sys/fs/cgroup/pier/${s.containerId}/cgroup.procs` : `/sys/fs/cgroup/pids/pier/${s.containerId}/cgroup.procs`) ?? '')
       .split('\n')
       .filter(Boolean);
     assert.ok(procs.length >= 2, `no processes in the sandbox's cgroup: ${procs.join(',')}`);
     const uids = procs.map((p) => ({ p, cmd: hostRead(`/proc/${p}/cmdline`)?.replace(/\0/g, ' ').trim(), uids: uidsOf(p) })).filter((x) => x.uids.length > 0);
-    assert.deepEqual(uids.filter((x) => x.uids.some((u) => u < 100000 || u >= 165536)), [], 'a sandbox process runs as a host uid outside its range');
-    assert.ok(uids.some((x) => x.cmd === 'sleep 30' && x.uids.every((u) => u === 101000)), `the user's sleep is not uid 101000 on the host: ${JSON.stringify(uids)}`);
+    assert.deepEqual(uids.filter((x) => x.uids.some((u) => u < root || u >= root + 65536)), [], 'a sandbox process runs as a host uid outside its range');
+    assert.ok(uids.some((x) => x.cmd === 'sleep 30' && x.uids.every((u) => u === root + 1000)), `the user's sleep is not uid ${root + 1000} on the host: ${JSON.stringify(uids)}`);
   });
 
   test('#23 host info leaks: kcore, keys, timer_list, sched_debug, /sys/firmware, /proc/acpi are masked', { timeout: TEST_TIMEOUT_MS }, async (t) => {

@@ -63,8 +63,12 @@ describe('nested containers stay inside the sandbox (docs/SECURITY.md 32)', root
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines[0], 'node1', 'the sandbox\'s /etc/hostname');
     assert.doesNotMatch(r.stdout, /SAW-|MOUNTED-|WROTE-/);
-    // Root of the nested container is the sandbox's root: host uid 100000, not host root.
-    assert.match(r.stdout, /^\s*0\s+100000\s+65536$/m);
+    // Root of the nested container is the sandbox's root (its uid map, not host root's):
+    // the sandbox's root sees the same map, and is the first host id of its range.
+    const own = (await shOk(s.id, 'cat /proc/self/uid_map')).trim();
+    assert.match(r.stdout, new RegExp(`^\\s*${own.replace(/\s+/g, '\\s+')}$`, 'm'));
+    assert.doesNotMatch(r.stdout, /^\s*0\s+0\s+4294967295$/m, 'the nested container runs as host root');
+    assert.equal(statSync(`/proc/${(await driver.list()).find((l) => l.id === s.id)?.pid}`).uid, s.idRange?.hostId, "the sandbox's init is not its range's root");
     assert.equal(lines.at(-1), 'done');
     // The write landed in the sandbox's /root, and nowhere on the host.
     assert.equal((await shOk(s.id, 'cat /root/written-by-nested')).trim(), 'from-nested');

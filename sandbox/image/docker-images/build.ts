@@ -273,7 +273,9 @@ async function buildLocked(
 
     // 3. podman and buildah in a sandbox.
     progress({ step: 'import', percent: 60, message: 'starting the build sandbox' });
-    const sandbox = await driver.create({ hostname: 'imagebuild', image: options.sandboxImage, limits: BUILD_SANDBOX_LIMITS, labels: { purpose: 'image-set-build', [OWNER_PID_LABEL]: String(process.pid) } });
+    // The shared range: the store's files must be owned by the image's on-disk ids (100000..),
+    // which every sandbox's idmapped view maps onto its own range.
+    const sandbox = await driver.create({ hostname: 'imagebuild', image: options.sandboxImage, limits: BUILD_SANDBOX_LIMITS, uidMode: 'shared', labels: { purpose: 'image-set-build', [OWNER_PID_LABEL]: String(process.pid) } });
     sandboxId = sandbox.id;
     const bundle = path.join(tmp, 'layers.tar');
     await host('tar', ['-C', layers, '-cf', bundle, '.']);
