@@ -181,6 +181,7 @@ const SANDBOX_UNAVAILABLE: ReadonlySet<SandboxErrorCode> = new Set([
   'SANDBOX_START_TIMEOUT',
   'IMAGE_NOT_FOUND',
   'COMMAND_TIMEOUT',
+  'ID_RANGES_EXHAUSTED',
 ]);
 
 /** What an error answers over HTTP: status, JSON body and extra headers. */

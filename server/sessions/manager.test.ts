@@ -20,6 +20,7 @@ const POLICY: SessionPolicy = {
   maxSessions: 4,
   maxSessionsPerOwner: 2,
   defaultLimits: { memoryBytes: 1, pids: 1, cpus: 1, diskBytes: 1 },
+  outboundAllowed: false,
 };
 
 /** A fake terminal: a name and how it was closed. */
@@ -239,4 +240,19 @@ test('adoption keeps live sessions, marks lost nodes, ends the rest, removes orp
   assert.equal(second.manager.terminalOwnership(kept.nodes[0]!.terminals[0]!.id, 'alice'), 'live');
   assert.equal(store.getSession(lost.id)?.endedReason, 'error');
   assert.deepEqual(driver.calls.filter((c) => c === 'reconcile'), ['reconcile']);
+});
+
+test('a session network reaches the internet only when the deployment allows it and, for a class session, the class too', async () => {
+  const plan = (internet: boolean) => ({ classId: 'c'.repeat(32), memberId: 'm'.repeat(32), limits: {}, nodes: 1, lifetimeMs: 60 * MIN, maxSessions: 5, internet });
+  const outboundOf = async (policy: Partial<SessionPolicy>, options: Parameters<SessionManager<FakeTerminal>['create']>[1]) => {
+    const { driver, manager } = setup({ policy: { maxSessionsPerOwner: 5, ...policy } });
+    await manager.create('alice', options);
+    const [network] = driver.networks.values();
+    return network!.outbound;
+  };
+  assert.equal(await outboundOf({ outboundAllowed: true }, {}), true, 'free playground on an outbound deployment');
+  assert.equal(await outboundOf({ outboundAllowed: false }, {}), false, 'free playground on an offline deployment');
+  assert.equal(await outboundOf({ outboundAllowed: true }, { plan: plan(true) }), true, 'class with internet');
+  assert.equal(await outboundOf({ outboundAllowed: true }, { plan: plan(false) }), false, 'class without internet');
+  assert.equal(await outboundOf({ outboundAllowed: false }, { plan: plan(true) }), false, 'class with internet on an offline deployment');
 });

@@ -274,10 +274,9 @@ export class SessionManager<T> {
     const id = newId();
     const createdAt = this.#clock.now();
     const expiresAt = createdAt + (plan?.lifetimeMs ?? this.#policy.lifetimeMs);
-    // FIXME(issue 10): pass the class's `plan.internet` here once createNetwork takes the
-    // per-session outbound policy (being built in another branch); until then the server's
-    // `outbound` setting decides for every session.
-    const network = await this.#driver.createNetwork();
+    // Each session network carries its own outbound policy (an nft set element per bridge):
+    // a class's sessions reach the internet only when the deployment and the class allow it.
+    const network = await this.#driver.createNetwork({ outbound: this.#policy.outboundAllowed && (plan === null || plan.internet) });
     // Saved before the sandbox exists: a crash from here on leaves a row that adoption ends.
     this.#store.transaction(() => {
       this.#store.insertSession({ id, owner, createdAt, expiresAt, lessonId, networkId: network.id, classId: plan?.classId ?? null, memberId: plan?.memberId ?? null });

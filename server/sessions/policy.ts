@@ -11,6 +11,11 @@ export interface SessionPolicy extends ViewPolicy {
   maxSessionsPerOwner: number;
   /** Limits shown for a node whose sandbox is gone (the config's defaults). */
   defaultLimits: NodeLimitsView;
+  /**
+   * Whether the deployment lets sessions reach the internet at all (config `outbound`): free
+   * playgrounds get it, class sessions only when their class also allows it.
+   */
+  outboundAllowed: boolean;
 }
 
 /** The policy of `config`. */
@@ -24,5 +29,6 @@ export function policyFromConfig(config: Config): SessionPolicy {
     maxSessions: config.maxSessions,
     maxSessionsPerOwner: config.maxSessionsPerOwner,
     defaultLimits: { memoryBytes: config.limits.memory, pids: config.limits.pids, cpus: config.limits.cpus, diskBytes: config.limits.disk },
+    outboundAllowed: config.outbound,
   };
 }

@@ -27,9 +27,9 @@ export class FakeDriver implements SandboxDriver {
   failNextCreate: Error | null = null;
   #nextAddress = 2;
 
-  async createNetwork(): Promise<NetworkInfo> {
+  async createNetwork(options: { outbound?: boolean } = {}): Promise<NetworkInfo> {
     const id = hex(5);
-    const n: NetworkInfo = { id, bridge: `pierb${id}`, subnet: '10.87.0.0/27', gateway: '10.87.0.1', outbound: false, ephemeral: false, createdAt: new Date().toISOString() };
+    const n: NetworkInfo = { id, bridge: `pierb${id}`, subnet: '10.87.0.0/27', gateway: '10.87.0.1', outbound: options.outbound ?? false, ephemeral: false, createdAt: new Date().toISOString() };
     this.networks.set(id, n);
     this.calls.push('createNetwork');
     return n;
