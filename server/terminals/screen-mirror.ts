@@ -1,6 +1,9 @@
 // A server-side copy of one terminal's screen: a headless xterm fed the same output bytes,
 // so a reloaded page or a late viewer (the instructor) can be painted the current screen at
-// once instead of replaying megabytes. [xterm] @xterm/headless + the serialize addon.
+// once instead of replaying megabytes. [xterm] @xterm/headless; screens are serialized
+// row by row (screen-serializer.ts) in slices that never hold the event loop long, string
+// sequences are capped before the parser (string-cap.ts), and a screen over
+// MIRROR_MAX_CELLS is not mirrored (issue 11 point 3).
 //
 // A flood of plain text (a `cat` of a log) would cost the parser as much CPU as the rest
 // of the server's output path. So plain text is held back (up to `holdBytes`, or
@@ -10,8 +13,9 @@
 // moves down a row, so everything before those lines would have scrolled out of the
 // mirror's scrollback anyway — the rows it wrote, and the rows of the old screen the
 // shortened text writes over, both lie further back than the mirror keeps. The state
-// must be: the normal buffer, no scroll region, no insert or origin mode, and the parser
-// caught up (so that state is the one the text meets).
+// must be: the normal buffer, no scroll region, no insert or origin mode, no string
+// sequence open, no snapshot being read, and the parser caught up (so that state is the
+// one the text meets).
 import xtermHeadless, { type ITerminalAddon } from '@xterm/headless';
 import serializeAddon from '@xterm/addon-serialize';
 import { MAX_SCREEN_CHARS } from '../../protocol/terminal.js';
