@@ -18,7 +18,7 @@ import { ClassroomEvents } from './classroom/events.js';
 import { Classroom } from './classroom/service.js';
 import { Recordings, createClassroomLive } from './classroom/live/index.js';
 import { LessonCatalog, lessonRoots } from './lessons/catalog.js';
-import { loadOrCreateSecret } from './http/owner-cookie.js';
+import { ensureOwner, loadOrCreateSecret } from './http/owner-cookie.js';
 import { createPortAccess } from './http/port-access.js';
 import { CreateLimiter } from './http/rate-limit.js';
 import { createRequestHandler } from './http/request-handler.js';
@@ -218,7 +218,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       classroom: { classroom, secret, log: log.child({ area: 'classroom' }) },
       live: classLive.api,
     });
-    const server = http.createServer(createRequestHandler({ api, proxy, pages: nextApp ? (req, res) => nextApp.handleRequest(req, res) : null, log }));
+    const server = http.createServer(createRequestHandler({ api, proxy, pages: nextApp
+          ? (req, res) => {
+              ensureOwner(req, res, secret);
+              return nextApp.handleRequest(req, res);
+            }
+          : null, log }));
     server.headersTimeout = HEADERS_TIMEOUT_MS;
     server.requestTimeout = REQUEST_TIMEOUT_MS;
     server.on('upgrade', upgrades.handle);

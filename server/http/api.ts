@@ -11,7 +11,7 @@ import { parsePort } from '../proxy/index.js';
 import type { SessionManager } from '../sessions/manager.js';
 import { parseBody, readJsonBody } from './body.js';
 import { requestOrigin } from './origin.js';
-import { newOwnerId, ownerOf, ownerSetCookie } from './owner-cookie.js';
+import { ensureOwner } from './owner-cookie.js';
 import { newPortGrant, portLinkUrl, signPortGrant, subdomainBaseHost } from './port-token.js';
 import type { CreateLimiter } from './rate-limit.js';
 import { sendError, sendJson, sendText } from './respond.js';
@@ -173,11 +173,7 @@ export function createApi(o: ApiOptions): (req: IncomingMessage, res: ServerResp
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, new ServerError('METHOD_NOT_ALLOWED', 'healthz'), o.log);
       return sendJson(res, 200, { ok: true });
     }
-    let owner = ownerOf(req, o.secret);
-    if (owner === null) {
-      owner = newOwnerId();
-      res.setHeader('set-cookie', ownerSetCookie(owner, o.secret, { secure: isSecure(req) }));
-    }
+    const owner = ensureOwner(req, res, o.secret);
     const context = { method: req.method, path: pathname };
     try {
       // A browser's cross-site request carries an Origin naming the other site: refused

@@ -3,8 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadOrCreateSecret, newOwnerId, OWNER_COOKIE, ownerSetCookie, parseCookies, signOwner, verifyOwner } from './owner-cookie.js';
+import { ensureOwner, loadOrCreateSecret, newOwnerId, OWNER_COOKIE, ownerSetCookie, parseCookies, signOwner, verifyOwner } from './owner-cookie.js';
 import { isServerError } from '../errors.js';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 const secret = Buffer.alloc(32, 7);
 
@@ -52,4 +54,25 @@ test('the secret is created once with mode 0600 and then reused', (t) => {
   assert.equal(statSync(file).mode & 0o777, 0o600, 'made private again');
   writeFileSync(file, 'abcd');
   assert.throws(() => loadOrCreateSecret(file), (err: unknown) => isServerError(err, 'STATE_CORRUPT'));
+});
+
+test('ensureOwner keeps a valid owner and gives a first visit one cookie, which later requests then carry', async (t) => {
+  const server = http.createServer((req, res) => {
+    const owner = ensureOwner(req, res, secret);
+    res.end(owner);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => server.close());
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const first = await fetch(url);
+  const owner = await first.text();
+  const cookie = first.headers.getSetCookie();
+  assert.equal(cookie.length, 1);
+  assert.equal(parseCookies(cookie[0]!.split(';')[0]).get(OWNER_COOKIE), signOwner(owner, secret));
+  const again = await fetch(url, { headers: { cookie: cookie[0]!.split(';')[0]! } });
+  assert.equal(await again.text(), owner);
+  assert.deepEqual(again.headers.getSetCookie(), []);
+  const forged = await fetch(url, { headers: { cookie: `${OWNER_COOKIE}=${owner}.AAAA` } });
+  assert.notEqual(await forged.text(), owner);
+  assert.equal(forged.headers.getSetCookie().length, 1);
 });

@@ -2,7 +2,8 @@
 // HMAC-SHA256 under a secret kept in the state dir), and the secret's file.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import { ServerError } from '../errors.js';
 import { idSigner } from './signed-id.js';
 
@@ -79,4 +80,19 @@ export function loadOrCreateSecret(file: string): Buffer {
   const secret = Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
   if (secret.length < SECRET_BYTES) throw new ServerError('STATE_CORRUPT', `${file}: the cookie secret is shorter than ${SECRET_BYTES} bytes; delete it to make a new one`);
   return secret;
+}
+
+/**
+ * The request's verified owner; when it has none, a new owner id whose cookie is set on
+ * `res`. Pages call it too, not only the API: a first visit's page then carries the cookie
+ * before its scripts send their first API calls in parallel (each of which would otherwise
+ * be given an owner of its own).
+ */
+export function ensureOwner(req: IncomingMessage, res: ServerResponse, secret: Buffer): string {
+  const known = ownerOf(req, secret);
+  if (known !== null) return known;
+  const owner = newOwnerId();
+  const secure = (req.socket as TLSSocket).encrypted === true;
+  res.appendHeader('set-cookie', ownerSetCookie(owner, secret, { secure }));
+  return owner;
 }
