@@ -12,7 +12,7 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true });
   if (values.help) return (console.log("usage: pier doctor [--json]\n  Checks this host's prerequisites for pier."), 0);
   const config = loadConfig();
-  const checks = await checkHost(config.stateDir);
+  const checks = await checkHost(config.stateDir, config.runtime);
   const runtime = openRuntime(config);
   checks.push(await runtime.images.check());
   checks.push(imageSetCheck(runtime.imageSet.current()));

@@ -41,7 +41,8 @@ log=$(mktemp)
 mapfile -t files < <(find test/vm -name '*.test.ts' | sort | grep -E "${PIER_VM_ONLY:-.}" | sed 's|^|dist/|; s|\.ts$|.js|')
 # A heartbeat on the console each minute: a slow test shows where it is, not silence.
 ( while sleep 60; do
-    echo "== pier-vm: heartbeat $(cut -d' ' -f1-3 /proc/loadavg), $(ls /var/lib/pier/sandboxes 2>/dev/null | wc -l) sandbox dirs, newest: $(ps -eo etimes=,args= --sort=etimes | grep -vE 'ps -eo|sleep 60|grep' | head -2 | cut -c1-100 | tr '\n' '|')"
+    ended=$(journalctl -q --no-pager -o cat _PID=1 2>/dev/null | grep -c 'pier-[0-9a-f]*\.scope: Deactivated')
+    echo "== pier-vm: heartbeat load $(cut -d' ' -f1-3 /proc/loadavg), $(ls /var/lib/pier/sandboxes 2>/dev/null | wc -l) sandboxes now, $ended sandbox scopes ended so far"
   done ) &
 beat=$!
 echo "== pier-vm: test/vm (${#files[@]} files)"
@@ -56,6 +57,15 @@ p=${p:-0}; f=${f:-0}; s=${s:-0}; c=${c:-0}
 f=$((f + s + c))
 if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "== pier-vm: the test runner exited $rc"; fi
 if [ "$setup_rc" -ne 0 ]; then f=$((f + 1)); echo "== pier-vm: setup failed (counted as a failure)"; fi
+# --bench: cold start with runc and with crun side by side, same guest, same run.
+if [ "${PIER_VM_BENCH:-}" = 1 ]; then
+  for rt in runc crun; do
+    echo "== pier-vm: pier bench sandbox with $rt"
+    t=$(now)
+    PIER_RUNTIME=$rt node bin/pier bench sandbox --runs "${PIER_VM_BENCH_RUNS:-20}" --json > "$out/bench-$rt.json" || echo "== pier-vm: bench with $rt failed"
+    echo "bench-$rt $(since "$t") s" >> "$out/timings"
+  done
+fi
 echo "$p passed, $f failed" > "$out/summary"
 echo "guest $(since "$t0") s" >> "$out/timings"
 echo "== pier-vm: $(cat "$out/summary")"

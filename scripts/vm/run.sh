@@ -2,18 +2,20 @@
 # The VM suite: boots a Debian guest with systemd and pure cgroup v2 under QEMU (KVM where it
 # works, TCG otherwise), runs pier's setup and test/vm/*.test.ts inside, and prints the
 # guest's results and timings; the last line is "N passed, N failed" like scripts/test.sh.
-# Usage: scripts/vm/run.sh [--suite bookworm|trixie] [--keep]   (PIER_VM_NICE=10 to be polite)
+# Usage: scripts/vm/run.sh [--suite bookworm|trixie] [--bench] [--keep]   (PIER_VM_NICE=10 to be
+# polite; PIER_VM_ONLY=regex runs only matching test files; PIER_RUNTIME=runc|crun forces one)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 
-suite=bookworm; keep=0
+suite=bookworm; keep=0; bench=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --suite) suite=$2; shift 2 ;;
     --trixie) suite=trixie; shift ;;
     --keep) keep=1; shift ;;
-    *) echo "usage: scripts/vm/run.sh [--suite bookworm|trixie] [--keep]" >&2; exit 2 ;;
+    --bench) bench=1; shift ;;
+    *) echo "usage: scripts/vm/run.sh [--suite bookworm|trixie] [--bench] [--keep]" >&2; exit 2 ;;
   esac
 done
 
@@ -80,7 +82,7 @@ for d in bin cli dist lessons node_modules protocol sandbox scripts server test 
   [ -e "$d" ] && { cp -al "$d" "$stage/" 2>/dev/null || cp -a "$d" "$stage/"; }
 done
 cp -L "$(command -v node)" "$stage/.vm/bin/node"
-printf 'PIER_VM_IMAGE=%s\nPIER_VM_IMAGE_SET=%s\nCI=%s\nPIER_VM_ONLY=%q\nPIER_RUNTIME=%q\n' "$image_id" "$set_id" "${CI:-}" "${PIER_VM_ONLY:-}" "${PIER_RUNTIME:-}" > "$stage/.vm/env"
+printf 'PIER_VM_IMAGE=%s\nPIER_VM_IMAGE_SET=%s\nCI=%s\nPIER_VM_ONLY=%q\nPIER_RUNTIME=%q\nPIER_VM_BENCH=%s\n' "$image_id" "$set_id" "${CI:-}" "${PIER_VM_ONLY:-}" "${PIER_RUNTIME:-}" "$bench" > "$stage/.vm/env"
 size_mb=$(( $(du -sm "$stage" | cut -f1) * 3 / 2 + 512 ))
 mkfs.ext4 -q -L piersrc -d "$stage" "$work/checkout.img" "${size_mb}M" || fail "mkfs.ext4 of the checkout failed"
 rm -rf "$stage"
@@ -128,6 +130,20 @@ result() { debugfs -R "cat /$1" "$work/out.img" 2>/dev/null; }
 summary=$(result summary | tail -1)
 say "guest: $(result host)"
 say "timings: guest image ${t_guest} s, sandbox image ${t_image} s, disks ${t_disks} s, VM ${t_vm} s (in the guest: $(result timings | tr '\n' ' ')), total $(since "$t0") s"
+if [ "$bench" = 1 ]; then
+  for rt in runc crun; do result "bench-$rt.json" > "$work/bench-$rt.json"; done
+  node -e '
+    const fs = require("fs");
+    const r = Object.fromEntries(["runc", "crun"].map((n) => { try { return [n, JSON.parse(fs.readFileSync(process.argv[1] + "/bench-" + n + ".json", "utf8"))]; } catch { return [n, null]; } }));
+    const ms = (x) => x.toFixed(0).padStart(6) + " ms";
+    console.log("== vm: cold start in the guest (create → first byte; p50 / p95 of " + (r.runc?.runs ?? "?") + " runs each)");
+    for (const k of ["coldStart", "create", "exec", "teardown"]) {
+      if (!r.runc || !r.crun) break;
+      console.log("   " + k.padEnd(10) + "  runc " + ms(r.runc[k].p50) + " / " + ms(r.runc[k].p95) + "   crun " + ms(r.crun[k].p50) + " / " + ms(r.crun[k].p95) + "   runc/crun p50 " + (r.runc[k].p50 / r.crun[k].p50).toFixed(2) + "×");
+    }
+    if (!r.runc || !r.crun) console.log("== vm: bench results missing (runc " + !!r.runc + ", crun " + !!r.crun + ")");
+  ' "$work"
+fi
 if ! [[ "$summary" =~ ^[0-9]+\ passed,\ [0-9]+\ failed$ ]]; then
   fail "the guest reported no results (qemu exit $qemu_rc; serial log above)"
 fi
