@@ -5,6 +5,8 @@
 # Usage: scripts/vm/run.sh [--suite bookworm|trixie] [--bench] [--keep]   (PIER_VM_NICE=10 to be
 # polite; PIER_VM_ONLY=regex runs only matching test files; PIER_RUNTIME=runc|crun forces one)
 set -uo pipefail
+# The whole run is one function, read before it starts: editing this file meanwhile is safe.
+main() {
 cd "$(dirname "$0")/../.."
 root=$PWD
 
@@ -151,3 +153,6 @@ grep -q cgroup2fs <<<"$(result host)" || fail "the guest did not run on cgroup v
 say "ran on cgroup v2 (Debian $suite, systemd): $summary"
 echo "$summary"
 [[ "$summary" =~ \ 0\ failed$ ]]
+}
+
+main "$@"
