@@ -4,7 +4,9 @@ import { SandboxError } from './errors.js';
 import type { SandboxDriver } from './driver.js';
 import { DEFAULT_LIMITS, type SandboxLimits, type UidMode } from './types.js';
 import { DEFAULT_ID_RANGES } from './idmap/ranges.js';
-import { DEFAULT_PATHS, type RuntimePaths } from './layout.js';
+import { DEFAULT_PATHS, cgroupPath, type RuntimePaths } from './layout.js';
+import { detectCgroupManager, detectCgroupMode } from './stats/cgroup.js';
+import { chooseRuntime, installedRuntimes, type RuntimeChoice, type RuntimePreference } from './host/oci-runtime.js';
 import { createRuncDriver } from './runc/driver.js';
 import { buildImage, listImages, currentImage, defaultRecipe, findImage, pruneImages, recipeHash, type ImageInfo, type BuildProgress, type ImageRecipe, type PruneReport } from './image/index.js';
 import type { HostCheck } from './host/doctor.js';
@@ -17,7 +19,16 @@ export { SandboxError, isSandboxError, type SandboxErrorCode } from './errors.js
 export { checkHost, type HostCheck } from './host/doctor.js';
 export { checkIsolation } from './host/isolation-checks.js';
 export { renderSysctlDropIn, currentHostSysctls, requiredHostSysctls, SANDBOX_USER_LIMITS, SYSCTL_DROP_IN } from './host/shared-limits.js';
-export { detectCgroupMode, type CgroupMode } from './stats/cgroup.js';
+export { detectCgroupMode, detectCgroupManager, type CgroupMode, type CgroupManager } from './stats/cgroup.js';
+export { describeChoice, RUNC_PROC_RACE_CVES, type RuntimeChoice, type RuntimePreference } from './host/oci-runtime.js';
+/** The OCI runtime this host would run sandboxes with (what the driver picks), or why none. */
+export async function hostRuntime(preference: RuntimePreference = 'auto'): Promise<RuntimeChoice | { problem: string }> {
+  return chooseRuntime(preference, detectCgroupMode(), await installedRuntimes());
+}
+/** The OCI runtime binary sandboxes run with in this process (runc until the driver chose). */
+export { runtimeBinary as ociRuntimeBinary } from './runc/runc.js';
+/** Sandbox `id`'s cgroup relative to the cgroup root, on this host (for admins and tests). */
+export const sandboxCgroupPath = (id: string): string => cgroupPath(id, detectCgroupManager());
 export type { ImageInfo, BuildProgress, PruneItem, PruneReport } from './image/index.js';
 export type { ImageSetInfo, ImageSetProgress } from './image/docker-images/index.js';
 export { DEFAULT_PATHS, type RuntimePaths } from './layout.js';
@@ -29,6 +40,8 @@ export { parseIpv4, formatIpv4, parseCidr, type Cidr } from './net/subnet.js';
 export interface SandboxRuntimeOptions {
   stateDir?: string;
   runcRoot?: string;
+  /** OCI runtime: auto (crun on pure cgroup v2 where installed, else runc), runc or crun. */
+  runtime?: RuntimePreference;
   /** IPv4 pool of session subnets, and each subnet's prefix length. */
   subnetPool?: string;
   subnetPrefix?: number;
@@ -96,6 +109,7 @@ export function createSandboxRuntime(options: SandboxRuntimeOptions = {}): Sandb
   let imageStore: string | null = null;
   const driver = createRuncDriver({
     paths,
+    runtime: options.runtime ?? 'auto',
     network: { pool: options.subnetPool ?? '10.87.0.0/16', prefix: options.subnetPrefix ?? 27, outbound: options.outbound ?? false },
     defaultLimits: { ...DEFAULT_LIMITS, ...options.limits },
     ids: { mode: options.uidMode ?? 'per-sandbox', ranges: options.uidRanges ?? DEFAULT_ID_RANGES },

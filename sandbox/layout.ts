@@ -26,8 +26,23 @@ export const NAME = {
 export const containerId = (id: string): string => `${NAME.container}${id}`;
 export const vethName = (id: string): string => `${NAME.veth}${id}`;
 export const bridgeName = (networkId: string): string => `${NAME.bridge}${networkId}`;
-/** cgroup path relative to each hierarchy's root (v1) or the unified root (v2). */
-export const cgroupPath = (id: string): string => `/${NAME.cgroupParent}/${containerId(id)}`;
+/** The systemd slice that holds every sandbox's scope on a systemd host. */
+export const SYSTEMD_SLICE = 'pier.slice';
+
+/**
+ * cgroup path relative to each hierarchy's root (v1) or the unified root (v2): the scope
+ * `pier-<id>.scope` in pier.slice when systemd manages cgroups, else `/pier/pier-<id>`.
+ */
+export const cgroupPath = (id: string, manager: 'systemd' | 'cgroupfs' = 'cgroupfs'): string =>
+  manager === 'systemd' ? `/${SYSTEMD_SLICE}/${containerId(id)}.scope` : `/${NAME.cgroupParent}/${containerId(id)}`;
+
+/** The spec's cgroupsPath: runc's `slice:prefix:name` for its systemd driver (the scope above), else the path. */
+export const specCgroupsPath = (id: string, manager: 'systemd' | 'cgroupfs' = 'cgroupfs'): string =>
+  manager === 'systemd' ? `${SYSTEMD_SLICE}:${NAME.cgroupParent}:${id}` : cgroupPath(id, manager);
+
+/** Where the sandboxes' cgroups are, relative to the cgroup root (their parent). */
+export const cgroupParentPath = (manager: 'systemd' | 'cgroupfs' = 'cgroupfs'): string =>
+  manager === 'systemd' ? `/${SYSTEMD_SLICE}` : `/${NAME.cgroupParent}`;
 
 /** Per-sandbox paths under the state dir. */
 export function sandboxPaths(paths: RuntimePaths, id: string) {

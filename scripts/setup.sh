@@ -2,6 +2,8 @@
 # Installs whatever pier needs and is missing, then builds: Debian packages (apt), node
 # modules, the TypeScript build and the sandbox image. Safe to run again: each step is
 # skipped when its result is already there. Run as root on Debian 12 or Ubuntu 24.04.
+# PIER_SETUP_PREBUILT=1: the checkout comes built (dist/) from another machine, as in the VM
+# suite's guest: no build and no browser (only the e2e suite needs chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +20,7 @@ declare -A NEED=(
   [mkfs.ext4]=e2fsprogs [losetup]=mount [catatonit]=catatonit [chromium]=chromium
   [unshare]=util-linux [nsenter]=util-linux [cc]=gcc [sysctl]=procps
 )
+[ "${PIER_SETUP_PREBUILT:-}" != 1 ] || unset 'NEED[chromium]'
 missing=()
 for cmd in "${!NEED[@]}"; do command -v "$cmd" >/dev/null 2>&1 || missing+=("${NEED[$cmd]}"); done
 # The seccomp profile pier translates for every sandbox.
@@ -39,9 +42,14 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm install --no-audit --no-fund --loglevel=error
 fi
 
-say "building (server and UI)"
-export NEXT_TELEMETRY_DISABLED=1
-npm run --silent build
+if [ "${PIER_SETUP_PREBUILT:-}" = 1 ]; then
+  [ -f dist/cli/main.js ] || { echo "pier setup: PIER_SETUP_PREBUILT=1 but no dist/ build" >&2; exit 1; }
+  say "build shipped with the checkout (PIER_SETUP_PREBUILT=1)"
+else
+  say "building (server and UI)"
+  export NEXT_TELEMETRY_DISABLED=1
+  npm run --silent build
+fi
 
 # pier-idmap: idmapped image views and per-sandbox user namespaces (sandbox/native/).
 idmap=sandbox/native/build/pier-idmap

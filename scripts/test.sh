@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs pier's test suites with node's test runner and prints, as its last line, the total
-# over all of them: "N passed, N failed". Usage: scripts/test.sh [unit|integration|security|e2e]…
+# over all of them: "N passed, N failed". Usage: scripts/test.sh [unit|integration|security|e2e|vm]…
+# `vm` boots a Debian guest with systemd and cgroup v2 (scripts/vm/run.sh) and counts its tests.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(unit integration security e2e)
+[ ${#suites[@]} -gt 0 ] || suites=(unit integration security e2e vm)
 
 files_of() {
   case "$1" in
@@ -17,7 +18,23 @@ files_of() {
 
 pass=0; fail=0; status=0
 summary_file=${PIER_TEST_SUMMARY:-/tmp/pier-test-summary}
+# The VM suite runs inside a guest; its runner prints the guest's "N passed, N failed" last.
+# A guest that does not boot or report is a failure (the runner says 1 failed), never a skip.
+run_vm() {
+  echo "== vm (Debian guest, systemd, cgroup v2)"
+  log=$(mktemp)
+  bash scripts/vm/run.sh 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]} line p f
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
+  p=$(awk '{print $1}' <<<"${line:-0 passed, 1 failed}"); f=$(awk '{print $3}' <<<"${line:-0 passed, 1 failed}")
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "== vm: the runner exited $rc"; fi
+  pass=$((pass + p)); fail=$((fail + f))
+  [ "$f" -eq 0 ] || status=1
+  rm -f "$log"
+}
+
 for suite in "${suites[@]}"; do
+  if [ "$suite" = vm ]; then run_vm; continue; fi
   mapfile -t files < <(files_of "$suite")
   if [ ${#files[@]} -eq 0 ]; then echo "== $suite: no test files"; continue; fi
   echo "== $suite (${#files[@]} files)"

@@ -57,6 +57,10 @@ export const ConfigSchema = z.object({
   stateDir: z.string().startsWith('/').default('/var/lib/pier'),
   /** runc's state directory (tmpfs). */
   runcRoot: z.string().startsWith('/').default('/run/pier/runc'),
+  /** OCI runtime of sandboxes: auto = crun on a pure cgroup v2 host where installed, else runc. */
+  runtime: z.enum(['auto', 'runc', 'crun']).default('auto'),
+  /** Refuse to start when the runtime has known container escapes (runc 1.1.5 on a v1 host). */
+  requireFixedRuntime: boolish.default(false),
   /** HTTP port of the playground. */
   port: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Address the playground listens on. */
@@ -152,6 +156,8 @@ export class ConfigError extends Error {
 const ENV_KEYS: Record<string, keyof Config> = {
   PIER_STATE_DIR: 'stateDir',
   PIER_RUNC_ROOT: 'runcRoot',
+  PIER_RUNTIME: 'runtime',
+  PIER_REQUIRE_FIXED_RUNTIME: 'requireFixedRuntime',
   PIER_PORT: 'port',
   PORT: 'port',
   PIER_HOST: 'host',

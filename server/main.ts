@@ -24,7 +24,7 @@ import { CreateLimiter } from './http/rate-limit.js';
 import { createRequestHandler } from './http/request-handler.js';
 import { prepareNext, type NextApp } from './next-app.js';
 import { createPortProxy, type PortProxy } from './proxy/index.js';
-import { openRuntime } from './runtime.js';
+import { checkRuntime, openRuntime } from './runtime.js';
 import type { Clock } from './sessions/clock.js';
 import { createTerminalPool } from './sessions/live-terminals.js';
 import { SessionManager, newId, policyFromConfig, type AdoptReport } from './sessions/manager.js';
@@ -111,6 +111,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     if (serverId === null) store.setMeta('server_id', (serverId = newId()));
 
     const runtime = openRuntime(config);
+    await checkRuntime(config, log);
     await runtime.images.current(); // IMAGE_NOT_FOUND now, not at the first student's click
     const lessonCatalog = new LessonCatalog({
       dirs: lessonRoots(config),

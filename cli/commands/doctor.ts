@@ -17,7 +17,7 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   if (values.help) return (console.log(HELP), 0);
   const config = loadConfig();
   if (values.sysctl) return (process.stdout.write(renderSysctlDropIn(config.uidRanges, await currentHostSysctls())), 0);
-  const checks = await checkHost(config.stateDir);
+  const checks = await checkHost(config.stateDir, config.runtime);
   const runtime = openRuntime(config);
   checks.push(...(await checkIsolation(runtime.paths, config.uidMode, config.uidRanges)));
   checks.push(await runtime.images.check());

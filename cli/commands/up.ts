@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../server/config.js';
 import { ServerError } from '../../server/errors.js';
+import { RuntimeRefusedError } from '../../server/runtime.js';
 import { startServer } from '../../server/main.js';
 import { UsageError } from '../main.js';
 
@@ -41,6 +42,10 @@ export async function upCommand(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof ServerError) {
       console.error(`pier up: ${err.userMessage}\n  (${err.code}) ${err.message}`);
+      return 1;
+    }
+    if (err instanceof RuntimeRefusedError) {
+      console.error(`pier up: ${err.message}`);
       return 1;
     }
     throw err;

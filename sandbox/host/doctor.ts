@@ -3,7 +3,9 @@
 import { readFileSync, existsSync, statfsSync } from 'node:fs';
 import { release } from 'node:os';
 import { runCommand } from './command.js';
-import { detectCgroupMode } from '../stats/cgroup.js';
+import { detectCgroupMode, detectCgroupManager, type CgroupMode } from '../stats/cgroup.js';
+import { SYSTEMD_SLICE } from '../layout.js';
+import { chooseRuntime, describeChoice, installedRuntimes, type RuntimeChoice, type RuntimePreference } from './oci-runtime.js';
 
 /** One line of the doctor's table. `fail` blocks sandboxes; `warn` is worth knowing. */
 export interface HostCheck {
@@ -20,15 +22,7 @@ export const MIN_KERNEL: [number, number] = [5, 11];
 /** pid_max large enough that fork-bombing sandboxes cannot exhaust the host's pids. */
 export const PID_MAX_RECOMMENDED = 4_194_304;
 
-/**
- * runc releases with the fixes for CVE-2025-31133, CVE-2025-52565 and CVE-2025-52881
- * (masked-path and /proc write redirection races), per maintained branch.
- */
-const RUNC_FIXED: [number, number, number][] = [
-  [1, 2, 8],
-  [1, 3, 3],
-  [1, 4, 0],
-];
+export { runcHasProcRaceFixes } from './oci-runtime.js';
 
 function cmpVersion(a: number[], b: number[]): number {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
@@ -36,14 +30,6 @@ function cmpVersion(a: number[], b: number[]): number {
     if (d !== 0) return d;
   }
   return 0;
-}
-
-/** True when runc `version` carries the 2025 /proc race fixes. */
-export function runcHasProcRaceFixes(version: number[]): boolean {
-  const branch = RUNC_FIXED.find(([maj, min]) => version[0] === maj && version[1] === min);
-  if (branch) return cmpVersion(version, branch) >= 0;
-  const newest = RUNC_FIXED[RUNC_FIXED.length - 1]!;
-  return cmpVersion(version, newest) >= 0;
 }
 
 function readTrim(file: string): string | null {
@@ -56,7 +42,8 @@ function readTrim(file: string): string | null {
 
 async function toolVersion(cmd: string, args: string[]): Promise<string | null> {
   try {
-    const r = await runCommand(cmd, args, { timeoutMs: 5000 });
+    // Generous: perl (mmdebstrap) starts in seconds on a slow or emulated host.
+    const r = await runCommand(cmd, args, { timeoutMs: 30_000 });
     return r.code === 0 ? (r.stdout || r.stderr).trim().split('\n')[0] ?? '' : null;
   } catch {
     return null;
@@ -71,8 +58,8 @@ const TOOLS: { cmd: string; args: string[]; pkg: string; why: string }[] = [
   { cmd: 'nsenter', args: ['--version'], pkg: 'util-linux', why: 'configures sandbox networks' },
 ];
 
-/** Runs every host check. `stateDir` is where sandboxes' disks live. */
-export async function checkHost(stateDir: string): Promise<HostCheck[]> {
+/** Runs every host check. `stateDir` is where sandboxes' disks live; `preference` is config `runtime`. */
+export async function checkHost(stateDir: string, preference: RuntimePreference = 'auto'): Promise<HostCheck[]> {
   const checks: HostCheck[] = [];
   const kernel = release();
   const kv = kernel.split(/[.-]/).slice(0, 2).map(Number);
@@ -91,6 +78,8 @@ export async function checkHost(stateDir: string): Promise<HostCheck[]> {
     ...(mode !== 'v2' ? { fix: 'works; on v1 nested containers run with --cgroups=disabled (no per-container limits inside a sandbox)' } : {}),
   });
 
+  checks.push(await delegationCheck(mode));
+
   const maxUserns = Number(readTrim('/proc/sys/user/max_user_namespaces') ?? '0');
   checks.push({
     name: 'user namespaces',
@@ -108,11 +97,14 @@ export async function checkHost(stateDir: string): Promise<HostCheck[]> {
     fix: `sysctl -w kernel.pid_max=${PID_MAX_RECOMMENDED}`,
   });
 
+  // A freshly booted Debian host has overlay as a module the first mount loads.
   const filesystems = readTrim('/proc/filesystems') ?? '';
+  const overlayLoaded = /\toverlay$/m.test(filesystems);
+  const overlayModule = overlayLoaded ? null : await toolVersion('modinfo', ['-F', 'filename', 'overlay']);
   checks.push({
     name: 'overlayfs',
-    status: /\toverlay$/m.test(filesystems) ? 'ok' : 'fail',
-    detail: /\toverlay$/m.test(filesystems) ? 'available' : 'not in /proc/filesystems',
+    status: overlayLoaded || overlayModule ? 'ok' : 'fail',
+    detail: overlayLoaded ? 'available' : overlayModule ? `module ${overlayModule} (loaded by the first mount)` : 'not in /proc/filesystems, no overlay module',
     fix: 'modprobe overlay',
   });
   checks.push({
@@ -122,26 +114,7 @@ export async function checkHost(stateDir: string): Promise<HostCheck[]> {
     fix: 'modprobe loop',
   });
 
-  const runcOut = await toolVersion('runc', ['--version']);
-  const runcVersion = /runc version (\d+)\.(\d+)\.(\d+)/.exec(runcOut ?? '');
-  if (!runcVersion) {
-    checks.push({ name: 'runc', status: 'fail', detail: 'not installed', fix: 'apt-get install runc' });
-  } else {
-    const v = runcVersion.slice(1, 4).map(Number);
-    const fixed = runcHasProcRaceFixes(v);
-    checks.push({
-      name: 'runc',
-      status: fixed ? 'ok' : 'warn',
-      detail: `${v.join('.')}${fixed ? '' : ' — predates fixes for CVE-2025-31133, CVE-2025-52565, CVE-2025-52881'}`,
-      ...(fixed ? {} : { fix: 'the user namespace keeps a successful exploit unprivileged on the host; prefer runc ≥ 1.2.8 when your distribution ships it' }),
-    });
-  }
-  const crun = await toolVersion('crun', ['--version']);
-  checks.push({
-    name: 'crun',
-    status: 'ok',
-    detail: crun ? `${crun}${mode === 'v2' ? '' : ' (refuses cgroup v1 hybrid hosts; not used here)'}` : 'not installed (optional, faster on pure cgroup v2)',
-  });
+  checks.push(runtimeCheck(chooseRuntime(preference, mode, await installedRuntimes())));
 
   const profile = '/usr/share/containers/seccomp.json';
   checks.push({
@@ -169,4 +142,50 @@ export async function checkHost(stateDir: string): Promise<HostCheck[]> {
     checks.push({ name: 'state disk', status: 'warn', detail: (err as Error).message });
   }
   return checks;
+}
+
+/**
+ * Where sandbox cgroups live and who delegates them. On a systemd v2 host it proves the
+ * delegation: systemd must start a transient scope with Delegate=yes in pier's slice, and
+ * the scope's cgroup must belong to it (what runc's systemd driver asks for each sandbox).
+ */
+export async function delegationCheck(mode: CgroupMode): Promise<HostCheck> {
+  const name = 'cgroup delegation';
+  if (detectCgroupManager() === 'cgroupfs') {
+    return mode === 'v2'
+      ? { name, status: 'warn', detail: 'cgroup v2 without systemd: pier writes /sys/fs/cgroup/pier itself', fix: 'nothing else manages cgroups here, so this is safe; nested containers get no per-container limits' }
+      : { name, status: 'ok', detail: `not used on cgroup ${mode}: pier writes /sys/fs/cgroup/<controller>/pier itself` };
+  }
+  const unit = `pier-doctor-${process.pid}.scope`;
+  const r = await runCommand(
+    'systemd-run',
+    ['--scope', '--quiet', '--collect', `--unit=${unit}`, `--slice=${SYSTEMD_SLICE}`, '-p', 'Delegate=yes', '--', 'cat', '/proc/self/cgroup'],
+    { timeoutMs: 30_000 },
+  ).catch((err: Error) => ({ code: -1, stdout: '', stderr: err.message }));
+  const expected = `0::/${SYSTEMD_SLICE}/${unit}`;
+  const version = (await toolVersion('systemctl', ['--version']))?.split(' ')[1] ?? '?';
+  if (r.code !== 0 || r.stdout.trim() !== expected) {
+    return {
+      name,
+      status: 'fail',
+      detail: `systemd ${version} did not start a delegated scope in ${SYSTEMD_SLICE}: ${(r.stderr || r.stdout).trim().slice(0, 200)}`,
+      fix: 'pier needs systemd with D-Bus (apt-get install dbus) to make each sandbox a delegated scope',
+    };
+  }
+  return { name, status: 'ok', detail: `systemd ${version}: each sandbox is a scope with Delegate=yes in ${SYSTEMD_SLICE} (runtime's systemd cgroup driver)` };
+}
+
+/**
+ * The runtime line: which one runs sandboxes and why. Loud (warn, with the CVEs) when it has
+ * known container escapes; a fail when none is usable.
+ */
+export function runtimeCheck(choice: RuntimeChoice | { problem: string }): HostCheck {
+  if ('problem' in choice) return { name: 'runtime', status: 'fail', detail: choice.problem, fix: 'apt-get install runc (or crun on a pure cgroup v2 host)' };
+  if (choice.cves.length === 0) return { name: 'runtime', status: 'ok', detail: describeChoice(choice) };
+  return {
+    name: 'runtime',
+    status: 'warn',
+    detail: describeChoice(choice),
+    fix: 'the user namespace keeps a successful exploit unprivileged on the host; install runc ≥ 1.2.8 (or crun on a pure cgroup v2 host), or set requireFixedRuntime to refuse to start',
+  };
 }

@@ -22,15 +22,17 @@ import {
   type TerminalSize,
   type UidMode,
 } from '../types.js';
-import { containerId, cgroupPath, sandboxPaths, networkPaths, ID_PATTERN, type RuntimePaths } from '../layout.js';
+import { containerId, cgroupPath, specCgroupsPath, sandboxPaths, networkPaths, ID_PATTERN, type RuntimePaths } from '../layout.js';
 import { createDisk, seedHome, diskUsage, DISK_DIRS, DISK_MAX_BYTES } from '../rootfs/disk.js';
 import { mountsUnder, unmount } from '../host/mounts.js';
 import { claimIdRange, releaseIdRangesOf, SHARED_ID_RANGE, DEFAULT_ID_RANGES } from '../idmap/ranges.js';
 import { prepareSandboxFilesystem, releaseSandboxIdMounts } from '../idmap/prepare.js';
-import { runcRun, runcDeleteForce, runcExecArgv, RUNC, RUNC_ENV } from './runc.js';
+import { runcRun, runcDeleteForce, runcExecArgv, runtimeBinary, useRuntime, RUNC_ENV } from './runc.js';
+import { chooseRuntime, installedRuntimes, type RuntimePreference } from '../host/oci-runtime.js';
 import { buildSpec, loadDockerSeccompProfile, nestedContainerBinds, translateSeccomp, GRANTED_CAPABILITIES, type LinuxSeccomp } from '../spec/index.js';
 import * as net from '../net/index.js';
-import { detectCgroupMode, readCgroupUsage, type CgroupMode } from '../stats/cgroup.js';
+import { CGROUP_ROOT, detectCgroupMode, detectCgroupManager, readCgroupUsage, type CgroupMode } from '../stats/cgroup.js';
+import { CRUN_NO_SUBGROUP, delegateSubtree, SANDBOX_LEAF } from './delegate.js';
 import { killTree } from '../host/processes.js';
 import { readSandboxInfo, listSandboxes, reconcileHost } from './reconcile.js';
 import { spawnExecTty, withOnlcrHandshake } from './exec-tty.js';
@@ -67,6 +69,8 @@ export interface RuncDriverOptions {
   resolveImage: (id?: string) => Promise<ImageRef>;
   /** Docker-format seccomp profile to translate (default: Debian's containers-common). */
   seccompProfilePath?: string;
+  /** Which OCI runtime runs sandboxes (config `runtime`, default auto: crun on pure v2, runc elsewhere). */
+  runtime?: RuntimePreference;
   /** Host directory of the offline image set for nested `docker` (read-only), or null when not built. */
   containerImageStore?: () => Promise<string | null>;
   /**
@@ -132,6 +136,9 @@ class RuncDriver implements SandboxDriver {
       const profile = await loadDockerSeccompProfile(this.#opts.seccompProfilePath);
       this.#seccomp = translateSeccomp(profile, { capabilities: GRANTED_CAPABILITIES, arch: process.arch });
       this.#cgroupMode = detectCgroupMode();
+      const choice = chooseRuntime(this.#opts.runtime ?? 'auto', this.#cgroupMode, await installedRuntimes());
+      if ('problem' in choice) throw new SandboxError('RUNC_FAILED', `no usable container runtime: ${choice.problem}`);
+      useRuntime(choice.name);
       await net.ensureFirewall({ pool: this.#opts.network.pool });
     })();
     this.#ready.catch(() => {
@@ -228,25 +235,29 @@ class RuncDriver implements SandboxDriver {
         ...nestedContainerBinds({
           imageRootfs: image.rootfs,
           cgroupMode: this.#cgroupMode ?? 'v1',
+          delegation: this.#delegates(),
           imageStore: ids.store,
         }).filter((b) => existsSync(b.source)),
       ];
       const config = buildSpec({
         rootfs: p.rootfs,
         hostname: spec.hostname,
-        cgroupsPath: cgroupPath(id),
+        cgroupsPath: specCgroupsPath(id, detectCgroupManager()),
         idMap: { hostId: range.hostId, size: range.size },
         userNamespacePath: ids.userNamespacePath,
         limits,
         binds,
         seccomp: this.#seccomp,
         cgroupMode: this.#cgroupMode ?? 'v1',
+        cgroupDelegation: this.#delegates(),
       });
+      if (this.#delegates()) config.annotations = { ...config.annotations, ...CRUN_NO_SUBGROUP };
       await mkdir(p.bundle, { mode: 0o700 });
       await writeFile(p.config, JSON.stringify(config));
 
       const pid = await runcRun(this.#paths.runcRoot, info.containerId, p.bundle, path.join(p.dir, 'runc.log'));
       await releaseSandboxIdMounts(idFiles);
+      if (this.#delegates()) await delegateSubtree(cgroupPath(id, 'systemd'), range.hostId);
       const { address } = await net.attachNode(this.#paths, {
         network,
         sandboxId: id,
@@ -270,8 +281,15 @@ class RuncDriver implements SandboxDriver {
     return info;
   }
 
+  /** Whether sandboxes get their cgroup v2 subtree (a systemd-delegated scope on a pure v2 host). */
+  #delegates(): boolean {
+    return this.#cgroupMode === 'v2' && detectCgroupManager() === 'systemd';
+  }
+
   #execArgv(info: SandboxInfo, o: ExecOptions, tty: boolean, pidFile?: string): string[] {
     if (o.cmd.length === 0) throw new SandboxError('INVALID_ARGUMENT', 'empty command');
+    // A delegated sandbox's processes all live in its leaf (its cgroup root holds none).
+    const leaf = this.#delegates() && existsSync(path.join(CGROUP_ROOT, cgroupPath(info.id, 'systemd'), SANDBOX_LEAF));
     const argv = runcExecArgv({
       root: this.#paths.runcRoot,
       id: info.containerId,
@@ -279,6 +297,7 @@ class RuncDriver implements SandboxDriver {
       env: o.env ?? {},
       cwd: o.cwd ?? '/root',
       tty,
+      ...(leaf ? { cgroup: SANDBOX_LEAF } : {}),
     });
     if (pidFile) argv.splice(argv.indexOf('exec') + 1, 0, '--pid-file', pidFile);
     return argv;
@@ -288,7 +307,7 @@ class RuncDriver implements SandboxDriver {
     const info = await this.#requireRunning(id);
     if (o.cmd.length === 0) throw new SandboxError('INVALID_ARGUMENT', 'empty command');
     return spawnExecTty({
-      file: RUNC,
+      file: runtimeBinary(),
       args: this.#execArgv(info, { ...o, cmd: withOnlcrHandshake(o.cmd) }, true),
       env: { ...RUNC_ENV },
       size: o.size,
@@ -298,13 +317,13 @@ class RuncDriver implements SandboxDriver {
 
   async execPiped(id: string, o: ExecOptions): Promise<ChildProcessWithoutNullStreams> {
     const info = await this.#requireRunning(id);
-    return spawn(RUNC, this.#execArgv(info, o, false), { env: { ...RUNC_ENV }, stdio: 'pipe' });
+    return spawn(runtimeBinary(), this.#execArgv(info, o, false), { env: { ...RUNC_ENV }, stdio: 'pipe' });
   }
 
   async run(id: string, o: ExecOptions & { timeoutMs?: number; input?: string; maxOutputBytes?: number }): Promise<RunResult> {
     const info = await this.#requireRunning(id);
     const pidFile = path.join(sandboxPaths(this.#paths, id).dir, `exec-${newId()}.pid`);
-    const child = spawn(RUNC, this.#execArgv(info, o, false, pidFile), { env: { ...RUNC_ENV }, stdio: 'pipe' });
+    const child = spawn(runtimeBinary(), this.#execArgv(info, o, false, pidFile), { env: { ...RUNC_ENV }, stdio: 'pipe' });
     const max = o.maxOutputBytes ?? RUN_MAX_OUTPUT_BYTES;
     const collect = (stream: NodeJS.ReadableStream) => {
       const chunks: Buffer[] = [];
@@ -347,7 +366,7 @@ class RuncDriver implements SandboxDriver {
     const p = sandboxPaths(this.#paths, id);
     let usage;
     try {
-      usage = await readCgroupUsage(this.#cgroupMode ?? detectCgroupMode(), cgroupPath(id));
+      usage = await readCgroupUsage(this.#cgroupMode ?? detectCgroupMode(), cgroupPath(id, detectCgroupManager()));
     } catch (err) {
       throw new SandboxError('SANDBOX_NOT_RUNNING', `no cgroup for sandbox ${id}`, { cause: err });
     }

@@ -7,10 +7,10 @@ import path from 'node:path';
 import { z } from 'zod';
 import { SandboxError } from '../errors.js';
 import type { ReconcileReport, SandboxInfo, SandboxListing } from '../types.js';
-import { ID_PATTERN, NAME, sandboxPaths, type RuntimePaths } from '../layout.js';
+import { ID_PATTERN, NAME, cgroupParentPath, sandboxPaths, type RuntimePaths } from '../layout.js';
 import { runcList, runcState, runcDeleteForce, type RuncState } from './runc.js';
 import { currentMounts, mountsUnder, unmount } from '../host/mounts.js';
-import { cgroupDirs, type CgroupMode } from '../stats/cgroup.js';
+import { cgroupDirs, detectCgroupManager, type CgroupMode } from '../stats/cgroup.js';
 import { isAlive } from '../host/processes.js';
 import { runCommand } from '../host/command.js';
 import * as net from '../net/index.js';
@@ -187,7 +187,8 @@ export async function reconcileHost(
     }
   }
 
-  for (const parent of cgroupDirs(mode, `/${NAME.cgroupParent}`)) {
+  const manager = detectCgroupManager();
+  for (const parent of cgroupDirs(mode, cgroupParentPath(manager))) {
     let children: string[] = [];
     try {
       children = await readdir(parent);
@@ -195,11 +196,15 @@ export async function reconcileHost(
       continue;
     }
     for (const child of children) {
-      const id = idOf(child, NAME.container);
+      // systemd's scopes are pier-<id>.scope; cgroupfs directories are pier-<id>.
+      const scope = manager === 'systemd' && child.endsWith('.scope');
+      const id = idOf(scope ? child.slice(0, -'.scope'.length) : child, NAME.container);
       if (!id || known.has(id)) continue;
       const dir = path.join(parent, child);
       await killCgroup(dir);
-      await rmdir(dir).catch(() => undefined);
+      // A scope is systemd's to remove: it stops once empty; stop it now so it is gone.
+      if (scope) await runCommand('systemctl', ['stop', child]);
+      else await rmdir(dir).catch(() => undefined);
       if (!existsSync(dir)) report.orphans.push(`cgroup ${dir}`);
     }
   }

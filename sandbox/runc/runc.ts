@@ -6,14 +6,37 @@ import { z } from 'zod';
 import { SandboxError } from '../errors.js';
 import { runCommand, formatCommand } from '../host/command.js';
 import { isRunning } from '../host/processes.js';
+import { detectCgroupManager } from '../stats/cgroup.js';
+import type { OciRuntimeName } from '../host/oci-runtime.js';
 
-/** The runtime binary; Debian installs it in /usr/sbin. */
+/** runc's binary name; Debian installs it in /usr/sbin. */
 export const RUNC = 'runc';
+
+let chosen: OciRuntimeName = 'runc';
+
+/** Sets the runtime every wrapper here calls (runc or crun: both take runc's command line). */
+export function useRuntime(name: OciRuntimeName): void {
+  chosen = name;
+}
+
+/** The runtime binary the wrappers call (default runc). */
+export function runtimeBinary(): OciRuntimeName {
+  return chosen;
+}
 /** How long `runc run -d` may take before the start is abandoned. */
 export const RUNC_START_TIMEOUT_MS = 20_000;
 
 /** Environment of runc itself: nothing of the server's leaks into the sandbox. */
 export const RUNC_ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' } as const;
+
+/**
+ * runc's global flags: its state root, and `--systemd-cgroup` where systemd manages cgroups
+ * (runc then asks systemd over D-Bus for a delegated scope per container; every verb needs
+ * the flag to find the container's cgroup again).
+ */
+export function runcGlobal(root: string): string[] {
+  return detectCgroupManager() === 'systemd' ? ['--root', root, '--systemd-cgroup'] : ['--root', root];
+}
 
 const StateSchema = z.object({
   id: z.string(),
@@ -34,16 +57,16 @@ export function runcRun(root: string, id: string, bundle: string, logFile: strin
   // the sandbox root's host uid, which every sandbox shares — so any student could list all
   // live sandbox ids in a fresh procfs's /proc/keys (docs/SECURITY.md #22, found by its test).
   const pidFile = `${bundle}/init.pid`;
-  const args = ['--root', root, 'run', '--detach', '--no-new-keyring', '--pid-file', pidFile, '--bundle', bundle, id];
+  const args = [...runcGlobal(root), 'run', '--detach', '--no-new-keyring', '--pid-file', pidFile, '--bundle', bundle, id];
   return new Promise((resolve, reject) => {
     const logFd = openSync(logFile, 'w');
     // Detached init inherits runc's stdio: a pipe here would never close, so a file.
-    const child = spawn(RUNC, args, { env: RUNC_ENV, stdio: ['ignore', logFd, logFd] });
+    const child = spawn(runtimeBinary(), args, { env: RUNC_ENV, stdio: ['ignore', logFd, logFd] });
     closeSync(logFd);
     const timer = setTimeout(() => child.kill('SIGKILL'), RUNC_START_TIMEOUT_MS);
     child.on('error', (err) => {
       clearTimeout(timer);
-      reject(new SandboxError('RUNC_FAILED', `cannot run ${formatCommand(RUNC, args)}: ${err.message}`, { cause: err }));
+      reject(new SandboxError('RUNC_FAILED', `cannot run ${formatCommand(runtimeBinary(), args)}: ${err.message}`, { cause: err }));
     });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
@@ -54,7 +77,7 @@ export function runcRun(root: string, id: string, bundle: string, logFile: strin
       }
       const log = safeRead(logFile).trim().split('\n').slice(-5).join('\n');
       const code_ = signal === 'SIGKILL' ? 'SANDBOX_START_TIMEOUT' : 'RUNC_FAILED';
-      reject(new SandboxError(code_, `${formatCommand(RUNC, args)} exited ${code ?? signal}: ${log}`));
+      reject(new SandboxError(code_, `${formatCommand(runtimeBinary(), args)} exited ${code ?? signal}: ${log}`));
     });
   });
 }
@@ -69,7 +92,7 @@ function safeRead(file: string): string {
 
 /** `runc state`; null when runc does not know the container. */
 export async function runcState(root: string, id: string): Promise<RuncState | null> {
-  const result = await runCommand(RUNC, ['--root', root, 'state', id]);
+  const result = await runCommand(runtimeBinary(), [...runcGlobal(root), 'state', id]);
   if (result.code !== 0) {
     if (/does not exist|not exist|no such file/i.test(result.stderr)) return null;
     throw new SandboxError('RUNC_FAILED', `runc state ${id}: ${result.stderr.trim()}`);
@@ -81,7 +104,7 @@ export async function runcState(root: string, id: string): Promise<RuncState | n
 
 /** `runc list`: every container under `root`. */
 export async function runcList(root: string): Promise<RuncState[]> {
-  const result = await runCommand(RUNC, ['--root', root, 'list', '--format', 'json']);
+  const result = await runCommand(runtimeBinary(), [...runcGlobal(root), 'list', '--format', 'json']);
   if (result.code !== 0) {
     // runc answers an error when its root does not exist yet: no containers.
     if (/no such file/i.test(result.stderr)) return [];
@@ -118,9 +141,9 @@ export async function runcDeleteForce(root: string, id: string): Promise<void> {
     const deadline = Date.now() + INIT_EXIT_WAIT_MS;
     while (isRunning(state.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, INIT_EXIT_POLL_MS));
   }
-  let result = await runCommand(RUNC, ['--root', root, 'delete', id]);
+  let result = await runCommand(runtimeBinary(), [...runcGlobal(root), 'delete', id]);
   if (result.code !== 0 && !gone(result.stderr)) {
-    result = await runCommand(RUNC, ['--root', root, 'delete', '--force', id]);
+    result = await runCommand(runtimeBinary(), [...runcGlobal(root), 'delete', '--force', id]);
   }
   if (result.code !== 0 && !gone(result.stderr)) {
     throw new SandboxError('RUNC_FAILED', `runc delete ${id}: ${result.stderr.trim()}`);
@@ -135,12 +158,15 @@ export interface RuncExecArgs {
   env: Record<string, string>;
   cwd: string;
   tty: boolean;
+  /** Sub-cgroup of the container's cgroup to run in (`--cgroup`, a delegated sandbox's leaf). */
+  cgroup?: string;
 }
 
 /** argv of `runc exec` (without the binary) for spawning under a pty or with pipes. */
 export function runcExecArgv(o: RuncExecArgs): string[] {
-  const args = ['--root', o.root, 'exec', '--cwd', o.cwd];
+  const args = [...runcGlobal(o.root), 'exec', '--cwd', o.cwd];
   if (o.tty) args.push('--tty');
+  if (o.cgroup) args.push('--cgroup', o.cgroup);
   for (const [k, v] of Object.entries(o.env)) args.push('--env', `${k}=${v}`);
   args.push(o.id, ...o.cmd);
   return args;

@@ -88,7 +88,7 @@ export interface SpecInput {
   rootfs: string;
   /** RFC 1123 label, e.g. `node1`. */
   hostname: string;
-  /** cgroup path, e.g. `/pier/pier-0123456789`. */
+  /** cgroup path, e.g. `/pier/pier-0123456789`, or runc's systemd form `pier.slice:pier:0123456789`. */
   cgroupsPath: string;
   /** Host id that uid/gid 0 inside maps to, and how many ids are mapped. */
   idMap: { hostId: number; size: number };
@@ -105,8 +105,12 @@ export interface SpecInput {
   env?: string[];
   /** The host's cgroup mode; on `v2` nested containers get a writable cgroup namespace (nested.ts). */
   cgroupMode?: CgroupMode;
+  /** Whether the runtime delegates the sandbox's v2 subtree to it (runc/delegate.ts). */
+  cgroupDelegation?: boolean;
 }
 
+/** runc's and crun's systemd cgroupsPath: `slice:prefix:name`. */
+const SYSTEMD_CGROUPS_PATH = /^[a-z0-9-]+\.slice:[a-z0-9-]+:[a-z0-9-]+$/;
 const HOSTNAME_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
 const ENV_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
@@ -114,7 +118,7 @@ const ENV_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*=/;
 const INPUT_CHECKS: readonly { what: string; ok: (i: SpecInput) => boolean }[] = [
   { what: 'hostname must be an RFC 1123 label (1-63 of a-z 0-9 -, no leading/trailing -)', ok: (i) => HOSTNAME_PATTERN.test(i.hostname) },
   { what: 'rootfs must be an absolute path', ok: (i) => i.rootfs.startsWith('/') },
-  { what: 'cgroupsPath must be an absolute path', ok: (i) => i.cgroupsPath.startsWith('/') },
+  { what: 'cgroupsPath must be an absolute path or slice:prefix:name', ok: (i) => i.cgroupsPath.startsWith('/') || SYSTEMD_CGROUPS_PATH.test(i.cgroupsPath) },
   { what: 'idMap.hostId must be a positive integer', ok: (i) => Number.isSafeInteger(i.idMap.hostId) && i.idMap.hostId > 0 },
   { what: 'idMap.size must be a positive integer', ok: (i) => Number.isSafeInteger(i.idMap.size) && i.idMap.size > 0 },
   { what: 'userNamespacePath must be a clean absolute path', ok: (i) => i.userNamespacePath === undefined || isCleanAbsolute(i.userNamespacePath) },
@@ -297,7 +301,7 @@ export function buildSpec(input: SpecInput): OciSpec {
     (s) => withMounts(s, input.binds),
     (s) => withSeccomp(s, input.seccomp),
     (s) => withEnv(s, input.env ?? []),
-    (s) => (input.cgroupMode ? withNestedCgroups(s, input.cgroupMode) : s),
+    (s) => (input.cgroupMode ? withNestedCgroups(s, input.cgroupMode, input.cgroupDelegation) : s),
   ];
   return steps.reduce((spec, step) => step(spec), baseSpec());
 }

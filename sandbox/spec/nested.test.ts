@@ -21,11 +21,11 @@ test('only a cgroup v2 host with a delegated subtree gets nested cgroups; hybrid
   assert.equal(nestedCgroups('v2', true), 'v2');
   assert.equal(nestedCgroups('v1', true), 'v1');
   assert.equal(nestedCgroups('hybrid', true), 'v1');
-  assert.equal(V2_DELEGATION, false, 'delegation is not implemented yet: v2 hosts must get the v1 drop-in');
+  assert.equal(V2_DELEGATION, false, 'off by default: only the runtime, where it delegates (systemd v2 hosts), turns it on');
   assert.equal(nestedCgroups('v2'), 'v1', 'without delegation a v2 host gets the drop-in that works without cgroups');
 });
 
-test('v2 without delegation (today): the cgroup mount stays read-only', () => {
+test('v2 without delegation (no systemd): the cgroup mount stays read-only', () => {
   assert.ok(cgroupMount(buildSpec(input({ cgroupMode: 'v2' })))?.options.includes('ro'));
 });
 

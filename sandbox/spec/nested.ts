@@ -22,13 +22,12 @@ export interface NestedContainersInput {
 }
 
 /**
- * Whether pier delegates a sandbox's cgroup v2 subtree to the sandbox's root. Not yet: that
- * takes chowning the sandbox's cgroup (and its cgroup.procs, cgroup.threads,
- * cgroup.subtree_control) to the mapped root and moving init and every `runc exec` into a
- * leaf (the no-internal-processes rule), and no v2 host was at hand to test it. Without it,
- * podman with cgroups enabled cannot create a cgroup and every `docker run` would fail, so
- * v2 hosts use the v1 drop-in too: nested containers work, bounded together by the
- * sandbox's limits, and per-container `--memory` is accepted but not enforced.
+ * Whether pier delegates a sandbox's cgroup v2 subtree to the sandbox's root by default:
+ * no. The runtime turns it on where it does the delegation (runc/delegate.ts: init in a
+ * leaf, controllers enabled, the cgroup chowned to the mapped root, every exec in the leaf),
+ * which is on a pure v2 host where systemd delegates pier's scopes. Without it, podman with
+ * cgroups enabled cannot create a cgroup, so nested containers use the v1 drop-in (bounded
+ * together by the sandbox's limits; per-container `--memory` accepted but not enforced).
  */
 export const V2_DELEGATION = false;
 

@@ -167,4 +167,6 @@ export interface OciSpec {
   hostname: string;
   mounts: OciMount[];
   linux: OciLinux;
+  /** Runtime-specific settings (e.g. crun's `run.oci.systemd.subgroup`). */
+  annotations?: Record<string, string>;
 }

@@ -19,6 +19,28 @@ export function detectCgroupMode(root = CGROUP_ROOT): CgroupMode {
   return 'v1';
 }
 
+/**
+ * Who makes sandbox cgroups: `systemd` on a pure v2 host booted with systemd (each sandbox a
+ * transient scope with Delegate=yes under pier.slice, through the runtime's systemd driver,
+ * so pier never writes a cgroup systemd believes it owns), else `cgroupfs` (pier's runtime
+ * writes /sys/fs/cgroup/…/pier itself, as on v1 and hybrid hosts).
+ */
+export type CgroupManager = 'systemd' | 'cgroupfs';
+
+/** Where systemd says it booted the host (sd_booted(3)). */
+export const SYSTEMD_BOOTED_MARKER = '/run/systemd/system';
+
+let detectedManager: CgroupManager | null = null;
+
+/** This host's CgroupManager; PIER_CGROUP_MANAGER=cgroupfs forces the old way (read once). */
+export function detectCgroupManager(): CgroupManager {
+  if (detectedManager) return detectedManager;
+  const forced = process.env.PIER_CGROUP_MANAGER;
+  if (forced === 'cgroupfs' || forced === 'systemd') return (detectedManager = forced);
+  detectedManager = detectCgroupMode() === 'v2' && existsSync(SYSTEMD_BOOTED_MARKER) ? 'systemd' : 'cgroupfs';
+  return detectedManager;
+}
+
 /** Resource use as read from one cgroup. */
 export interface CgroupUsage {
   memoryBytes: number;

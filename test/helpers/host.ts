@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { detectCgroupMode } from '../../sandbox/index.js';
+import { detectCgroupMode, sandboxCgroupPath } from '../../sandbox/index.js';
 import { driver, hostObjects, runtime } from './sandbox.js';
 
 export const MiB = 1024 * 1024;
@@ -36,7 +36,7 @@ const V1_NAMES: Record<keyof typeof CGROUP_FILES, string> = {
 
 /** Directory of sandbox `id`'s cgroup for a v1 controller (the unified dir on v2). */
 export function cgroupDir(id: string, v1Controller: string): string {
-  const rel = path.join('pier', `pier-${id}`);
+  const rel = sandboxCgroupPath(id);
   return CGROUP_MODE === 'v2' ? path.join('/sys/fs/cgroup', rel) : path.join('/sys/fs/cgroup', v1Controller, rel);
 }
 
@@ -77,7 +77,8 @@ export function oomKills(id: string): number {
 
 /** Every cgroup directory of sandbox `id` on the host (empty once it is gone). */
 export function cgroupDirsOf(id: string): string[] {
-  return execFileSync('find', ['/sys/fs/cgroup', '-maxdepth', '4', '-type', 'd', '-name', `pier-${id}`], { encoding: 'utf8' })
+  // pier-<id> (cgroupfs) or pier-<id>.scope (a systemd scope).
+  return execFileSync('find', ['/sys/fs/cgroup', '-maxdepth', '4', '-type', 'd', '(', '-name', `pier-${id}`, '-o', '-name', `pier-${id}.scope`, ')'], { encoding: 'utf8' })
     .split('\n')
     .filter(Boolean);
 }

@@ -4,14 +4,15 @@ import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { openRuntime } from '../../server/runtime.js';
-import type { SandboxCreateSpec, SandboxInfo, RunResult, SandboxDriver } from '../../sandbox/index.js';
+import { ociRuntimeBinary, type SandboxCreateSpec, type SandboxInfo, type RunResult, type SandboxDriver } from '../../sandbox/index.js';
 
 /** The runtime used by every integration and security test. */
 export const runtime = openRuntime();
 export const driver: SandboxDriver = runtime.driver;
 
 /** Path of the `pier` command line. */
-export const PIER_BIN = fileURLToPath(new URL('../../bin/pier', import.meta.url));
+// From the sources (test/helpers/) or from the build (dist/test/helpers/, as in the VM suite).
+export const PIER_BIN = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../bin/pier' : '../../../bin/pier', import.meta.url));
 
 /** Creates a sandbox, runs `fn`, and destroys it whatever happens. */
 export async function withSandbox<T>(spec: Partial<SandboxCreateSpec>, fn: (s: SandboxInfo) => Promise<T>): Promise<T> {
@@ -53,7 +54,7 @@ export function hostObjects(): { links: string[]; mounts: string[]; cgroups: str
   const cgroups = execFileSync('find', ['/sys/fs/cgroup', '-maxdepth', '3', '-type', 'd', '-name', 'pier-*'], { encoding: 'utf8' })
     .split('\n')
     .filter(Boolean);
-  const containers = execFileSync('runc', ['--root', runtime.paths.runcRoot, 'list', '-q'], { encoding: 'utf8' })
+  const containers = execFileSync(ociRuntimeBinary(), ['--root', runtime.paths.runcRoot, 'list', '-q'], { encoding: 'utf8' })
     .split('\n')
     .filter(Boolean);
   return { links, mounts, cgroups, containers };

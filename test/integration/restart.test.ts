@@ -3,57 +3,16 @@
 // leaves no sandbox behind.
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { SessionView } from '../../protocol/http.js';
 import { rootSuite } from '../helpers/root.js';
-import { Browser, TerminalClient, sandboxesOfSession, withTimeout } from '../helpers/playground.js';
+import { Browser, TerminalClient, sandboxesOfSession } from '../helpers/playground.js';
+import { freePort, startServerProcess, stopServerProcess } from '../helpers/server-process.js';
 
-const CHILD = fileURLToPath(new URL('../helpers/server-child.ts', import.meta.url));
 const SESSIONS = 10;
-
-/** A free TCP port on loopback (bound and released). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts the server process; resolves once it prints "ready". */
-async function startChild(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  await withTimeout(
-    new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (/^ready /m.test(out)) resolve();
-      });
-      child.once('exit', (code) => reject(new Error(`server exited ${code}: ${err}${out}`)));
-    }),
-    30_000,
-    'the server did not start',
-  );
-  return child;
-}
-
-async function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill(signal);
-  await exited;
-}
 
 describe('server restart', rootSuite(), () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'pier-restart-'));
@@ -64,9 +23,9 @@ describe('server restart', rootSuite(), () => {
 
   after(async () => {
     // Whatever happened, no session of this test outlives it.
-    if (child === null && owned.length > 0) child = await startChild(env).catch(() => null);
+    if (child === null && owned.length > 0) child = await startServerProcess(env).catch(() => null);
     for (const { browser, session } of owned) await browser.call('DELETE', `/api/sessions/${session.id}`).catch(() => undefined);
-    if (child) await kill(child, 'SIGTERM');
+    if (child) await stopServerProcess(child, 'SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -74,7 +33,7 @@ describe('server restart', rootSuite(), () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     env = { ...process.env, PIER_DATABASE: path.join(dir, 'pier.db'), PIER_PORT: String(port), PIER_HOST: '127.0.0.1', PIER_LOG_LEVEL: 'error' };
-    child = await startChild(env);
+    child = await startServerProcess(env);
 
     // Ten browsers (each its own owner cookie), one session each, a file in each node1.
     for (let i = 0; i < SESSIONS; i++) {
@@ -89,9 +48,9 @@ describe('server restart', rootSuite(), () => {
       }),
     );
 
-    await kill(child, 'SIGKILL');
+    await stopServerProcess(child, 'SIGKILL');
     child = null;
-    child = await startChild(env);
+    child = await startServerProcess(env);
 
     await Promise.all(
       owned.map(async ({ browser, session }, i) => {
