@@ -5,6 +5,9 @@
 // the instructor watches a terminal, then joins and types, and the student sees the banner;
 // a raised hand shows on the grid; an announcement reaches both; the CSV holds both
 // students' rows with the right attempts; a recording replays in the player.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -43,6 +46,7 @@ async function clickCheck(page: Page, passed: boolean): Promise<void> {
 
 describe('a class in the browser (acceptance 1)', { ...rootSuite(), timeout: 15 * 60_000 }, () => {
   let server: RunningServer;
+  let dbDir = '';
   let browser: Browser;
   const contexts: BrowserContext[] = [];
   let admin: Page, teacher: Page, kim: Page, ada: Page;
@@ -52,7 +56,8 @@ describe('a class in the browser (acceptance 1)', { ...rootSuite(), timeout: 15 
   const idOf = (name: string): string => grid.students.find((s) => s.displayName === name)?.id ?? '';
 
   before(async () => {
-    process.env.PIER_DATABASE = `/tmp/pier-tests-classroom-e2e-${process.pid}.db`;
+    dbDir = mkdtempSync(path.join(tmpdir(), 'pier-tests-classroom-e2e-'));
+    process.env.PIER_DATABASE = path.join(dbDir, 'pier.db');
     server = await startServer();
     browser = await launchBrowser();
     const page = async () => {
@@ -70,6 +75,7 @@ describe('a class in the browser (acceptance 1)', { ...rootSuite(), timeout: 15 
     }
     await browser?.close();
     await server?.stop();
+    if (dbDir) rmSync(dbDir, { recursive: true, force: true });
   });
 
   test('the admin sets up pier and adds an instructor', async () => {

@@ -59,10 +59,15 @@ export function AnnouncementToasts({ announcements, onDismiss }: { announcements
   );
 }
 
-/** The class of this session, when it is a class session (from GET /api/me/sessions). */
-export function useSessionClass(sessionId: string): string | null {
+/**
+ * The class of this session, when it is a class session (from GET /api/me/sessions). Asked
+ * only once the session is known to be a lesson session (class sessions always are), so a
+ * free playground's first load makes no extra request.
+ */
+export function useSessionClass(sessionId: string, lessonSession: boolean): string | null {
   const [classId, setClassId] = useState<string | null>(null);
   useEffect(() => {
+    if (!lessonSession) return;
     let stopped = false;
     void mySessions().then((result) => {
       if (!stopped && result.ok) setClassId(result.value.sessions.find((s) => s.id === sessionId)?.classId ?? null);
@@ -70,7 +75,7 @@ export function useSessionClass(sessionId: string): string | null {
     return () => {
       stopped = true;
     };
-  }, [sessionId]);
+  }, [sessionId, lessonSession]);
   return classId;
 }
 

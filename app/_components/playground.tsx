@@ -51,7 +51,7 @@ export function Playground({ sessionId }: { sessionId: string }) {
   const [notice, setNotice] = useState<api.ApiFailure | null>(null);
   const { session, ended } = state;
   const lesson = useLessonState(sessionId, session?.lessonId ?? null);
-  const classId = useSessionClass(sessionId);
+  const classId = useSessionClass(sessionId, Boolean(session?.lessonId));
   const updateLesson = lesson.update;
 
   const load = useCallback(async () => {

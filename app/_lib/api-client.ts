@@ -39,8 +39,36 @@ export function failureFromResponse(status: number, body: unknown): ApiFailure {
   return { ok: false, status, code: `HTTP_${status}`, message: `HTTP ${status}` };
 }
 
+/**
+ * Settles once this page's first API call has its answer. A browser without the owner
+ * cookie gets a new owner from every request it sends, so calls sent side by side on a
+ * first visit (the home page asks who it is, its sessions and the course at once) would
+ * each set a different cookie, and a session started meanwhile would belong to a lost
+ * owner. Later calls therefore wait for the first answer, which carries the cookie.
+ */
+let firstAnswer: Promise<void> | null = null;
+
 /** One JSON API call: `schema` validates a 2xx answer (null: no body expected). Never throws. */
 export async function call<T>(
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  schema: z.ZodType<T> | null,
+  body?: unknown,
+): Promise<ApiResult<T>> {
+  if (firstAnswer === null) {
+    let settle = () => {};
+    firstAnswer = new Promise<void>((resolve) => (settle = resolve));
+    try {
+      return await send(method, path, schema, body);
+    } finally {
+      settle();
+    }
+  }
+  await firstAnswer;
+  return send(method, path, schema, body);
+}
+
+async function send<T>(
   method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   schema: z.ZodType<T> | null,

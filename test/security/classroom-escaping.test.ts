@@ -3,6 +3,9 @@
 // and an announcement carrying one, on the dashboard, the student's history, the student's
 // class page and the playground's banner: the text shows literally, no element is made,
 // nothing runs. A control proves the same payload does run when parsed as HTML.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
@@ -36,6 +39,7 @@ async function assertShownAsText(page: Page, text: string, where: string): Promi
 
 describe('classroom escaping in a real browser (acceptance 2)', { ...rootSuite(), timeout: 10 * 60_000 }, () => {
   let server: RunningServer;
+  let dbDir = '';
   let browser: Browser;
   let staff: ClassroomClient;
   let klass: ClassView;
@@ -45,7 +49,8 @@ describe('classroom escaping in a real browser (acceptance 2)', { ...rootSuite()
   let sessionId = '';
 
   before(async () => {
-    process.env.PIER_DATABASE = `/tmp/pier-tests-classroom-escaping-${process.pid}.db`;
+    dbDir = mkdtempSync(path.join(tmpdir(), 'pier-tests-classroom-escaping-'));
+    process.env.PIER_DATABASE = path.join(dbDir, 'pier.db');
     server = await startServer();
     browser = await launchBrowser();
     staff = (await setupAdmin(server.url)).client;
@@ -60,6 +65,7 @@ describe('classroom escaping in a real browser (acceptance 2)', { ...rootSuite()
     if (sessionId) await fetchInPage(student, `/api/sessions/${sessionId}`, { method: 'DELETE' }).catch(() => undefined);
     await browser?.close();
     await server?.stop();
+    if (dbDir) rmSync(dbDir, { recursive: true, force: true });
   });
 
   test('the control: this payload runs when parsed as HTML, in this browser', async () => {
@@ -96,6 +102,8 @@ describe('classroom escaping in a real browser (acceptance 2)', { ...rootSuite()
     await student.waitForURL(PLAY_URL, { timeout: PAGE_TIMEOUT_MS });
     sessionId = student.url().split('/').pop() ?? '';
     await student.waitForSelector('[data-testid="lesson-pane"]', { timeout: PAGE_TIMEOUT_MS });
+    // Announcements reach a page live, over its session events: wait until that feed delivers (a node's stats came).
+    await student.waitForSelector('[data-testid="stat-bar"]', { state: 'attached', timeout: PAGE_TIMEOUT_MS });
     await staff.expect(201, 'POST', `/api/classes/${klass.id}/announcements`, { text: EVIL_NEWS });
     await student.waitForSelector(UI.announcement, { timeout: 10_000 });
     await assertShownAsText(student, EVIL_NEWS, 'the playground’s announcement');

@@ -2,6 +2,9 @@
 // a student of the class and another class's instructor open the dashboard, the projector
 // and a student's history by URL and get the gate or "not found", never the class's data;
 // the class's own instructor gets them (so the check cannot pass vacuously).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
@@ -16,6 +19,7 @@ const SECRET_NAME = 'Secretive Student';
 
 describe('classroom staff pages refuse the wrong people (acceptance 2)', { ...rootSuite(), timeout: 5 * 60_000 }, () => {
   let server: RunningServer;
+  let dbDir = '';
   let browser: Browser;
   let klass: ClassView;
   let studentId = '';
@@ -30,7 +34,8 @@ describe('classroom staff pages refuse the wrong people (acceptance 2)', { ...ro
   };
 
   before(async () => {
-    process.env.PIER_DATABASE = `/tmp/pier-tests-classroom-pages-${process.pid}.db`;
+    dbDir = mkdtempSync(path.join(tmpdir(), 'pier-tests-classroom-pages-'));
+    process.env.PIER_DATABASE = path.join(dbDir, 'pier.db');
     server = await startServer();
     browser = await launchBrowser();
     const admin = (await setupAdmin(server.url)).client;
@@ -47,6 +52,7 @@ describe('classroom staff pages refuse the wrong people (acceptance 2)', { ...ro
   after(async () => {
     await browser?.close();
     await server?.stop();
+    if (dbDir) rmSync(dbDir, { recursive: true, force: true });
   });
 
   const urls = () => [`/classes/${klass.id}`, `/classes/${klass.id}/projector`, `/classes/${klass.id}/students/${studentId}`];

@@ -24,7 +24,7 @@ export function HomeStart() {
       {me?.setupNeeded && (
         <p data-testid="home-setup" className="rounded-md border border-accent/50 bg-accent/10 px-3 py-2">
           {t('signIn.setupFirst')}{' '}
-          <Link href="/setup" className="font-medium text-accent underline">
+          <Link href="/setup" prefetch={false} className="font-medium text-accent underline">
             {t('signIn.setupLink')}
           </Link>
         </p>
@@ -38,13 +38,13 @@ export function HomeStart() {
       ) : (
         <div data-testid="home-class-only" className="flex flex-col items-start gap-3">
           <p>{t('home.classOnly')}</p>
-          <Link href="/join" data-testid="home-join" className={`${PRIMARY_BUTTON} px-7 py-4 text-lg`}>
+          <Link href="/join" prefetch={false} data-testid="home-join" className={`${PRIMARY_BUTTON} px-7 py-4 text-lg`}>
             {t('home.join')}
           </Link>
         </div>
       )}
       {me?.openPlayground && (
-        <Link href="/join" data-testid="home-join" className="text-sm text-accent underline">
+        <Link href="/join" prefetch={false} data-testid="home-join" className="text-sm text-accent underline">
           {t('home.join')}
         </Link>
       )}
@@ -64,11 +64,14 @@ export function HomeClassroom() {
     if (result.ok) setSessions(result.value.sessions);
   }, []);
   useEffect(() => void load(), [load]);
+  // Lesson titles only when there is a session to name (the course list asks for them too).
+  const named = sessions.some((s) => s.lessonId !== null);
   useEffect(() => {
+    if (!named) return;
     void listLessons(lang).then((result) => {
       if (result.ok) setTitles(Object.fromEntries(result.value.lessons.map((l) => [l.id, l.title])));
     });
-  }, [lang]);
+  }, [lang, named]);
 
   const memberships = state.phase === 'ready' ? state.me.memberships : [];
   if (memberships.length === 0 && sessions.length === 0) return null;

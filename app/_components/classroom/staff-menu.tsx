@@ -42,7 +42,7 @@ export function StaffMenu() {
   const staff = state.me.staff;
   if (!staff) {
     return (
-      <Link href="/sign-in" data-testid="staff-sign-in-link" className="text-xs text-muted hover:text-fg">
+      <Link href="/sign-in" prefetch={false} data-testid="staff-sign-in-link" className="text-xs text-muted hover:text-fg">
         {t('staff.signIn')}
       </Link>
     );
