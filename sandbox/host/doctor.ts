@@ -4,6 +4,7 @@ import { readFileSync, existsSync, statfsSync } from 'node:fs';
 import { release } from 'node:os';
 import { runCommand } from './command.js';
 import { detectCgroupMode } from '../stats/cgroup.js';
+import { HOST_STATIC_BASH } from '../runc/interpreter.js';
 
 /** One line of the doctor's table. `fail` blocks sandboxes; `warn` is worth knowing. */
 export interface HostCheck {
@@ -149,6 +150,14 @@ export async function checkHost(stateDir: string): Promise<HostCheck[]> {
     status: existsSync(profile) ? 'ok' : 'fail',
     detail: existsSync(profile) ? profile : 'missing',
     fix: 'apt-get install golang-github-containers-common',
+  });
+
+  const staticBash = HOST_STATIC_BASH.find((f) => existsSync(f));
+  checks.push({
+    name: 'bash-static',
+    status: staticBash ? 'ok' : 'fail',
+    detail: staticBash ?? 'missing (the shell every lesson script runs under; without it checks fail)',
+    fix: 'apt-get install bash-static',
   });
 
   for (const t of TOOLS) {
