@@ -33,6 +33,7 @@ export type { ImageInfo, BuildProgress, PruneItem, PruneReport } from './image/i
 export type { ImageSetInfo, ImageSetProgress } from './image/docker-images/index.js';
 export { DEFAULT_PATHS, type RuntimePaths } from './layout.js';
 export { OWNER_PID_LABEL } from './runc/reconcile.js';
+export { PIER_BASH, PIER_BIN_DIR } from './runc/interpreter.js';
 /** Pure IPv4 math of session subnets, for callers that check addresses (the port proxy). */
 export { parseIpv4, formatIpv4, parseCidr, type Cidr } from './net/subnet.js';
 

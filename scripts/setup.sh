@@ -27,6 +27,8 @@ for cmd in "${!NEED[@]}"; do command -v "$cmd" >/dev/null 2>&1 || missing+=("${N
 [ -f /usr/share/containers/seccomp.json ] || missing+=(golang-github-containers-common)
 # A static busybox for the spec test's minimal root filesystem.
 dpkg-query -W -f="\${Status}" busybox-static 2>/dev/null | grep -q "ok installed" || missing+=(busybox-static)
+# The static bash every lesson script runs under, bound read-only into each sandbox (/.pier).
+dpkg-query -W -f="\${Status}" bash-static 2>/dev/null | grep -q "ok installed" || missing+=(bash-static)
 if [ ${#missing[@]} -gt 0 ]; then
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
   say "installing Debian packages: ${missing[*]}"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Started detached in node1 when step 3 opens; its output goes to the server log.
+# Started in node1 when step 3 opens (300 s at most); its output goes to the server log.
 cat > /root/tour/index.html <<'HTML'
 <!doctype html>
 <title>pier format tour</title>

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runcHasProcRaceFixes } from './doctor.js';
+import { checkHost, runcHasProcRaceFixes } from './doctor.js';
 
 test('runc versions with and without the 2025 /proc race fixes', () => {
   const cases: [number[], boolean][] = [
@@ -14,4 +14,10 @@ test('runc versions with and without the 2025 /proc race fixes', () => {
     [[1, 5, 1], true],
   ];
   for (const [v, want] of cases) assert.equal(runcHasProcRaceFixes(v), want, v.join('.'));
+});
+
+test('doctor names the static bash lesson scripts run under', async () => {
+  const c = (await checkHost('/var/lib/pier')).find((x) => x.name === 'bash-static');
+  assert.ok(c, 'a bash-static check is listed');
+  assert.deepEqual([c.status, c.detail], ['ok', '/usr/bin/bash-static']);
 });

@@ -6,6 +6,7 @@ import { runCommand } from './command.js';
 import { detectCgroupMode, detectCgroupManager, type CgroupMode } from '../stats/cgroup.js';
 import { SYSTEMD_SLICE } from '../layout.js';
 import { chooseRuntime, describeChoice, installedRuntimes, type RuntimeChoice, type RuntimePreference } from './oci-runtime.js';
+import { HOST_STATIC_BASH } from '../runc/interpreter.js';
 
 /** One line of the doctor's table. `fail` blocks sandboxes; `warn` is worth knowing. */
 export interface HostCheck {
@@ -122,6 +123,14 @@ export async function checkHost(stateDir: string, preference: RuntimePreference 
     status: existsSync(profile) ? 'ok' : 'fail',
     detail: existsSync(profile) ? profile : 'missing',
     fix: 'apt-get install golang-github-containers-common',
+  });
+
+  const staticBash = HOST_STATIC_BASH.find((f) => existsSync(f));
+  checks.push({
+    name: 'bash-static',
+    status: staticBash ? 'ok' : 'fail',
+    detail: staticBash ?? 'missing (the shell every lesson script runs under; without it checks fail)',
+    fix: 'apt-get install bash-static',
   });
 
   for (const t of TOOLS) {

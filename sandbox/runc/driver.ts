@@ -34,6 +34,7 @@ import * as net from '../net/index.js';
 import { CGROUP_ROOT, detectCgroupMode, detectCgroupManager, readCgroupUsage, type CgroupMode } from '../stats/cgroup.js';
 import { CRUN_NO_SUBGROUP, delegateSubtree, SANDBOX_LEAF } from './delegate.js';
 import { killTree } from '../host/processes.js';
+import { interpreterBind } from './interpreter.js';
 import { readSandboxInfo, listSandboxes, reconcileHost } from './reconcile.js';
 import { spawnExecTty, withOnlcrHandshake } from './exec-tty.js';
 
@@ -238,6 +239,8 @@ class RuncDriver implements SandboxDriver {
           delegation: this.#delegates(),
           imageStore: ids.store,
         }).filter((b) => existsSync(b.source)),
+        // pier's own shell for lesson scripts (interpreter.ts), whatever the image holds.
+        ...[await interpreterBind(this.#paths)].filter((b) => b !== null),
       ];
       const config = buildSpec({
         rootfs: p.rootfs,
@@ -339,7 +342,19 @@ class RuncDriver implements SandboxDriver {
     child.stdin.on('error', () => undefined);
     child.stdin.end(o.input ?? '');
     let timedOut = false;
+    // Once runc exited, the process inside is gone: its pid may belong to another process
+    // soon, so it is never killed after that; an orphan still holding the output pipes
+    // (a daemon it started) only has the pipes closed on it at the timeout.
+    let exited = false;
+    child.on('exit', () => {
+      exited = true;
+    });
     const timer = setTimeout(() => {
+      if (exited) {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        return;
+      }
       timedOut = true;
       // SIGKILL of runc would not reach the process inside: kill that process's tree.
       readFile(pidFile, 'utf8')

@@ -52,6 +52,8 @@ export class LessonSession {
   readonly #watches = new Map<number, NodeJS.Timeout>();
   /** Checks running per step, so a watch and a button press do not overlap. */
   readonly #running = new Map<number, Promise<CheckResult>>();
+  /** Solves running per step (a Check meanwhile waits for the Solve's result). */
+  readonly #solving = new Map<number, Promise<CheckResult>>();
   #disposed = false;
 
   constructor(options: LessonSessionOptions) {
@@ -124,8 +126,9 @@ export class LessonSession {
     if (!this.#opened.has(index)) {
       this.#opened.add(index);
       const sandboxId = this.#sandbox(step);
-      await startBackground(this.#o.driver, sandboxId, this.#lesson(), step, (output) => {
-        this.#o.log.info({ lesson: this.lessonId, step: index, output: output.slice(-2000) }, 'background script ended');
+      await startBackground(this.#o.driver, sandboxId, this.#lesson(), step, (r) => {
+        const output = `${r.stdout}${r.stderr}`.slice(-2000);
+        this.#o.log.info({ lesson: this.lessonId, step: index, exitCode: r.exitCode, timedOut: r.timedOut, ms: r.durationMs, output }, 'background script ended');
       });
       const text = foregroundText(step);
       if (text !== null) await this.#o.typeInto(step.node, text);
@@ -140,6 +143,28 @@ export class LessonSession {
    */
   check(index: number, by: 'student' | 'watch' = 'student'): Promise<CheckResult> {
     this.#unlocked(index);
+    // A check during a Solve gets the Solve's result (its check after the solution).
+    return this.#solving.get(index) ?? this.#runCheck(index, by);
+  }
+
+  /**
+   * Runs the step's solution, then its check. One Solve at a time per step: a second one
+   * (or a Check) meanwhile gets the running one's result; a check running when it starts
+   * is waited for, so the solution never races it.
+   * @throws SOLVE_DISABLED unless the lesson allows it; STEP_NOT_FOUND, STEP_LOCKED, LESSON_NOT_READY
+   */
+  async solve(index: number): Promise<CheckResult> {
+    if (!this.#lesson().meta.solve) throw new ServerError('SOLVE_DISABLED', `lesson ${this.lessonId} does not allow solve`);
+    const step = this.#unlocked(index);
+    const solving = this.#solving.get(index);
+    if (solving) return solving;
+    const p = this.#solve(index, step).finally(() => this.#solving.delete(index));
+    this.#solving.set(index, p);
+    return p;
+  }
+
+  /** The step's check, shared with one already running (a watch and a button press). */
+  #runCheck(index: number, by: 'student' | 'watch'): Promise<CheckResult> {
     const running = this.#running.get(index);
     if (running) return running;
     const p = this.#check(index, by).finally(() => this.#running.delete(index));
@@ -147,23 +172,18 @@ export class LessonSession {
     return p;
   }
 
-  /**
-   * Runs the step's solution, then its check.
-   * @throws SOLVE_DISABLED unless the lesson allows it; STEP_NOT_FOUND, STEP_LOCKED, LESSON_NOT_READY
-   */
-  async solve(index: number): Promise<CheckResult> {
-    if (!this.#lesson().meta.solve) throw new ServerError('SOLVE_DISABLED', `lesson ${this.lessonId} does not allow solve`);
-    const step = this.#unlocked(index);
+  async #solve(index: number, step: LoadedStep): Promise<CheckResult> {
     // Solve marks the step (the grid shows "passed with Solve"), unless it had passed already.
     if (!this.state().passed.includes(index)) {
       this.#o.store.stepSolved(this.#o.owner, this.lessonId, index, this.#o.now());
       this.#activity(index);
     }
+    await this.#running.get(index)?.catch(() => undefined);
     if (step.solutionPath !== undefined) {
       const r = await runSolution(this.#o.driver, this.#sandbox(step), this.#lesson(), step);
       this.#o.log.info({ lesson: this.lessonId, step: index, exitCode: r.exitCode, timedOut: r.timedOut, ms: r.durationMs }, 'solution ran');
     }
-    return this.check(index);
+    return this.#runCheck(index, 'student');
   }
 
   /** Stops watch loops. */

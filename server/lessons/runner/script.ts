@@ -1,8 +1,9 @@
-// Runs one lesson script (a check, a solution, a setup script) as root inside a node: the
-// script goes to `bash -s` on stdin, so nothing of it is ever written into the student's
-// filesystem. A timeout kills the script's whole process tree; output is capped. The
+// Runs one lesson script (a check, a solution, a setup script, a background script) as root
+// inside a node: the script goes on stdin to pier's own static bash (/.pier/bash, bound
+// read-only from the host: the node's /bin/bash, /bin/sh, setsid and PATH play no part),
+// so nothing of it is ever written into the student's filesystem. A timeout kills the script's whole process tree; output is capped. The
 // output's `FAIL: …` and `HINT: …` lines are what a student sees; the rest is for the log.
-import type { SandboxDriver } from '../../../sandbox/index.js';
+import { PIER_BASH, PIER_BIN_DIR, type SandboxDriver } from '../../../sandbox/index.js';
 
 /** Output kept of one script run (stdout and stderr each). */
 export const SCRIPT_MAX_OUTPUT_BYTES = 64 * 1024;
@@ -69,22 +70,29 @@ function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The environment every lesson script gets. */
+/**
+ * The whole environment every lesson script gets (nothing of the student's shell): pier's
+ * folder first in PATH, so `bash` and `sh` inside a script are pier's shell too; no
+ * BASH_ENV/ENV, so the shell reads no startup file.
+ */
 export const SCRIPT_ENV: Record<string, string> = {
-  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  PATH: `${PIER_BIN_DIR}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
   HOME: '/root',
   LANG: 'C.UTF-8',
   TERM: 'dumb',
 };
 
+/** The command of every lesson script: pier's shell reading the script from stdin. */
+export const SCRIPT_CMD = [PIER_BASH, '--norc', '--noprofile', '-s'];
+
 /**
- * Runs `script` as root in sandbox `sandboxId` with `bash -s` (script on stdin).
+ * Runs `script` as root in sandbox `sandboxId` with pier's shell (script on stdin).
  * Never throws for the script's own failure; rejects only when the sandbox cannot exec.
  */
 export async function runScript(driver: SandboxDriver, sandboxId: string, script: string, options: RunScriptOptions): Promise<ScriptResult> {
   const started = performance.now();
   const r = await driver.run(sandboxId, {
-    cmd: ['/bin/bash', '-s'],
+    cmd: SCRIPT_CMD,
     env: { ...SCRIPT_ENV, ...options.env },
     // Started in / and moved to the working folder by the shell: a student who removed or
     // replaced /root gets a failing check, not an exec error.

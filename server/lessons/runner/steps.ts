@@ -1,5 +1,5 @@
 // A step's scripts in a node: its check and its solution (run to completion, as root,
-// script on stdin) and its background script (detached in the node, output to a log).
+// script on stdin) and its background script (beside the student, with a timeout, output to a log).
 import { readFileSync } from 'node:fs';
 import type { SandboxDriver } from '../../../sandbox/index.js';
 import type { LoadedLesson, LoadedStep } from '../model.js';
@@ -7,8 +7,8 @@ import { runScript, type ScriptResult } from './script.js';
 
 /** Seconds a solution may run (they replay what a student types, installs included). */
 export const SOLUTION_TIMEOUT_S = 300;
-/** Bytes of a background script's output kept for the log. */
-const BACKGROUND_LOG_BYTES = 16 * 1024;
+/** Seconds a background script may run before its process tree is killed. */
+export const BACKGROUND_TIMEOUT_S = 300;
 
 const stepEnv = (lesson: LoadedLesson, step: LoadedStep): Record<string, string> => ({
   PIER_LESSON: lesson.id,
@@ -35,34 +35,24 @@ export function runSolution(driver: SandboxDriver, sandboxId: string, lesson: Lo
 }
 
 /**
- * Starts the step's background script detached in the node (`setsid -f bash -s`, script
- * on stdin): it outlives this call and the exec that started it. Its output (capped) goes
- * to `onExit` when it ends. Resolves once it was started.
+ * Starts the step's background script in the node with pier's shell (script on stdin) and
+ * returns without waiting for it: it runs beside the student for up to `timeoutSeconds`
+ * (BACKGROUND_TIMEOUT_S), then its whole process tree is killed. Its output (capped like a
+ * check's) goes to `onExit` when it ends. Resolves once its exec was started.
  */
 export async function startBackground(
   driver: SandboxDriver,
   sandboxId: string,
   lesson: LoadedLesson,
   step: LoadedStep,
-  onExit: (output: string) => void = () => undefined,
+  onExit: (result: ScriptResult) => void = () => undefined,
+  timeoutSeconds: number = BACKGROUND_TIMEOUT_S,
 ): Promise<void> {
   if (step.backgroundPath === undefined) return;
   const script = readFileSync(step.backgroundPath, 'utf8');
-  const child = await driver.execPiped(sandboxId, {
-    cmd: ['setsid', '-f', '/bin/bash', '-s'],
-    env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', LANG: 'C.UTF-8', ...stepEnv(lesson, step) },
-    cwd: '/root',
-  });
-  let output = '';
-  const keep = (d: Buffer) => {
-    if (output.length < BACKGROUND_LOG_BYTES) output += d.toString('utf8').slice(0, BACKGROUND_LOG_BYTES - output.length);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  child.stdin.on('error', () => undefined);
-  child.stdin.end(script);
-  child.on('error', () => onExit(output));
-  child.on('close', () => onExit(output));
+  runScript(driver, sandboxId, script, { timeoutSeconds, env: stepEnv(lesson, step) }).then(onExit, (err: unknown) =>
+    onExit({ passed: false, exitCode: null, timedOut: false, failures: [], hints: [], stdout: '', stderr: String(err), durationMs: 0 }),
+  );
 }
 
 /** The text of a step's foreground script, to type into the student's first terminal. */

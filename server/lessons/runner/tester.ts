@@ -112,7 +112,7 @@ async function testStep(driver: SandboxDriver, sandboxId: string, lesson: Loaded
     r.durationMs = Math.round(performance.now() - started);
     return r;
   };
-  // The step opens as for a student: its background script starts detached. (A foreground
+  // The step opens as for a student: its background script starts (not waited for). (A foreground
   // script is typed into a terminal for the student to watch; the replay has none.)
   await startBackground(driver, sandboxId, lesson, step);
   if (step.checkPath !== undefined) {
