@@ -6,6 +6,7 @@ import { DEFAULT_LIMITS, type SandboxLimits, type UidMode } from './types.js';
 import { DEFAULT_ID_RANGES } from './idmap/ranges.js';
 import { DEFAULT_PATHS, type RuntimePaths } from './layout.js';
 import { createRuncDriver } from './runc/driver.js';
+import type { HostReserve } from './host/parent-cgroup.js';
 import { buildImage, listImages, currentImage, defaultRecipe, findImage, pruneImages, recipeHash, type ImageInfo, type BuildProgress, type ImageRecipe, type PruneReport } from './image/index.js';
 import type { HostCheck } from './host/doctor.js';
 import { buildImageSet, currentImageSet, IMAGE_SET, imageSetStoreForSandbox, type ImageSetInfo, type ImageSetProgress } from './image/docker-images/index.js';
@@ -18,6 +19,7 @@ export { checkHost, type HostCheck } from './host/doctor.js';
 export { checkIsolation } from './host/isolation-checks.js';
 export { renderSysctlDropIn, currentHostSysctls, requiredHostSysctls, SANDBOX_USER_LIMITS, SYSCTL_DROP_IN } from './host/shared-limits.js';
 export { detectCgroupMode, type CgroupMode } from './stats/cgroup.js';
+export { checkParentCgroup, parentLimits, hostTotals, readParentLimits, DEFAULT_HOST_RESERVE, type HostReserve, type ParentLimits } from './host/parent-cgroup.js';
 export type { ImageInfo, BuildProgress, PruneItem, PruneReport } from './image/index.js';
 export type { ImageSetInfo, ImageSetProgress } from './image/docker-images/index.js';
 export { DEFAULT_PATHS, type RuntimePaths } from './layout.js';
@@ -41,6 +43,8 @@ export interface SandboxRuntimeOptions {
   imageSuite?: string;
   imageMirror?: string;
   limits?: Partial<SandboxLimits>;
+  /** What the parent cgroup of all sandboxes leaves to the server and the host. */
+  hostReserve?: HostReserve;
 }
 
 /** The driver plus image management, sharing one state directory. */
@@ -99,6 +103,7 @@ export function createSandboxRuntime(options: SandboxRuntimeOptions = {}): Sandb
     network: { pool: options.subnetPool ?? '10.87.0.0/16', prefix: options.subnetPrefix ?? 27, outbound: options.outbound ?? false },
     defaultLimits: { ...DEFAULT_LIMITS, ...options.limits },
     ids: { mode: options.uidMode ?? 'per-sandbox', ranges: options.uidRanges ?? DEFAULT_ID_RANGES },
+    ...(options.hostReserve ? { hostReserve: options.hostReserve } : {}),
     resolveImage: async (id) => {
       if (id === undefined) return images.current();
       const found = (await images.list()).find((i) => i.id === id);

@@ -31,6 +31,7 @@ import { runcRun, runcDeleteForce, runcExecArgv, RUNC, RUNC_ENV } from './runc.j
 import { buildSpec, loadDockerSeccompProfile, nestedContainerBinds, translateSeccomp, GRANTED_CAPABILITIES, type LinuxSeccomp } from '../spec/index.js';
 import * as net from '../net/index.js';
 import { detectCgroupMode, readCgroupUsage, type CgroupMode } from '../stats/cgroup.js';
+import { applyParentLimits, hostTotals, parentLimits, DEFAULT_HOST_RESERVE, type HostReserve } from '../host/parent-cgroup.js';
 import { killTree } from '../host/processes.js';
 import { readSandboxInfo, listSandboxes, reconcileHost } from './reconcile.js';
 import { spawnExecTty, withOnlcrHandshake } from './exec-tty.js';
@@ -74,6 +75,8 @@ export interface RuncDriverOptions {
    * how many ranges the pool holds (default DEFAULT_ID_RANGES).
    */
   ids?: { mode: UidMode; ranges: number };
+  /** What the parent cgroup of all sandboxes leaves to the host (default DEFAULT_HOST_RESERVE). */
+  hostReserve?: HostReserve;
 }
 
 const newId = (): string => randomBytes(5).toString('hex');
@@ -132,6 +135,8 @@ class RuncDriver implements SandboxDriver {
       const profile = await loadDockerSeccompProfile(this.#opts.seccompProfilePath);
       this.#seccomp = translateSeccomp(profile, { capabilities: GRANTED_CAPABILITIES, arch: process.arch });
       this.#cgroupMode = detectCgroupMode();
+      // Every sandbox's cgroup is a child of /pier: its limits hold all of them together.
+      await applyParentLimits(this.#cgroupMode, parentLimits(hostTotals(), this.#opts.hostReserve ?? DEFAULT_HOST_RESERVE));
       await net.ensureFirewall({ pool: this.#opts.network.pool });
     })();
     this.#ready.catch(() => {
