@@ -27,7 +27,7 @@ export const containerId = (id: string): string => `${NAME.container}${id}`;
 export const vethName = (id: string): string => `${NAME.veth}${id}`;
 export const bridgeName = (networkId: string): string => `${NAME.bridge}${networkId}`;
 /** cgroup path relative to each hierarchy's root (v1) or the unified root (v2). */
-export const cgroupPath = (id: string): string => `/${NAME.cgroupParent}/${containerId(id)}`;
+export const cgroupPath = (id: string, parent: string = NAME.cgroupParent): string => `/${parent}/${containerId(id)}`;
 
 /** Per-sandbox paths under the state dir. */
 export function sandboxPaths(paths: RuntimePaths, id: string) {

@@ -61,8 +61,8 @@ export function hostTotals(): HostTotals {
 }
 
 /** The files holding each limit of the parent, per cgroup layout (hybrid is v1 for these controllers). */
-function limitFiles(mode: CgroupMode, root: string) {
-  const parent = `/${NAME.cgroupParent}`;
+function limitFiles(mode: CgroupMode, root: string, name: string) {
+  const parent = `/${name}`;
   if (mode === 'v2') {
     const dir = path.join(root, parent);
     return { memory: path.join(dir, 'memory.max'), pids: path.join(dir, 'pids.max'), cpu: path.join(dir, 'cpu.max'), dirs: [dir] };
@@ -81,21 +81,21 @@ function limitFiles(mode: CgroupMode, root: string) {
  * v2 only (kept in one place): the unified parent needs its controllers enabled in the root's
  * subtree_control before its limit files exist.
  */
-async function prepareV2Parent(root: string): Promise<void> {
+async function prepareV2Parent(root: string, name: string): Promise<void> {
   await writeFile(path.join(root, 'cgroup.subtree_control'), '+memory +pids +cpu').catch(() => undefined);
-  await mkdir(path.join(root, NAME.cgroupParent), { recursive: true });
+  await mkdir(path.join(root, name), { recursive: true });
 }
 
 /**
- * Creates the parent cgroup if needed and writes its limits (v1/hybrid: memory.limit_in_bytes,
+ * Creates the parent cgroup (`name`, default `pier`) if needed and writes its limits (v1/hybrid: memory.limit_in_bytes,
  * pids.max, cpu.cfs_quota_us on each controller's /pier; v2: memory.max, pids.max, cpu.max).
  * @throws the write's error (EBUSY when usage is already above a new memory limit)
  */
-export async function applyParentLimits(mode: CgroupMode, limits: ParentLimits, root = CGROUP_ROOT): Promise<void> {
-  const files = limitFiles(mode, root);
+export async function applyParentLimits(mode: CgroupMode, limits: ParentLimits, root = CGROUP_ROOT, name: string = NAME.cgroupParent): Promise<void> {
+  const files = limitFiles(mode, root, name);
   const quota = Math.round(limits.cpus * CFS_PERIOD_US);
   if (mode === 'v2') {
-    await prepareV2Parent(root);
+    await prepareV2Parent(root, name);
     await writeFile(files.memory, String(limits.memoryBytes));
     await writeFile(files.pids, String(limits.pids));
     await writeFile(files.cpu, `${quota} ${CFS_PERIOD_US}`);
@@ -109,8 +109,8 @@ export async function applyParentLimits(mode: CgroupMode, limits: ParentLimits, 
 }
 
 /** The parent's limits as the kernel holds them; Infinity where unlimited; null when it does not exist. */
-export async function readParentLimits(mode: CgroupMode, root = CGROUP_ROOT): Promise<ParentLimits | null> {
-  const files = limitFiles(mode, root);
+export async function readParentLimits(mode: CgroupMode, root = CGROUP_ROOT, name: string = NAME.cgroupParent): Promise<ParentLimits | null> {
+  const files = limitFiles(mode, root, name);
   try {
     const [memory, pids, cpu] = await Promise.all([files.memory, files.pids, files.cpu].map((f) => readFile(f, 'utf8').then((t) => t.trim())));
     const num = (t: string) => (t === 'max' || t === '-1' ? Infinity : Number(t));

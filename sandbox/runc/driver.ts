@@ -22,7 +22,7 @@ import {
   type TerminalSize,
   type UidMode,
 } from '../types.js';
-import { containerId, cgroupPath, sandboxPaths, networkPaths, ID_PATTERN, type RuntimePaths } from '../layout.js';
+import { containerId, cgroupPath, NAME, sandboxPaths, networkPaths, ID_PATTERN, type RuntimePaths } from '../layout.js';
 import { createDisk, seedHome, diskUsage, DISK_DIRS, DISK_MAX_BYTES } from '../rootfs/disk.js';
 import { mountsUnder, unmount } from '../host/mounts.js';
 import { claimIdRange, releaseIdRangesOf, SHARED_ID_RANGE, DEFAULT_ID_RANGES } from '../idmap/ranges.js';
@@ -30,8 +30,8 @@ import { prepareSandboxFilesystem, releaseSandboxIdMounts } from '../idmap/prepa
 import { runcRun, runcDeleteForce, runcExecArgv, RUNC, RUNC_ENV } from './runc.js';
 import { buildSpec, loadDockerSeccompProfile, nestedContainerBinds, translateSeccomp, GRANTED_CAPABILITIES, type LinuxSeccomp } from '../spec/index.js';
 import * as net from '../net/index.js';
-import { detectCgroupMode, readCgroupUsage, type CgroupMode } from '../stats/cgroup.js';
-import { applyParentLimits, hostTotals, parentLimits, DEFAULT_HOST_RESERVE, type HostReserve } from '../host/parent-cgroup.js';
+import { CGROUP_ROOT, detectCgroupMode, readCgroupUsage, type CgroupMode } from '../stats/cgroup.js';
+import { applyParentLimits, hostTotals, parentLimits, DEFAULT_HOST_RESERVE, type HostReserve, type ParentLimits } from '../host/parent-cgroup.js';
 import { killTree } from '../host/processes.js';
 import { readSandboxInfo, listSandboxes, reconcileHost } from './reconcile.js';
 import { spawnExecTty, withOnlcrHandshake } from './exec-tty.js';
@@ -77,6 +77,8 @@ export interface RuncDriverOptions {
   ids?: { mode: UidMode; ranges: number };
   /** What the parent cgroup of all sandboxes leaves to the host (default DEFAULT_HOST_RESERVE). */
   hostReserve?: HostReserve;
+  /** Name of the parent cgroup (default `pier`); tests use a scratch one. */
+  cgroupParent?: string;
 }
 
 const newId = (): string => randomBytes(5).toString('hex');
@@ -116,11 +118,16 @@ class RuncDriver implements SandboxDriver {
   #seccomp: LinuxSeccomp | null = null;
   #cgroupMode: CgroupMode | null = null;
   #ready: Promise<void> | null = null;
+  /** The parent cgroup's limits, once written. */
+  #parent: ParentLimits | null = null;
+  readonly #cgroupParent: string;
 
   constructor(options: RuncDriverOptions) {
     this.#opts = options;
     this.#paths = options.paths;
     this.#limits = options.defaultLimits ?? DEFAULT_LIMITS;
+    this.#cgroupParent = options.cgroupParent ?? NAME.cgroupParent;
+    if (!/^[a-z][a-z0-9-]{0,30}$/.test(this.#cgroupParent)) throw new SandboxError('INVALID_ARGUMENT', `not a cgroup name: ${this.#cgroupParent}`);
   }
 
   /** One-time set-up: directories, the translated seccomp profile, the firewall. */
@@ -136,7 +143,8 @@ class RuncDriver implements SandboxDriver {
       this.#seccomp = translateSeccomp(profile, { capabilities: GRANTED_CAPABILITIES, arch: process.arch });
       this.#cgroupMode = detectCgroupMode();
       // Every sandbox's cgroup is a child of /pier: its limits hold all of them together.
-      await applyParentLimits(this.#cgroupMode, parentLimits(hostTotals(), this.#opts.hostReserve ?? DEFAULT_HOST_RESERVE));
+      this.#parent = parentLimits(hostTotals(), this.#opts.hostReserve ?? DEFAULT_HOST_RESERVE);
+      await applyParentLimits(this.#cgroupMode, this.#parent, CGROUP_ROOT, this.#cgroupParent);
       await net.ensureFirewall({ pool: this.#opts.network.pool });
     })();
     this.#ready.catch(() => {
@@ -166,6 +174,8 @@ class RuncDriver implements SandboxDriver {
   async create(spec: SandboxCreateSpec): Promise<SandboxInfo> {
     await this.#init();
     const limits = mergeLimits(this.#limits, spec.limits);
+    // v1 refuses a child's CPU quota above its parent's: a sandbox gets at most the parent's CPUs.
+    if (this.#parent !== null) limits.cpus = Math.min(limits.cpus, this.#parent.cpus);
     const image = await this.#opts.resolveImage(spec.image);
     const id = newId();
     const p = sandboxPaths(this.#paths, id);
@@ -239,7 +249,7 @@ class RuncDriver implements SandboxDriver {
       const config = buildSpec({
         rootfs: p.rootfs,
         hostname: spec.hostname,
-        cgroupsPath: cgroupPath(id),
+        cgroupsPath: cgroupPath(id, this.#cgroupParent),
         idMap: { hostId: range.hostId, size: range.size },
         userNamespacePath: ids.userNamespacePath,
         limits,
@@ -352,7 +362,7 @@ class RuncDriver implements SandboxDriver {
     const p = sandboxPaths(this.#paths, id);
     let usage;
     try {
-      usage = await readCgroupUsage(this.#cgroupMode ?? detectCgroupMode(), cgroupPath(id));
+      usage = await readCgroupUsage(this.#cgroupMode ?? detectCgroupMode(), cgroupPath(id, this.#cgroupParent));
     } catch (err) {
       throw new SandboxError('SANDBOX_NOT_RUNNING', `no cgroup for sandbox ${id}`, { cause: err });
     }
