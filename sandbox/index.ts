@@ -8,6 +8,7 @@ import { DEFAULT_PATHS, cgroupPath, type RuntimePaths } from './layout.js';
 import { detectCgroupManager, detectCgroupMode } from './stats/cgroup.js';
 import { chooseRuntime, installedRuntimes, type RuntimeChoice, type RuntimePreference } from './host/oci-runtime.js';
 import { createRuncDriver } from './runc/driver.js';
+import type { HostReserve } from './host/parent-cgroup.js';
 import { buildImage, listImages, currentImage, defaultRecipe, findImage, pruneImages, recipeHash, type ImageInfo, type BuildProgress, type ImageRecipe, type PruneReport } from './image/index.js';
 import type { HostCheck } from './host/doctor.js';
 import { buildImageSet, currentImageSet, IMAGE_SET, imageSetStoreForSandbox, type ImageSetInfo, type ImageSetProgress } from './image/docker-images/index.js';
@@ -29,6 +30,7 @@ export async function hostRuntime(preference: RuntimePreference = 'auto'): Promi
 export { runtimeBinary as ociRuntimeBinary } from './runc/runc.js';
 /** Sandbox `id`'s cgroup relative to the cgroup root, on this host (for admins and tests). */
 export const sandboxCgroupPath = (id: string): string => cgroupPath(id, detectCgroupManager());
+export { checkParentCgroup, parentLimits, hostTotals, readParentLimits, DEFAULT_HOST_RESERVE, type HostReserve, type ParentLimits } from './host/parent-cgroup.js';
 export type { ImageInfo, BuildProgress, PruneItem, PruneReport } from './image/index.js';
 export type { ImageSetInfo, ImageSetProgress } from './image/docker-images/index.js';
 export { DEFAULT_PATHS, type RuntimePaths } from './layout.js';
@@ -55,6 +57,8 @@ export interface SandboxRuntimeOptions {
   imageSuite?: string;
   imageMirror?: string;
   limits?: Partial<SandboxLimits>;
+  /** What the parent cgroup of all sandboxes leaves to the server and the host. */
+  hostReserve?: HostReserve;
 }
 
 /** The driver plus image management, sharing one state directory. */
@@ -114,6 +118,7 @@ export function createSandboxRuntime(options: SandboxRuntimeOptions = {}): Sandb
     network: { pool: options.subnetPool ?? '10.87.0.0/16', prefix: options.subnetPrefix ?? 27, outbound: options.outbound ?? false },
     defaultLimits: { ...DEFAULT_LIMITS, ...options.limits },
     ids: { mode: options.uidMode ?? 'per-sandbox', ranges: options.uidRanges ?? DEFAULT_ID_RANGES },
+    ...(options.hostReserve ? { hostReserve: options.hostReserve } : {}),
     resolveImage: async (id) => {
       if (id === undefined) return images.current();
       const found = (await images.list()).find((i) => i.id === id);

@@ -31,18 +31,19 @@ export const SYSTEMD_SLICE = 'pier.slice';
 
 /**
  * cgroup path relative to each hierarchy's root (v1) or the unified root (v2): the scope
- * `pier-<id>.scope` in pier.slice when systemd manages cgroups, else `/pier/pier-<id>`.
+ * `pier-<id>.scope` in pier.slice when systemd manages cgroups, else `/<parent>/pier-<id>`
+ * (`parent` is `pier` but for tests that need a parent of their own).
  */
-export const cgroupPath = (id: string, manager: 'systemd' | 'cgroupfs' = 'cgroupfs'): string =>
-  manager === 'systemd' ? `/${SYSTEMD_SLICE}/${containerId(id)}.scope` : `/${NAME.cgroupParent}/${containerId(id)}`;
+export const cgroupPath = (id: string, manager: 'systemd' | 'cgroupfs' = 'cgroupfs', parent: string = NAME.cgroupParent): string =>
+  manager === 'systemd' ? `/${SYSTEMD_SLICE}/${containerId(id)}.scope` : `/${parent}/${containerId(id)}`;
 
 /** The spec's cgroupsPath: runc's `slice:prefix:name` for its systemd driver (the scope above), else the path. */
-export const specCgroupsPath = (id: string, manager: 'systemd' | 'cgroupfs' = 'cgroupfs'): string =>
-  manager === 'systemd' ? `${SYSTEMD_SLICE}:${NAME.cgroupParent}:${id}` : cgroupPath(id, manager);
+export const specCgroupsPath = (id: string, manager: 'systemd' | 'cgroupfs' = 'cgroupfs', parent: string = NAME.cgroupParent): string =>
+  manager === 'systemd' ? `${SYSTEMD_SLICE}:${NAME.cgroupParent}:${id}` : cgroupPath(id, manager, parent);
 
 /** Where the sandboxes' cgroups are, relative to the cgroup root (their parent). */
-export const cgroupParentPath = (manager: 'systemd' | 'cgroupfs' = 'cgroupfs'): string =>
-  manager === 'systemd' ? `/${SYSTEMD_SLICE}` : `/${NAME.cgroupParent}`;
+export const cgroupParentPath = (manager: 'systemd' | 'cgroupfs' = 'cgroupfs', parent: string = NAME.cgroupParent): string =>
+  manager === 'systemd' ? `/${SYSTEMD_SLICE}` : `/${parent}`;
 
 /** Per-sandbox paths under the state dir. */
 export function sandboxPaths(paths: RuntimePaths, id: string) {

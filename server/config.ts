@@ -92,6 +92,27 @@ export const ConfigSchema = z.object({
       shm: size.default(64 * 1024 ** 2),
     })
     .prefault({}),
+  /**
+   * What the parent cgroup of all sandboxes (`/pier`) leaves to the server and the host: its
+   * limits are the host's memory, CPUs and pids minus these.
+   */
+  hostReserve: z
+    .object({
+      memory: size.default(1024 ** 3),
+      cpus: z.coerce.number().min(0).max(64).default(0.5),
+      pids: z.coerce.number().int().min(0).default(2048),
+    })
+    .prefault({}),
+  /**
+   * A new session or node is refused (503 HOST_BUSY) when the host's free memory
+   * (MemAvailable) or the state dir's free disk would drop below these.
+   */
+  admissionReserve: z
+    .object({
+      memory: size.default(1024 ** 3),
+      disk: size.default(5 * 1024 ** 3),
+    })
+    .prefault({}),
   /** Server log level (pino): fatal, error, warn, info, debug, trace or silent. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** SQLite file of sessions, nodes and terminals ('' = `<stateDir>/pier.db`). */
@@ -110,6 +131,11 @@ export const ConfigSchema = z.object({
   maxSessions: z.coerce.number().int().min(1).default(200),
   /** Live sessions one owner (browser) may hold at once; more answer 429. */
   maxSessionsPerOwner: z.coerce.number().int().min(1).default(3),
+  /**
+   * Free playgrounds (not class sessions) live at once from one client address, whatever
+   * its cookies; more answer 429. Sized for a classroom behind one NAT address.
+   */
+  maxSessionsPerAddress: z.coerce.number().int().min(1).default(40),
   /** Terminal and event WebSockets one owner may hold open at once; more are refused with 429. */
   maxSocketsPerOwner: z.coerce.number().int().min(1).default(64),
   /** Whether anonymous visitors may start a free playground; off, only class sessions start (a class-only school). */
@@ -178,6 +204,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   PIER_MAX_SESSIONS: 'maxSessions',
   PIER_MAX_SESSIONS_PER_OWNER: 'maxSessionsPerOwner',
   PIER_MAX_SOCKETS_PER_OWNER: 'maxSocketsPerOwner',
+  PIER_MAX_SESSIONS_PER_ADDRESS: 'maxSessionsPerAddress',
   PIER_OPEN_PLAYGROUND: 'openPlayground',
   PIER_LESSON_DIRS: 'lessonDirs',
   PIER_RECORDING_MAX_BYTES: 'recordingMaxBytes',

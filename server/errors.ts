@@ -28,6 +28,8 @@ export type ServerErrorCode =
   | 'RATE_LIMITED'
   | 'TOO_MANY_SESSIONS'
   | 'SERVER_FULL'
+  | 'HOST_BUSY'
+  | 'TOO_MANY_SESSIONS_FROM_ADDRESS'
   | 'SHUTTING_DOWN'
   | 'STATE_CORRUPT'
   | 'NEXT_NOT_BUILT'
@@ -75,6 +77,8 @@ export const SERVER_ERROR_STATUS: Record<ServerErrorCode, number> = {
   RATE_LIMITED: 429,
   TOO_MANY_SESSIONS: 429,
   SERVER_FULL: 503,
+  HOST_BUSY: 503,
+  TOO_MANY_SESSIONS_FROM_ADDRESS: 429,
   SHUTTING_DOWN: 503,
   STATE_CORRUPT: 500,
   NEXT_NOT_BUILT: 500,
@@ -123,6 +127,8 @@ const USER_MESSAGES: Record<ServerErrorCode, string> = {
   RATE_LIMITED: 'Too many playgrounds started in a short time; wait a moment and try again.',
   TOO_MANY_SESSIONS: 'You already have the maximum number of playgrounds open; end one first.',
   SERVER_FULL: 'The server is at capacity right now; try again in a few minutes.',
+  HOST_BUSY: 'The server is low on free memory or disk right now; try again in a moment.',
+  TOO_MANY_SESSIONS_FROM_ADDRESS: 'Too many playgrounds are open from your network; end one first or try again later.',
   SHUTTING_DOWN: 'The server is restarting; try again in a moment.',
   STATE_CORRUPT: "The server's saved state could not be read.",
   NEXT_NOT_BUILT: 'The web interface is not built; run `npm run build`.',

@@ -32,6 +32,7 @@ import { openStore } from './store/store.js';
 import { serveTerminalSocket } from './terminals/socket.js';
 import type { Terminal } from './terminals/terminal.js';
 import { createUpgradeRouter } from './ws/upgrade.js';
+import { hostAdmission } from './sessions/admission.js';
 
 /** How long a client may take to send its request headers (ms): slowloris bound. */
 export const HEADERS_TIMEOUT_MS = 20_000;
@@ -139,6 +140,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       terminals,
       serverId,
       ...(options.clock ? { clock: options.clock } : {}),
+      admission: hostAdmission(config.stateDir, { memoryBytes: config.admissionReserve.memory, diskBytes: config.admissionReserve.disk }),
       lessons: { get: (id) => lessonCatalog.get(id) ?? null },
       typeInto: (terminal, text) => void terminal.type(text),
       onStepActivity: (change) => classroomEvents.emitStep(change),

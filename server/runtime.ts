@@ -27,6 +27,7 @@ export function runtimeOptions(config: Config): SandboxRuntimeOptions {
       nofile: config.limits.nofile,
       shmBytes: config.limits.shm,
     },
+    hostReserve: { memoryBytes: config.hostReserve.memory, cpus: config.hostReserve.cpus, pids: config.hostReserve.pids },
   };
 }
 

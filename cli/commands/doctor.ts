@@ -1,7 +1,7 @@
 // pier doctor: a table of this host's prerequisites, with what to do about each problem.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../server/config.js';
-import { checkHost, checkIsolation, currentHostSysctls, renderSysctlDropIn, type HostCheck } from '../../sandbox/index.js';
+import { checkHost, checkIsolation, checkParentCgroup, detectCgroupMode, currentHostSysctls, renderSysctlDropIn, type HostCheck } from '../../sandbox/index.js';
 import type { SandboxRuntime } from '../../sandbox/index.js';
 import { openRuntime } from '../../server/runtime.js';
 
@@ -20,6 +20,7 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   const checks = await checkHost(config.stateDir, config.runtime);
   const runtime = openRuntime(config);
   checks.push(...(await checkIsolation(runtime.paths, config.uidMode, config.uidRanges)));
+  checks.push(await checkParentCgroup(detectCgroupMode(), { memoryBytes: config.hostReserve.memory, cpus: config.hostReserve.cpus, pids: config.hostReserve.pids }));
   checks.push(await runtime.images.check());
   checks.push(imageSetCheck(runtime.imageSet.current()));
   if (values.json) {

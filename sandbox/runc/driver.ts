@@ -22,7 +22,7 @@ import {
   type TerminalSize,
   type UidMode,
 } from '../types.js';
-import { containerId, cgroupPath, specCgroupsPath, sandboxPaths, networkPaths, ID_PATTERN, type RuntimePaths } from '../layout.js';
+import { containerId, cgroupPath, specCgroupsPath, NAME, sandboxPaths, networkPaths, ID_PATTERN, type RuntimePaths } from '../layout.js';
 import { createDisk, seedHome, diskUsage, DISK_DIRS, DISK_MAX_BYTES } from '../rootfs/disk.js';
 import { mountsUnder, unmount } from '../host/mounts.js';
 import { claimIdRange, releaseIdRangesOf, SHARED_ID_RANGE, DEFAULT_ID_RANGES } from '../idmap/ranges.js';
@@ -33,6 +33,7 @@ import { buildSpec, loadDockerSeccompProfile, nestedContainerBinds, translateSec
 import * as net from '../net/index.js';
 import { CGROUP_ROOT, detectCgroupMode, detectCgroupManager, readCgroupUsage, type CgroupMode } from '../stats/cgroup.js';
 import { CRUN_NO_SUBGROUP, delegateSubtree, SANDBOX_LEAF } from './delegate.js';
+import { applyParentLimits, hostTotals, parentLimits, DEFAULT_HOST_RESERVE, type HostReserve, type ParentLimits } from '../host/parent-cgroup.js';
 import { killTree } from '../host/processes.js';
 import { interpreterBind } from './interpreter.js';
 import { readSandboxInfo, listSandboxes, reconcileHost } from './reconcile.js';
@@ -79,6 +80,10 @@ export interface RuncDriverOptions {
    * how many ranges the pool holds (default DEFAULT_ID_RANGES).
    */
   ids?: { mode: UidMode; ranges: number };
+  /** What the parent cgroup of all sandboxes leaves to the host (default DEFAULT_HOST_RESERVE). */
+  hostReserve?: HostReserve;
+  /** Name of the parent cgroup (default `pier`); tests use a scratch one. */
+  cgroupParent?: string;
 }
 
 const newId = (): string => randomBytes(5).toString('hex');
@@ -118,11 +123,16 @@ class RuncDriver implements SandboxDriver {
   #seccomp: LinuxSeccomp | null = null;
   #cgroupMode: CgroupMode | null = null;
   #ready: Promise<void> | null = null;
+  /** The parent cgroup's limits, once written. */
+  #parent: ParentLimits | null = null;
+  readonly #cgroupParent: string;
 
   constructor(options: RuncDriverOptions) {
     this.#opts = options;
     this.#paths = options.paths;
     this.#limits = options.defaultLimits ?? DEFAULT_LIMITS;
+    this.#cgroupParent = options.cgroupParent ?? NAME.cgroupParent;
+    if (!/^[a-z][a-z0-9-]{0,30}$/.test(this.#cgroupParent)) throw new SandboxError('INVALID_ARGUMENT', `not a cgroup name: ${this.#cgroupParent}`);
   }
 
   /** One-time set-up: directories, the translated seccomp profile, the firewall. */
@@ -140,6 +150,11 @@ class RuncDriver implements SandboxDriver {
       const choice = chooseRuntime(this.#opts.runtime ?? 'auto', this.#cgroupMode, await installedRuntimes());
       if ('problem' in choice) throw new SandboxError('RUNC_FAILED', `no usable container runtime: ${choice.problem}`);
       useRuntime(choice.name);
+      // Every sandbox's cgroup is a child of /pier: its limits hold all of them together.
+      // FIXME(issue 11 point 6): where systemd manages cgroups the parent is pier.slice, whose
+      // limits belong to systemd (MemoryMax=/TasksMax=/CPUQuota= on the slice); not set yet.
+      this.#parent = parentLimits(hostTotals(), this.#opts.hostReserve ?? DEFAULT_HOST_RESERVE);
+      if (detectCgroupManager() === 'cgroupfs') await applyParentLimits(this.#cgroupMode, this.#parent, CGROUP_ROOT, this.#cgroupParent);
       await net.ensureFirewall({ pool: this.#opts.network.pool });
     })();
     this.#ready.catch(() => {
@@ -169,6 +184,8 @@ class RuncDriver implements SandboxDriver {
   async create(spec: SandboxCreateSpec): Promise<SandboxInfo> {
     await this.#init();
     const limits = mergeLimits(this.#limits, spec.limits);
+    // v1 refuses a child's CPU quota above its parent's: a sandbox gets at most the parent's CPUs.
+    if (this.#parent !== null) limits.cpus = Math.min(limits.cpus, this.#parent.cpus);
     const image = await this.#opts.resolveImage(spec.image);
     const id = newId();
     const p = sandboxPaths(this.#paths, id);
@@ -245,7 +262,7 @@ class RuncDriver implements SandboxDriver {
       const config = buildSpec({
         rootfs: p.rootfs,
         hostname: spec.hostname,
-        cgroupsPath: specCgroupsPath(id, detectCgroupManager()),
+        cgroupsPath: specCgroupsPath(id, detectCgroupManager(), this.#cgroupParent),
         idMap: { hostId: range.hostId, size: range.size },
         userNamespacePath: ids.userNamespacePath,
         limits,
@@ -381,7 +398,7 @@ class RuncDriver implements SandboxDriver {
     const p = sandboxPaths(this.#paths, id);
     let usage;
     try {
-      usage = await readCgroupUsage(this.#cgroupMode ?? detectCgroupMode(), cgroupPath(id, detectCgroupManager()));
+      usage = await readCgroupUsage(this.#cgroupMode ?? detectCgroupMode(), cgroupPath(id, detectCgroupManager(), this.#cgroupParent));
     } catch (err) {
       throw new SandboxError('SANDBOX_NOT_RUNNING', `no cgroup for sandbox ${id}`, { cause: err });
     }

@@ -118,7 +118,7 @@ test('valid requests reach one session method and answer its result', async () =
   assert.equal((await call('DELETE', `/api/sessions/${ID}`)).status, 204);
   assert.equal((await call('POST', `/api/sessions/${ID}/extend`)).status, 200, 'no body is fine');
   assert.equal((await call('POST', `/api/sessions/${ID}/nodes/node2/terminals`, { body: '{}', headers: { 'content-type': 'application/json' } })).status, 201);
-  assert.deepEqual(calls, ['create(32,{"lessonId":"namespaces-uts"})', `view(${ID})`, `view(${ID})`, `end(${ID})`, `extend(${ID})`]);
+  assert.deepEqual(calls, ['create(32,{"lessonId":"namespaces-uts","address":"127.0.0.1"})', `view(${ID})`, `view(${ID})`, `end(${ID})`, `extend(${ID})`]);
 });
 
 test('errors answer their status and user message, never a stack or a detail', async () => {

@@ -121,7 +121,7 @@ function routes(o: ApiOptions): Router<Handler> {
       if (classroom !== null && !classroom.openPlayground) throw new ServerError('PLAYGROUND_CLOSED', 'openPlayground is off');
       const decision = limiter.take(owner, address);
       if (!decision.ok) throw new ServerError('RATE_LIMITED', `create rate limit for ${address}`, { retryAfterSeconds: decision.retryAfterMs / 1000 });
-      return { status: 201, body: await sessions.create(owner, request.lessonId === undefined ? {} : { lessonId: request.lessonId }) };
+      return { status: 201, body: await sessions.create(owner, request.lessonId === undefined ? { address } : { lessonId: request.lessonId, address }) };
     })
     .add('GET', '/api/sessions/:id', async ({ owner, params }) => ({ status: 200, body: await sessions.view(sessionParam(params), owner) }))
     .add('DELETE', '/api/sessions/:id', async ({ owner, params }) => {

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { SandboxError } from '../../sandbox/index.js';
 import type { SessionEvent } from '../../protocol/http.js';
 import { FakeDriver } from '../../test/helpers/fake-driver.js';
-import { isServerError, type ServerErrorCode } from '../errors.js';
+import { isServerError, ServerError, type ServerErrorCode } from '../errors.js';
 import { openStore, type Store } from '../store/store.js';
 import { FakeClock } from './clock.js';
 import { SERVER_LABEL, SESSION_LABEL, SessionManager, type SessionPolicy } from './manager.js';
@@ -19,6 +19,7 @@ const POLICY: SessionPolicy = {
   warnBeforeMs: 5 * MIN,
   maxSessions: 4,
   maxSessionsPerOwner: 2,
+  maxSessionsPerAddress: 3,
   defaultLimits: { memoryBytes: 1, pids: 1, cpus: 1, diskBytes: 1 },
   outboundAllowed: false,
 };
@@ -29,7 +30,7 @@ interface FakeTerminal {
   closed: string | null;
 }
 
-function setup(options: { store?: Store; driver?: FakeDriver; clock?: FakeClock; policy?: Partial<SessionPolicy>; serverId?: string } = {}) {
+function setup(options: { store?: Store; driver?: FakeDriver; clock?: FakeClock; policy?: Partial<SessionPolicy>; serverId?: string; admission?: (nodes: number) => void } = {}) {
   const driver = options.driver ?? new FakeDriver();
   const store = options.store ?? openStore(':memory:');
   const clock = options.clock ?? new FakeClock();
@@ -50,6 +51,7 @@ function setup(options: { store?: Store; driver?: FakeDriver; clock?: FakeClock;
     terminals,
     serverId: options.serverId ?? 'server-a',
     clock,
+    ...(options.admission ? { admission: options.admission } : {}),
   });
   return { driver, store, clock, manager, terminals, closed };
 }
@@ -255,4 +257,36 @@ test('a session network reaches the internet only when the deployment allows it 
   assert.equal(await outboundOf({ outboundAllowed: true }, { plan: plan(true) }), true, 'class with internet');
   assert.equal(await outboundOf({ outboundAllowed: true }, { plan: plan(false) }), false, 'class without internet');
   assert.equal(await outboundOf({ outboundAllowed: false }, { plan: plan(true) }), false, 'class with internet on an offline deployment');
+});
+
+test('free playgrounds are capped per client address whatever the cookie; class sessions do not count', async () => {
+  const { manager } = setup({ policy: { maxSessions: 20 } });
+  const plan = { classId: 'c'.repeat(32), memberId: 'm'.repeat(32), limits: {}, nodes: 1, lifetimeMs: 60 * MIN, maxSessions: 5, internet: false };
+  await manager.create('fresh-1', { address: '10.0.0.9' });
+  await manager.create('fresh-2', { address: '10.0.0.9' });
+  await manager.create('student', { plan, address: '10.0.0.9' });
+  const third = await manager.create('fresh-3', { address: '10.0.0.9' });
+  assert.equal(manager.countFromAddress('10.0.0.9'), 3);
+  await assert.rejects(manager.create('fresh-4', { address: '10.0.0.9' }), (err: unknown) => isServerError(err, 'TOO_MANY_SESSIONS_FROM_ADDRESS') && err.status === 429);
+  await manager.create('student', { plan, address: '10.0.0.9' });
+  await manager.create('fresh-4', { address: '10.0.0.10' });
+  await manager.endByOwner(third.id, 'fresh-3');
+  await manager.create('fresh-4', { address: '10.0.0.9' });
+});
+
+test('the admission check runs before every new sandbox and its refusal starts nothing', async () => {
+  const asked: number[] = [];
+  let refuse = false;
+  const admission = (nodes: number) => {
+    asked.push(nodes);
+    if (refuse) throw new ServerError('HOST_BUSY', 'test', { retryAfterSeconds: 30 });
+  };
+  const { driver, manager } = setup({ admission });
+  const view = await manager.create('alice');
+  refuse = true;
+  await assert.rejects(manager.create('alice'), (err: unknown) => isServerError(err, 'HOST_BUSY') && err.status === 503 && err.retryAfterSeconds === 30);
+  await assert.rejects(manager.addNode(view.id, 'alice'), code('HOST_BUSY'));
+  assert.deepEqual(asked, [1, 1, 1]);
+  assert.deepEqual(driver.calls, ['createNetwork', 'create node1']);
+  assert.equal((await manager.view(view.id, 'alice')).nodes.length, 1);
 });

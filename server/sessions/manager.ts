@@ -57,6 +57,11 @@ export interface SessionManagerOptions<T> {
   /** Identifies this server's sandboxes (a value kept in the database). */
   serverId: string;
   clock?: Clock;
+  /**
+   * Checked before each new sandbox (create, addNode) with the number of nodes to start:
+   * throws (HOST_BUSY, server/sessions/admission) when the host cannot take them.
+   */
+  admission?: (nodes: number) => void;
   /** The lesson catalog: a lessonId it does not know is refused (LESSON_NOT_FOUND). Without it, a lessonId is only a label. */
   lessons?: LessonSource;
   /** Types text into a live terminal as if the student typed it (foreground scripts). */
@@ -112,6 +117,11 @@ export class SessionManager<T> {
   readonly #events: SessionEventBus;
   /** Creations in flight, per owner (they count against the caps). */
   readonly #creating = new Map<string, number>();
+  /** Client address of each free playground (class sessions have none), for maxSessionsPerAddress. */
+  readonly #addressOf = new Map<string, string>();
+  /** Free playground creations in flight, per client address. */
+  readonly #creatingFrom = new Map<string, number>();
+  readonly #admission: (nodes: number) => void;
   /** Ends in flight, so `close` can wait for them. */
   readonly #ending = new Set<Promise<void>>();
   readonly #lessons: LessonSource | null;
@@ -133,6 +143,7 @@ export class SessionManager<T> {
     this.#lessons = options.lessons ?? null;
     this.#typeInto = options.typeInto ?? null;
     this.#onStepActivity = options.onStepActivity ?? null;
+    this.#admission = options.admission ?? (() => undefined);
     this.#procs = new NodeProcs(options.driver);
     this.#monitor = new SessionMonitor(options.driver, this.#procs, {
       nodesOf: (id) => this.#monitoredNodes(id),
@@ -154,6 +165,13 @@ export class SessionManager<T> {
   countFor(owner: string, classId: string | null = null): number {
     let n = 0;
     for (const s of this.#sessions.values()) if (s.owner === owner && !s.ended && s.classId === classId) n++;
+    return n;
+  }
+
+  /** Live free playgrounds started from client `address` (class sessions do not count). */
+  countFromAddress(address: string): number {
+    let n = 0;
+    for (const [id, a] of this.#addressOf) if (a === address && this.#sessions.get(id)?.ended === false) n++;
     return n;
   }
 
@@ -233,9 +251,11 @@ export class SessionManager<T> {
 
   /**
    * Starts a session for `owner`: a network, node1 and one terminal on it.
-   * @throws ServerError SERVER_FULL (503) or TOO_MANY_SESSIONS (429); SandboxError
+   * `address` is the client's (free playgrounds only: maxSessionsPerAddress).
+   * @throws ServerError SERVER_FULL or HOST_BUSY (503), TOO_MANY_SESSIONS or
+   *   TOO_MANY_SESSIONS_FROM_ADDRESS (429); SandboxError
    */
-  async create(owner: string, options: { lessonId?: string; plan?: ClassSessionPlan } = {}): Promise<SessionView> {
+  async create(owner: string, options: { lessonId?: string; plan?: ClassSessionPlan; address?: string } = {}): Promise<SessionView> {
     this.#assertOpen();
     const creating = [...this.#creating.values()].reduce((a, b) => a + b, 0);
     if (this.#sessions.size + creating >= this.#policy.maxSessions) {
@@ -252,13 +272,25 @@ export class SessionManager<T> {
     if (live + (this.#creating.get(key) ?? 0) >= cap) {
       throw new ServerError('TOO_MANY_SESSIONS', `owner has ${live} live sessions${plan ? ` in class ${plan.classId}` : ''} (max ${cap})`);
     }
-    this.#creating.set(key, (this.#creating.get(key) ?? 0) + 1);
+    // Fresh cookies from one address do not bypass the per-browser cap: free playgrounds
+    // count per client address too (a class's sessions are bounded by the class instead).
+    const address = plan === null ? (options.address ?? null) : null;
+    if (address !== null) {
+      const fromAddress = this.countFromAddress(address) + (this.#creatingFrom.get(address) ?? 0);
+      if (fromAddress >= this.#policy.maxSessionsPerAddress) {
+        throw new ServerError('TOO_MANY_SESSIONS_FROM_ADDRESS', `${fromAddress} free playgrounds from ${address} (max ${this.#policy.maxSessionsPerAddress})`);
+      }
+    }
+    this.#admission(plan?.nodes ?? 1);
+    bump(this.#creating, key, 1);
+    if (address !== null) bump(this.#creatingFrom, address, 1);
     try {
-      return await this.#create(owner, options.lessonId ?? null, plan);
+      const view = await this.#create(owner, options.lessonId ?? null, plan);
+      if (address !== null) this.#addressOf.set(view.id, address);
+      return view;
     } finally {
-      const n = (this.#creating.get(key) ?? 1) - 1;
-      if (n > 0) this.#creating.set(key, n);
-      else this.#creating.delete(key);
+      bump(this.#creating, key, -1);
+      if (address !== null) bump(this.#creatingFrom, address, -1);
     }
   }
 
@@ -328,6 +360,7 @@ export class SessionManager<T> {
       this.#assertLive(s);
       const name = s.nextNodeName();
       if (name === null) throw new ServerError('NODE_LIMIT', `session ${s.id} has ${s.nodes.size} nodes`);
+      this.#admission(1);
       const node: NodeState = { name, sandboxId: null, status: 'starting', address: '', limits: { ...this.#policy.defaultLimits }, ports: [] };
       s.nodes.set(name, node);
       this.#store.putNode(s.id, name, null, 'starting');
@@ -489,6 +522,7 @@ export class SessionManager<T> {
       .catch((err: unknown) => this.#log.error({ err, session: s.id }, 'cannot remove the sandboxes of an ended session'))
       .finally(() => {
         this.#sessions.delete(s.id);
+        this.#addressOf.delete(s.id);
         this.#ending.delete(done);
       });
     this.#ending.add(done);
@@ -806,4 +840,11 @@ function summaryOf(s: Session): LiveSessionSummary {
     nodes: s.nodes.size,
     terminals: [...s.terminals.values()].map((t) => ({ id: t.id, node: t.node, title: t.title })),
   };
+}
+
+/** Adds `by` to a counter of `map`, dropping the key at zero. */
+function bump(map: Map<string, number>, key: string, by: number): void {
+  const n = (map.get(key) ?? 0) + by;
+  if (n > 0) map.set(key, n);
+  else map.delete(key);
 }

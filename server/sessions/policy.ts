@@ -9,6 +9,8 @@ export interface SessionPolicy extends ViewPolicy {
   idleMs: number;
   maxSessions: number;
   maxSessionsPerOwner: number;
+  /** Free playgrounds from one client address at once (class sessions do not count). */
+  maxSessionsPerAddress: number;
   /** Limits shown for a node whose sandbox is gone (the config's defaults). */
   defaultLimits: NodeLimitsView;
   /**
@@ -28,6 +30,7 @@ export function policyFromConfig(config: Config): SessionPolicy {
     warnBeforeMs: config.sessionWarnBefore,
     maxSessions: config.maxSessions,
     maxSessionsPerOwner: config.maxSessionsPerOwner,
+    maxSessionsPerAddress: config.maxSessionsPerAddress,
     defaultLimits: { memoryBytes: config.limits.memory, pids: config.limits.pids, cpus: config.limits.cpus, diskBytes: config.limits.disk },
     outboundAllowed: config.outbound,
   };
