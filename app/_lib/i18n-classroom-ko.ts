@@ -55,6 +55,9 @@ export const classroomKo: Record<keyof typeof classroomEn, string> = {
   'error.LESSON_NOT_IN_CLASS': '이 수업에 없는 레슨입니다.',
   'error.REJOIN_INVALID': '이 다시 참여 링크는 쓸 수 없거나 기한이 지났습니다. 강사에게 새 링크를 받으세요.',
   'error.PLAYGROUND_CLOSED': '이 서버는 수업용입니다. 강사가 알려 준 코드로 수업에 참여하세요.',
+  'error.HOST_BUSY': '서버의 여유 메모리나 디스크가 부족합니다. 잠시 후 다시 시도하세요.',
+  'error.TOO_MANY_SESSIONS_FROM_ADDRESS': '같은 네트워크에서 열린 플레이그라운드가 너무 많습니다. 하나를 끝내거나 나중에 다시 시도하세요.',
+  'error.TOO_MANY_SESSIONS': '열 수 있는 플레이그라운드를 이미 모두 열었습니다. 먼저 하나를 끝내세요.',
   'error.RECORDING_NOT_FOUND': '그 녹화가 없습니다 (보관 기간이 지나 지워졌을 수 있습니다).',
   'error.WATCH_NEEDS_HAND': '이 수업에서는 학생이 먼저 손을 들어야 터미널을 볼 수 있습니다.',
 

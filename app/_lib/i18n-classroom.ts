@@ -55,6 +55,9 @@ export const classroomEn = {
   'error.LESSON_NOT_IN_CLASS': 'This lesson is not part of the class.',
   'error.REJOIN_INVALID': 'This rejoin link is not valid or has expired. Ask your instructor for a new one.',
   'error.PLAYGROUND_CLOSED': 'This server runs classes only: join a class with the code your instructor gives you.',
+  'error.HOST_BUSY': 'The server is low on free memory or disk right now. Try again in a moment.',
+  'error.TOO_MANY_SESSIONS_FROM_ADDRESS': 'Too many playgrounds are open from your network. End one first, or try again later.',
+  'error.TOO_MANY_SESSIONS': 'You already have the most playgrounds open that you may have. End one of them first.',
   'error.RECORDING_NOT_FOUND': 'That recording does not exist (or was removed after the retention period).',
   'error.WATCH_NEEDS_HAND': 'In this class, watching needs the student to raise a hand first.',
 
