@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { applyParentLimits, hostTotals, parentLimits, readParentLimits, DEFAULT_HOST_RESERVE } from './parent-cgroup.js';
+import { applyParentLimits, hostTotals, parentLimits, readParentLimits, sliceProperties, DEFAULT_HOST_RESERVE } from './parent-cgroup.js';
 
 const GiB = 1024 ** 3;
 
@@ -44,4 +44,8 @@ test('v2 limits go to the unified parent, controllers enabled first', async () =
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+});
+
+test('a systemd slice gets the parent limits as its properties', () => {
+  assert.deepEqual(sliceProperties({ memoryBytes: 1024 ** 3, cpus: 1.5, pids: 30720 }), ['MemoryMax=1073741824', 'TasksMax=30720', 'CPUQuota=150%']);
 });

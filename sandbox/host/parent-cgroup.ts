@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { CGROUP_ROOT, type CgroupMode } from '../stats/cgroup.js';
-import { NAME } from '../layout.js';
+import { CGROUP_ROOT, detectCgroupManager, type CgroupMode } from '../stats/cgroup.js';
+import { NAME, SYSTEMD_SLICE } from '../layout.js';
 
 /** What the host keeps for itself: sandboxes together never get this much. */
 export interface HostReserve {
@@ -108,6 +108,16 @@ export async function applyParentLimits(mode: CgroupMode, limits: ParentLimits, 
   await writeFile(files.cpu, String(quota));
 }
 
+/**
+ * Where systemd manages cgroups the parent is a slice systemd owns (`pier.slice`): its
+ * limits are the slice's properties, set through systemd (`systemctl set-property
+ * --runtime`, kept until reboot; the runtime sets them again at every start), never by
+ * writing the slice's files.
+ */
+export function sliceProperties(limits: ParentLimits): string[] {
+  return [`MemoryMax=${limits.memoryBytes}`, `TasksMax=${limits.pids}`, `CPUQuota=${Math.round(limits.cpus * 100)}%`];
+}
+
 /** The parent's limits as the kernel holds them; Infinity where unlimited; null when it does not exist. */
 export async function readParentLimits(mode: CgroupMode, root = CGROUP_ROOT, name: string = NAME.cgroupParent): Promise<ParentLimits | null> {
   const files = limitFiles(mode, root, name);
@@ -135,11 +145,12 @@ const gib = (n: number) => (Number.isFinite(n) ? `${(n / 1024 ** 3).toFixed(1)} 
 /** The doctor's line about the parent cgroup: ok when its limits leave the reserve, warn otherwise. */
 export async function checkParentCgroup(mode: CgroupMode, reserve: HostReserve, root = CGROUP_ROOT): Promise<{ name: string; status: 'ok' | 'warn'; detail: string; fix?: string }> {
   const want = parentLimits(hostTotals(), reserve);
-  const have = await readParentLimits(mode, root);
+  const parent = detectCgroupManager() === 'systemd' ? SYSTEMD_SLICE : NAME.cgroupParent;
+  const have = await readParentLimits(mode, root, parent);
   const name = 'sandboxes parent cgroup';
   const wanted = `memory ${gib(want.memoryBytes)}, ${want.cpus} cpus, ${want.pids} pids`;
-  if (have === null) return { name, status: 'warn', detail: `/${NAME.cgroupParent} does not exist yet (set at the runtime's start to ${wanted})`, fix: 'start pier (`pier up`)' };
-  const detail = `/${NAME.cgroupParent}: memory ${gib(have.memoryBytes)}, ${have.cpus} cpus, ${have.pids} pids (configured: ${wanted})`;
+  if (have === null) return { name, status: 'warn', detail: `/${parent} does not exist yet (set at the runtime's start to ${wanted})`, fix: 'start pier (`pier up`)' };
+  const detail = `/${parent}: memory ${gib(have.memoryBytes)}, ${have.cpus} cpus, ${have.pids} pids (configured: ${wanted})`;
   const leaves = have.memoryBytes <= want.memoryBytes && have.pids <= want.pids && have.cpus <= want.cpus + 0.005;
   return leaves ? { name, status: 'ok', detail } : { name, status: 'warn', detail: `${detail}: the host reserve is not held back`, fix: 'start pier (`pier up`) to apply hostReserve' };
 }

@@ -22,7 +22,7 @@ import {
   type TerminalSize,
   type UidMode,
 } from '../types.js';
-import { containerId, cgroupPath, specCgroupsPath, NAME, sandboxPaths, networkPaths, ID_PATTERN, type RuntimePaths } from '../layout.js';
+import { containerId, cgroupPath, specCgroupsPath, NAME, SYSTEMD_SLICE, sandboxPaths, networkPaths, ID_PATTERN, type RuntimePaths } from '../layout.js';
 import { createDisk, seedHome, diskUsage, DISK_DIRS, DISK_MAX_BYTES } from '../rootfs/disk.js';
 import { mountsUnder, unmount } from '../host/mounts.js';
 import { claimIdRange, releaseIdRangesOf, SHARED_ID_RANGE, DEFAULT_ID_RANGES } from '../idmap/ranges.js';
@@ -33,8 +33,9 @@ import { buildSpec, loadDockerSeccompProfile, nestedContainerBinds, translateSec
 import * as net from '../net/index.js';
 import { CGROUP_ROOT, detectCgroupMode, detectCgroupManager, readCgroupUsage, type CgroupMode } from '../stats/cgroup.js';
 import { CRUN_NO_SUBGROUP, delegateSubtree, SANDBOX_LEAF } from './delegate.js';
-import { applyParentLimits, hostTotals, parentLimits, DEFAULT_HOST_RESERVE, type HostReserve, type ParentLimits } from '../host/parent-cgroup.js';
+import { applyParentLimits, hostTotals, parentLimits, sliceProperties, DEFAULT_HOST_RESERVE, type HostReserve, type ParentLimits } from '../host/parent-cgroup.js';
 import { killTree } from '../host/processes.js';
+import { runChecked } from '../host/command.js';
 import { interpreterBind } from './interpreter.js';
 import { readSandboxInfo, listSandboxes, reconcileHost } from './reconcile.js';
 import { spawnExecTty, withOnlcrHandshake } from './exec-tty.js';
@@ -150,11 +151,14 @@ class RuncDriver implements SandboxDriver {
       const choice = chooseRuntime(this.#opts.runtime ?? 'auto', this.#cgroupMode, await installedRuntimes());
       if ('problem' in choice) throw new SandboxError('RUNC_FAILED', `no usable container runtime: ${choice.problem}`);
       useRuntime(choice.name);
-      // Every sandbox's cgroup is a child of /pier: its limits hold all of them together.
-      // FIXME(issue 11 point 6): where systemd manages cgroups the parent is pier.slice, whose
-      // limits belong to systemd (MemoryMax=/TasksMax=/CPUQuota= on the slice); not set yet.
+      // Every sandbox's cgroup is a child of one parent whose limits hold all of them
+      // together: /pier, or pier.slice where systemd manages cgroups (its properties).
       this.#parent = parentLimits(hostTotals(), this.#opts.hostReserve ?? DEFAULT_HOST_RESERVE);
-      if (detectCgroupManager() === 'cgroupfs') await applyParentLimits(this.#cgroupMode, this.#parent, CGROUP_ROOT, this.#cgroupParent);
+      if (detectCgroupManager() === 'systemd') {
+        await runChecked('systemctl', ['set-property', '--runtime', SYSTEMD_SLICE, ...sliceProperties(this.#parent)]);
+      } else {
+        await applyParentLimits(this.#cgroupMode, this.#parent, CGROUP_ROOT, this.#cgroupParent);
+      }
       await net.ensureFirewall({ pool: this.#opts.network.pool });
     })();
     this.#ready.catch(() => {

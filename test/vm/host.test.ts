@@ -4,7 +4,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statfsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { PIER_BIN } from '../helpers/sandbox.js';
+import { PIER_BIN, withSandbox } from '../helpers/sandbox.js';
+import { DEFAULT_HOST_RESERVE, hostTotals, parentLimits } from '../../sandbox/index.js';
 
 const CGROUP2_SUPER_MAGIC = 0x63677270;
 
@@ -48,5 +49,19 @@ describe('the guest host', () => {
     const runtime = byName.get('runtime');
     assert.equal(runtime?.status, 'ok', JSON.stringify(runtime));
     assert.match(runtime?.detail ?? '', /^crun /);
+  });
+
+  test('every sandbox is under pier.slice, whose limits (set through systemd) leave the host reserve (docs/SECURITY.md 47)', async () => {
+    const want = parentLimits(hostTotals(), DEFAULT_HOST_RESERVE);
+    await withSandbox({}, async (s) => {
+      const slice = '/sys/fs/cgroup/pier.slice';
+      assert.equal(Number(readFileSync(`${slice}/memory.max`, 'utf8').trim()), want.memoryBytes, 'pier.slice memory.max');
+      assert.equal(Number(readFileSync(`${slice}/pids.max`, 'utf8').trim()), want.pids, 'pier.slice pids.max');
+      const [quota, period] = readFileSync(`${slice}/cpu.max`, 'utf8').trim().split(' ').map(Number);
+      assert.equal(quota! / period!, Math.round(want.cpus * 100) / 100, 'pier.slice cpu.max');
+      // The sandbox's own scope is a child of the slice, so the slice's limits bound it too.
+      const scopes = execFileSync('find', [slice, '-maxdepth', '1', '-name', `pier-${s.id}.scope`], { encoding: 'utf8' }).trim();
+      assert.equal(scopes, `${slice}/pier-${s.id}.scope`);
+    });
   });
 });
