@@ -86,6 +86,21 @@ describe('a class in the browser (acceptance 1)', { ...rootSuite(), timeout: 15 
     await admin.selectOption(UI.addStaffRole, 'instructor');
     await admin.click(UI.addStaffSubmit);
     await admin.waitForSelector(UI.staffRow(INSTRUCTOR), { timeout: PAGE_TIMEOUT_MS });
+    // The page says which runtime runs the sandboxes, and loudly when it has known escapes
+    // (this CI host: Debian 12's runc 1.1.5 on cgroup v1, CVE-2025-31133/52565/52881).
+    const host = await fetchInPage<{ runtime: string | null; cves: string[] }>(admin, '/api/admin/host');
+    assert.equal(host.status, 200);
+    const notice = admin.locator('[data-testid="admin-runtime"]');
+    await notice.waitFor({ timeout: PAGE_TIMEOUT_MS });
+    const text = await notice.innerText();
+    if (host.json!.cves.length > 0) {
+      assert.equal(await notice.getAttribute('data-status'), 'cve');
+      assert.equal(await notice.getAttribute('role'), 'alert');
+      for (const cve of host.json!.cves) assert.ok(text.includes(cve), `${cve} in ${JSON.stringify(text)}`);
+    } else {
+      assert.equal(await notice.getAttribute('data-status'), 'ok');
+      assert.ok(text.includes(host.json!.runtime!.split(' ')[0]!), text);
+    }
   });
 
   test('the instructor signs in and makes a class with two lessons', async () => {

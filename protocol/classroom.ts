@@ -18,6 +18,7 @@
 // POST   /api/auth/sign-out                             anyone → 204 (ends the sign-in of a staff cookie, clears it)
 // POST   /api/auth/password     PasswordChangeRequest   S → 204 (other sign-ins of the account end); 401 BAD_CREDENTIALS
 // GET    /api/admin/users                               A → 200 StaffList
+// GET    /api/admin/host                                A → 200 AdminHost (the sandbox runtime, and its known escapes)
 // POST   /api/admin/users       CreateStaffRequest      A → 201 StaffView; 409 USERNAME_TAKEN
 // DELETE /api/admin/users/:user                         A → 204 (disables the account, ends its sign-ins)
 // GET    /api/classes                                   S → 200 ClassList (an instructor's own; an admin's all)
@@ -98,6 +99,19 @@ export type StaffView = z.infer<typeof StaffView>;
 
 export const StaffList = z.object({ users: z.array(StaffView) });
 export type StaffList = z.infer<typeof StaffList>;
+
+/** What the admin page says about the host: the OCI runtime sandboxes run with and its known container escapes. */
+export const AdminHost = z.object({
+  /** e.g. `runc 1.1.5 — …why it was chosen`; null when no runtime is usable. */
+  runtime: z.string().nullable(),
+  /** CVE ids of known container escapes of that runtime (empty: none known). */
+  cves: z.array(z.string()),
+  /** Whether the server refuses to start on such a runtime (config `requireFixedRuntime`). */
+  requireFixedRuntime: z.boolean(),
+  /** Why no runtime is usable, when `runtime` is null. */
+  problem: z.string().nullable(),
+});
+export type AdminHost = z.infer<typeof AdminHost>;
 
 /** `setupCode`: the code the server prints in its log; needed unless the browser runs on the server's own host. */
 export const SetupRequest = z.object({ username: Username, password: Password, setupCode: z.string().max(40).optional() }).strict();

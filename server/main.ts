@@ -24,7 +24,7 @@ import { CreateLimiter } from './http/rate-limit.js';
 import { createRequestHandler } from './http/request-handler.js';
 import { prepareNext, type NextApp } from './next-app.js';
 import { createPortProxy, type PortProxy } from './proxy/index.js';
-import { checkRuntime, openRuntime } from './runtime.js';
+import { checkRuntime, openRuntime, runtimeStatus } from './runtime.js';
 import type { Clock } from './sessions/clock.js';
 import { createTerminalPool } from './sessions/live-terminals.js';
 import { SessionManager, newId, policyFromConfig, type AdoptReport } from './sessions/manager.js';
@@ -218,7 +218,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         progressOf: (owner) => store.progressOf(owner),
         sessions: manager,
       },
-      classroom: { classroom, secret, log: log.child({ area: 'classroom' }) },
+      classroom: { classroom, secret, log: log.child({ area: 'classroom' }), hostStatus: () => runtimeStatus(config) },
       live: classLive.api,
     });
     const server = http.createServer(createRequestHandler({ api, proxy, pages: nextApp

@@ -3,6 +3,7 @@
 // check of which OCI runtime runs sandboxes (requireFixedRuntime).
 import { loadConfig, type Config } from './config.js';
 import type { Logger } from 'pino';
+import type { AdminHost } from '../protocol/classroom.js';
 import { createSandboxRuntime, describeChoice, hostRuntime, type SandboxRuntime, type SandboxRuntimeOptions } from '../sandbox/index.js';
 
 /** Maps the validated configuration onto the runtime's options. */
@@ -50,6 +51,13 @@ export async function checkRuntime(config: Config, log: Logger): Promise<void> {
     throw new RuntimeRefusedError(`${line}. requireFixedRuntime is set, so pier does not start: install runc ≥ 1.2.8 (or crun on a pure cgroup v2 host). / 샌드박스 런타임에 알려진 컨테이너 탈출 취약점이 있어 시작하지 않습니다.`);
   }
   log.error({ area: 'runtime', runtime: choice.name, version: choice.version, cves: choice.cves }, `${line} (set requireFixedRuntime to refuse to start)`);
+}
+
+/** The runtime's state as the admin page shows it (GET /api/admin/host). */
+export async function runtimeStatus(config: Config): Promise<AdminHost> {
+  const choice = await hostRuntime(config.runtime);
+  if ('problem' in choice) return { runtime: null, cves: [], requireFixedRuntime: config.requireFixedRuntime, problem: choice.problem };
+  return { runtime: describeChoice(choice), cves: [...choice.cves], requireFixedRuntime: config.requireFixedRuntime, problem: null };
 }
 
 /** The server refused to start: its runtime has known container escapes (requireFixedRuntime). */

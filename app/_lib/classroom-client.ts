@@ -2,6 +2,7 @@
 // accounts, classes, the grid, hands, announcements, results, joining and recordings. Each
 // answer is validated with the shared zod schema; failures come back as results, never thrown.
 import {
+  AdminHost,
   Announcement,
   ClassActionResult,
   ClassList,
@@ -66,6 +67,11 @@ export function changePassword(current: string, next: string): Promise<ApiResult
 /** GET /api/admin/users */
 export function listStaff(): Promise<ApiResult<StaffList>> {
   return call('GET', '/api/admin/users', StaffList);
+}
+
+/** GET /api/admin/host: the sandbox runtime and its known escapes. */
+export function getAdminHost(): Promise<ApiResult<AdminHost>> {
+  return call('GET', '/api/admin/host', AdminHost);
 }
 
 /** POST /api/admin/users: adds an instructor (or admin). */

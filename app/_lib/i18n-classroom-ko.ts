@@ -62,6 +62,10 @@ export const classroomKo: Record<keyof typeof classroomEn, string> = {
   'error.WATCH_NEEDS_HAND': '이 수업에서는 학생이 먼저 손을 들어야 터미널을 볼 수 있습니다.',
 
   'admin.title': '강사 관리',
+  'admin.runtimeOk': '샌드박스는 {runtime}(으)로 실행됩니다.',
+  'admin.runtimeCveTitle': '샌드박스 런타임에 알려진 컨테이너 탈출 취약점({cves})이 있습니다. 이를 악용하는 학생은 자기 샌드박스를 벗어날 수 있습니다.',
+  'admin.runtimeCveFix': 'runc 1.2.8 이상(또는 순수 cgroup v2 호스트에서는 crun)을 설치한 뒤 pier를 다시 시작하세요. requireFixedRuntime을 켜면 이런 런타임에서는 pier가 시작하지 않습니다.',
+  'admin.runtimeNone': '쓸 수 있는 샌드박스 런타임이 없습니다: {problem}',
   'admin.intro': '수업을 운영할 수 있는 계정입니다. 비활성화하면 로그인이 끝나고, 수업은 남습니다.',
   'admin.addTitle': '강사 추가',
   'admin.add': '추가',

@@ -62,6 +62,10 @@ export const classroomEn = {
   'error.WATCH_NEEDS_HAND': 'In this class, watching needs the student to raise a hand first.',
 
   'admin.title': 'Instructors',
+  'admin.runtimeOk': 'Sandboxes run with {runtime}.',
+  'admin.runtimeCveTitle': 'The sandbox runtime has known container escapes ({cves}): a student who exploits them can leave their sandbox.',
+  'admin.runtimeCveFix': 'Install runc 1.2.8 or newer (or crun on a host with pure cgroup v2), then restart pier. Set requireFixedRuntime to make pier refuse to start on such a runtime.',
+  'admin.runtimeNone': 'No usable sandbox runtime: {problem}',
   'admin.intro': 'Accounts that may run classes. Disabling one ends its sign-ins; its classes stay.',
   'admin.addTitle': 'Add an instructor',
   'admin.add': 'Add',

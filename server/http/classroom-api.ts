@@ -17,8 +17,7 @@ import {
   SetupRequest,
   SignInRequest,
   type MySessions,
-  type StaffList,
-} from '../../protocol/classroom.js';
+  type StaffList, type AdminHost } from '../../protocol/classroom.js';
 import type { Classroom, StaffUser } from '../classroom/service.js';
 import { resultsCsv } from '../classroom/results.js';
 import { ServerError } from '../errors.js';
@@ -33,6 +32,8 @@ export interface ClassroomApiOptions {
   classroom: Classroom;
   secret: Buffer;
   log: Logger;
+  /** The sandbox runtime's state for the admin page (GET /api/admin/host). */
+  hostStatus: () => Promise<AdminHost>;
 }
 
 /** What a classroom route reads of api.ts's request. */
@@ -136,6 +137,10 @@ export function addClassroomRoutes<R extends ClassroomRequest>(router: Router<(r
       adminOf(req);
       const list: StaffList = { users: classroom.accounts.list() };
       return { status: 200, body: list };
+    })
+    .add('GET', '/api/admin/host', async ({ req }) => {
+      adminOf(req);
+      return { status: 200, body: await o.hostStatus() };
     })
     .add('POST', '/api/admin/users', async ({ req, body }) => {
       const admin = adminOf(req);

@@ -75,6 +75,7 @@ const c1 = (f: Fixture) => `/api/classes/${f.c1.id}`;
 /** Every HTTP route of the header (WS below), in an order where destructive ones come last. */
 const CASES: Case[] = [
   { route: 'GET /api/admin/users', path: () => '/api/admin/users', wrong: ['anon', 'studentA', 'inst1'], right: ['admin'], ok: 200 },
+  { route: 'GET /api/admin/host', path: () => '/api/admin/host', wrong: ['anon', 'studentA', 'inst1'], right: ['admin'], ok: 200 },
   { route: 'POST /api/admin/users', path: () => '/api/admin/users', body: () => ({ username: 'intruder', password: 'intruder-password', role: 'admin' }), wrong: ['anon', 'studentA', 'inst1'], right: [], ok: 201, mutates: true },
   { route: 'GET /api/classes', path: () => '/api/classes', wrong: ['anon', 'studentA'], right: ['inst1', 'inst2', 'admin'], ok: 200 },
   { route: 'POST /api/classes', path: () => '/api/classes', body: () => ({ name: 'made by the test', lessons: [LESSON_A] }), wrong: ['anon', 'studentA'], right: ['inst1'], ok: 201, mutates: true },

@@ -9,6 +9,7 @@ import { errorText } from '../../_lib/error-text';
 import { formatMoment } from '../../_lib/format';
 import { ConfirmAction } from '../confirm-action';
 import { usePrefs } from '../prefs-provider';
+import { AdminHostNotice } from './admin-host';
 import { Field, FormNote, PRIMARY_BUTTON } from './fields';
 
 /** The instructors list and the add form. */
@@ -51,6 +52,7 @@ export function AdminUsers({ self }: { self: StaffView }) {
 
   return (
     <div className="flex flex-col gap-8">
+      <AdminHostNotice />
       <p className="text-muted">{t('admin.intro')}</p>
       {failure && <FormNote kind="error">{errorText(lang, failure)}</FormNote>}
       {users && users.length <= 1 && <p className="text-sm text-muted">{t('admin.empty')}</p>}
