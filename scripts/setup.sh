@@ -37,7 +37,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# A prebuilt checkout (the VM suite's guest) brings its node modules; there is no npm there.
+if [ "${PIER_SETUP_PREBUILT:-}" = 1 ]; then
+  [ -d node_modules ] || { echo "pier setup: PIER_SETUP_PREBUILT=1 but no node_modules/" >&2; exit 1; }
+elif [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing node modules"
   # `npm install` against the committed lock, not `npm ci`: npm 11 refuses `ci` when the
   # lock lacks optional packages of other platforms (@next/swc-*, @tailwindcss/oxide-*).

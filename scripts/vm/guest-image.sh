@@ -16,6 +16,7 @@ PACKAGES=(
   golang-github-containers-common busybox-static
   systemd-sysv udev dbus libnss-systemd kmod procps ca-certificates initramfs-tools zstd
   linux-image-amd64 libstdc++6 jq psmisc
+  gcc libc6-dev bash-static
 )
 # Modules the initramfs needs to find the root disk (MODULES=list keeps it small).
 INITRD_MODULES=(virtio_pci virtio_blk crc32c_generic ext4)

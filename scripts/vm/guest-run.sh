@@ -18,9 +18,10 @@ cgroupfs=$(stat -fc %T /sys/fs/cgroup)
 echo "$PRETTY_NAME, kernel $(uname -r), systemd $(systemctl --version | awk 'NR==1 {print $2}'), /sys/fs/cgroup: $cgroupfs, $(nproc) CPUs, booted in $(awk '{print $1}' /proc/uptime) s" | tee "$out/host"
 echo "== pier-vm: $(cat "$out/host")"
 
-# The sandbox image the host built, shipped as a read-only ext4 disk.
+# The sandbox image the host built, shipped as an ext4 disk (a snapshot: the guest's writes,
+# such as the idmapped views pier mounts beside the rootfs, never reach the host's file).
 mkdir -p "/var/lib/pier/images/$PIER_VM_IMAGE"
-mount -o ro -L pierimg "/var/lib/pier/images/$PIER_VM_IMAGE" || echo "== pier-vm: no sandbox image disk"
+mount -L pierimg "/var/lib/pier/images/$PIER_VM_IMAGE" || echo "== pier-vm: no sandbox image disk"
 # The docker image set (its store.img is loop-mounted by pier as on any host).
 mkdir -p "/var/lib/pier/container-images/$PIER_VM_IMAGE_SET"
 mount -L pierset "/var/lib/pier/container-images/$PIER_VM_IMAGE_SET" || echo "== pier-vm: no docker image set disk"

@@ -120,7 +120,7 @@ timeout "${PIER_VM_TIMEOUT:-1500}" "${nice_cmd[@]}" qemu-system-x86_64 "${accel_
   -append "console=ttyS0 root=LABEL=pierroot rw panic=-1 mitigations=off quiet systemd.show_status=0" \
   -drive "file=$guest/root.img,if=virtio,format=raw,cache=unsafe,snapshot=on" \
   -drive "file=$work/checkout.img,if=virtio,format=raw,cache=unsafe" \
-  -drive "file=$image_disk,if=virtio,format=raw,cache=unsafe,readonly=on" \
+  -drive "file=$image_disk,if=virtio,format=raw,cache=unsafe,snapshot=on" \
   -drive "file=$set_disk,if=virtio,format=raw,cache=unsafe,snapshot=on" \
   -drive "file=$work/out.img,if=virtio,format=raw,cache=writeback" \
   -nic user,model=virtio-net-pci -device virtio-rng-pci </dev/null 2>&1 | tee "$serial" | sed -u 's/\r$//'
