@@ -8,7 +8,7 @@
 // Operations the kernel reserves for the initial namespace (capable(): loading modules,
 // setting the clock, raw I/O, mounting block devices…) stay refused whatever the set.
 // With the 3 capabilities of `runc spec --rootless`, nested `unshare` fails with EPERM
-// (FACTS.md), and students must be able to run unshare, mount, ip netns and podman.
+// (measured when the spec was first written), and students must be able to run unshare, mount, ip netns and podman.
 //
 // Left out on purpose: SYS_MODULE, SYS_RAWIO, SYS_TIME, SYS_BOOT, SYS_NICE, SYS_PACCT,
 // SYS_TTY_CONFIG, SYSLOG, MAC_ADMIN, MAC_OVERRIDE, WAKE_ALARM, BLOCK_SUSPEND, AUDIT_CONTROL,

@@ -91,7 +91,7 @@ export function createPortAccess(o: PortAccessOptions): PortAccess {
       if (address.form === 'path') {
         const owner = ownerOf(req, o.secret);
         const node = owner === null ? null : o.sessions.proxyTarget(address.session, owner, address.node);
-        // Not the owner and no such node look the same (docs/SECURITY.md row 33).
+        // Not the owner and no such node look the same (docs/SECURITY.md, 33).
         return node === null ? NOT_YOURS_PATH : { host: node.host, port: address.port };
       }
       const values = cookieValues(req.headers.cookie, PORT_COOKIE);

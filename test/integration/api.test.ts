@@ -1,6 +1,6 @@
 // The playground's HTTP API and WebSockets against real sandboxes: a session from create to
 // end through the API and real terminal sockets, and everything another browser, another
-// site or a malformed request must not get (docs/SECURITY.md rows 34, 35, 38).
+// site or a malformed request must not get (docs/SECURITY.md, 34, 35, 38).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NodeView, SessionView, TerminalView } from '../../protocol/http.js';

@@ -1,4 +1,4 @@
-// What a sandbox may not do to cgroups on a cgroup v2 host (SECURITY.md rows 16 and 17 and
+// What a sandbox may not do to cgroups on a cgroup v2 host (docs/SECURITY.md, 16 and 17, and
 // the delegation escapes): raise its own limits, enable controllers or kill above itself,
 // or reach a cgroup v1 release_agent. Each attempt really runs inside; the host's files say
 // it changed nothing, and the sandbox is alive after.
