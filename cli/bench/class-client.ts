@@ -3,7 +3,7 @@
 // (dashboard and member events) collected and validated with protocol/classroom.ts.
 import WebSocket from 'ws';
 import type { z } from 'zod';
-import { ApiClient, type ApiAnswer } from '../client/api-client.js';
+import { ApiClient, readBody, type ApiAnswer } from '../client/api-client.js';
 import { ClassEvent, MemberEvent } from '../../protocol/classroom.js';
 
 /** Name of the staff cookie (protocol/classroom.ts). */
@@ -68,14 +68,7 @@ export class ClassroomClient extends ApiClient {
       else this.jar.set(name, value);
     }
     this.cookie = this.#header();
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* not JSON (CSV, asciicast) */
-    }
-    return { status: res.status, body: parsed as T, headers: res.headers };
+    return { status: res.status, body: (await readBody(res)) as T, headers: res.headers };
   }
 
   /** Calls and insists on `status`; returns the body. */

@@ -10,6 +10,17 @@ export interface ApiAnswer<T = unknown> {
   headers: Headers;
 }
 
+/** A response's body: its JSON when it parses, else its text (CSV, asciicast, HTML); undefined when empty. */
+export async function readBody(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
 /** One browser: its own cookie jar, talking to `base` (e.g. http://127.0.0.1:PORT). */
 export class ApiClient {
   readonly base: string;
@@ -37,14 +48,7 @@ export class ApiClient {
     const res = await fetch(this.base + pathname, { method, headers, body: payload });
     const setCookie = res.headers.getSetCookie().find((c) => c.startsWith(`${OWNER_COOKIE}=`));
     if (setCookie) this.cookie = setCookie.split(';')[0]!;
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.status, body: parsed as T, headers: res.headers };
+    return { status: res.status, body: (await readBody(res)) as T, headers: res.headers };
   }
 
   /** POST /api/sessions, expecting 201. */

@@ -6,7 +6,8 @@ import type { Announcement, ClassActionRequest, ClassActionResult, HandView, Res
 import type { Watcher } from '../../../protocol/http.js';
 import { ServerError } from '../../errors.js';
 import { newId, type SessionManager } from '../../sessions/manager.js';
-import type { HandRow, Store } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
+import { toHandView } from '../grid.js';
 import { ClassFeeds } from './class-feed.js';
 import type { ClassroomPort, LiveMember, LiveStaff } from './port.js';
 import { Presence } from './presence.js';
@@ -25,11 +26,6 @@ export interface ClassLiveOptions {
   sessions: LiveSessions;
   log: Logger;
   now?: () => number;
-}
-
-/** A stored hand as the wire shows it. */
-export function toHandView(h: HandRow): HandView {
-  return { studentId: h.memberId, message: h.message, lessonId: h.lessonId, step: h.step, raisedAt: new Date(h.raisedAt).toISOString() };
 }
 
 /** The live side of the classroom (one per server). */
