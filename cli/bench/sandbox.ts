@@ -2,7 +2,6 @@
 // sandboxes, with `docker run` of the same root filesystem side by side when a Docker engine
 // answers on this host.
 import { spawn } from 'node:child_process';
-import { runCommand } from '../../sandbox/host/command.js';
 import type { SandboxRuntime, UidMode } from '../../sandbox/index.js';
 import { summarize, type Summary } from './stats.js';
 
@@ -49,18 +48,23 @@ function timeToFirstByte(file: string, args: string[]): Promise<number> {
 /** `docker` argv prefix: `-H <host>` when the engine listens on a private socket. */
 let dockerPrefix: string[] = [];
 
+/** Exit code of `file args` (stdio ignored), null when it cannot run or takes over `timeoutMs`. */
+function exitCodeOf(file: string, args: string[], timeoutMs = 60_000): Promise<number | null> {
+  return new Promise((resolve) => {
+    const child = spawn(file, args, { stdio: 'ignore', timeout: timeoutMs });
+    child.on('error', () => resolve(null));
+    child.on('close', (code) => resolve(code));
+  });
+}
+
 async function dockerAvailable(): Promise<boolean> {
-  try {
-    return (await runCommand('docker', [...dockerPrefix, 'info', '--format', '{{.ServerVersion}}'], { timeoutMs: 5000 })).code === 0;
-  } catch {
-    return false;
-  }
+  return (await exitCodeOf('docker', [...dockerPrefix, 'info', '--format', '{{.ServerVersion}}'], 5000)) === 0;
 }
 
 /** Imports the sandbox image's rootfs into Docker once (tagged by image id). */
 async function dockerImage(rootfs: string, id: string): Promise<string> {
   const tag = `pier-bench:${id}`;
-  if ((await runCommand('docker', [...dockerPrefix, 'image', 'inspect', tag])).code === 0) return tag;
+  if ((await exitCodeOf('docker', [...dockerPrefix, 'image', 'inspect', tag])) === 0) return tag;
   const tar = spawn('tar', ['-C', rootfs, '-c', '.'], { stdio: ['ignore', 'pipe', 'ignore'] });
   const imp = spawn('docker', [...dockerPrefix, 'import', '-', tag], { stdio: ['pipe', 'ignore', 'inherit'] });
   tar.stdout.pipe(imp.stdin);
@@ -97,10 +101,9 @@ export async function benchSandbox(
     const child = await driver.execPiped(s.id, { cmd: ['echo', 'ready'] });
     const first = await new Promise<number>((resolve, reject) => {
       child.stdout.once('data', () => resolve(performance.now()));
-      child.on('error', reject);
-      child.on('close', (c) => (c === 0 ? undefined : reject(new Error(`exec exited ${c}`))));
+      void child.exited.then((e) => (e.exitCode === 0 ? undefined : reject(new Error(`exec exited ${e.exitCode ?? e.signal}: ${e.error ?? ''}`))));
     });
-    await new Promise((r) => child.on('close', r));
+    await child.exited;
     create.push(t1 - t0);
     exec.push(first - t1);
     cold.push(first - t0);

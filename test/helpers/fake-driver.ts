@@ -10,7 +10,9 @@ import {
   type SandboxCreateSpec,
   type SandboxDriver,
   type SandboxInfo,
+  type ListeningPort,
   type SandboxListing,
+  type SandboxProcess,
   type SandboxStats,
   type SandboxTty,
 } from '../../sandbox/index.js';
@@ -20,12 +22,19 @@ const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 /** The in-memory driver; its fields are open for tests to inspect and steer. */
 export class FakeDriver implements SandboxDriver {
   readonly networks = new Map<string, NetworkInfo>();
-  readonly sandboxes = new Map<string, SandboxInfo & { status: SandboxListing['status'] }>();
+  readonly sandboxes = new Map<string, SandboxInfo & { status: SandboxListing['status']; ns: number }>();
   /** Calls in order, e.g. `create node1`, `destroy <id>`. */
   readonly calls: string[] = [];
+  /** The image id sandboxes get when the spec names none (a test changes it: a new build). */
+  image = 'img';
   /** When set, the next create() rejects with it (once). */
   failNextCreate: Error | null = null;
+  /** When set, every create() waits for it before it resolves (a slow start). */
+  createGate: Promise<void> | null = null;
+  /** Listening ports per sandbox id, as a test sets them. */
+  readonly ports = new Map<string, ListeningPort[]>();
   #nextAddress = 2;
+  #nextNs = 4026532000;
 
   async createNetwork(options: { outbound?: boolean } = {}): Promise<NetworkInfo> {
     const id = hex(5);
@@ -49,6 +58,7 @@ export class FakeDriver implements SandboxDriver {
       throw err;
     }
     if (spec.network && !this.networks.has(spec.network)) throw new SandboxError('NETWORK_NOT_FOUND', spec.network);
+    if (this.createGate) await this.createGate;
     const id = hex(5);
     const info: SandboxInfo = {
       id,
@@ -56,12 +66,12 @@ export class FakeDriver implements SandboxDriver {
       hostname: spec.hostname,
       network: spec.network ?? id,
       address: `10.87.0.${this.#nextAddress++}`,
-      image: 'img',
+      image: spec.image ?? this.image,
       limits: { ...DEFAULT_LIMITS, ...spec.limits },
       labels: spec.labels ?? {},
       createdAt: new Date().toISOString(),
     };
-    this.sandboxes.set(id, { ...info, status: 'running' });
+    this.sandboxes.set(id, { ...info, status: 'running', ns: this.#nextNs++ });
     return info;
   }
 
@@ -69,8 +79,20 @@ export class FakeDriver implements SandboxDriver {
     throw new SandboxError('SANDBOX_NOT_RUNNING', `fake driver has no ptys (${id})`);
   }
 
-  async execPiped(): Promise<never> {
-    throw new Error('not in the fake');
+  async execPiped(id: string): Promise<SandboxProcess> {
+    throw new SandboxError('SANDBOX_NOT_RUNNING', `fake driver runs no processes (${id})`);
+  }
+
+  async listeningPorts(id: string): Promise<ListeningPort[]> {
+    const s = this.sandboxes.get(id);
+    if (!s) throw new SandboxError('SANDBOX_NOT_FOUND', id);
+    if (s.status !== 'running') throw new SandboxError('SANDBOX_NOT_RUNNING', id);
+    return this.ports.get(id) ?? [];
+  }
+
+  async namespaces(id: string): Promise<Record<string, number>> {
+    const s = this.sandboxes.get(id);
+    return s && s.status === 'running' ? { net: s.ns, pid: s.ns + 1, mnt: s.ns + 2 } : {};
   }
 
   async run(): Promise<never> {
@@ -90,11 +112,21 @@ export class FakeDriver implements SandboxDriver {
   }
 
   async list(): Promise<SandboxListing[]> {
-    return [...this.sandboxes.values()].map((s) => ({ ...s, pid: null }));
+    return [...this.sandboxes.values()].map(({ ns: _ns, ...s }) => ({ ...s }));
+  }
+
+  async relabel(id: string, labels: Record<string, string>): Promise<void> {
+    const s = this.sandboxes.get(id);
+    if (!s) throw new SandboxError('SANDBOX_NOT_FOUND', id);
+    this.calls.push(`relabel ${id}`);
+    s.labels = { ...labels };
   }
 
   async get(id: string): Promise<SandboxInfo | null> {
-    return this.sandboxes.get(id) ?? null;
+    const s = this.sandboxes.get(id);
+    if (!s) return null;
+    const { ns: _ns, status: _status, ...info } = s;
+    return info;
   }
 
   async reconcile(): Promise<ReconcileReport> {
