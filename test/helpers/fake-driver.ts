@@ -31,6 +31,10 @@ export class FakeDriver implements SandboxDriver {
   failNextCreate: Error | null = null;
   /** When set, every create() waits for it before it resolves (a slow start). */
   createGate: Promise<void> | null = null;
+  /** When set, execTty opens a FakeTty that prints this prompt at once; null: no ptys. */
+  prompt: string | null = null;
+  /** Every FakeTty opened, in order. */
+  readonly ttys: FakeTty[] = [];
   /** Listening ports per sandbox id, as a test sets them. */
   readonly ports = new Map<string, ListeningPort[]>();
   #nextAddress = 2;
@@ -75,8 +79,12 @@ export class FakeDriver implements SandboxDriver {
     return info;
   }
 
-  async execTty(id: string): Promise<SandboxTty> {
-    throw new SandboxError('SANDBOX_NOT_RUNNING', `fake driver has no ptys (${id})`);
+  async execTty(id: string, options?: { size: { cols: number; rows: number } }): Promise<SandboxTty> {
+    if (this.prompt === null) throw new SandboxError('SANDBOX_NOT_RUNNING', `fake driver has no ptys (${id})`);
+    this.calls.push(`execTty ${id}`);
+    const tty = new FakeTty(this.prompt, options?.size ?? { cols: 80, rows: 24 });
+    this.ttys.push(tty);
+    return tty;
   }
 
   async execPiped(id: string): Promise<SandboxProcess> {
@@ -139,5 +147,51 @@ export class FakeDriver implements SandboxDriver {
       }
     }
     return { adopted: [...this.sandboxes.keys()], removed, orphans: [], skipped: [] };
+  }
+}
+
+/** An in-memory terminal: prints its prompt at once, echoes what is written, records resizes. */
+export class FakeTty implements SandboxTty {
+  readonly pid = 0;
+  size: { cols: number; rows: number };
+  killed: string | null = null;
+  readonly #data = new Set<(d: Buffer) => void>();
+  readonly #exit = new Set<(e: { exitCode: number; signal?: number }) => void>();
+
+  constructor(prompt: string, size: { cols: number; rows: number }) {
+    this.size = { ...size };
+    // Later, as a real shell prints: after whoever opened the terminal has subscribed.
+    setImmediate(() => this.#emit(Buffer.from(prompt)));
+  }
+
+  #emit(d: Buffer): void {
+    for (const l of this.#data) l(d);
+  }
+
+  onData(listener: (d: Buffer) => void): { dispose(): void } {
+    this.#data.add(listener);
+    return { dispose: () => this.#data.delete(listener) };
+  }
+
+  onExit(listener: (e: { exitCode: number; signal?: number }) => void): { dispose(): void } {
+    this.#exit.add(listener);
+    return { dispose: () => this.#exit.delete(listener) };
+  }
+
+  write(data: Buffer | string): void {
+    this.#emit(Buffer.from(data));
+  }
+
+  resize(cols: number, rows: number): void {
+    this.size = { cols, rows };
+  }
+
+  pause(): void {}
+  resume(): void {}
+
+  kill(signal = 'SIGHUP'): void {
+    if (this.killed !== null) throw new Error('already gone');
+    this.killed = signal;
+    for (const l of this.#exit) l({ exitCode: 0, signal: 1 });
   }
 }
