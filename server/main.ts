@@ -135,6 +135,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     cleanups.push(() => recordings.close());
     let sessions: SessionManager<Terminal> | null = null;
     const terminals = createTerminalPool((sessionId) => sessions?.touch(sessionId), (meta) => recordings.start(meta));
+    const admission = hostAdmission(config.stateDir, { memoryBytes: config.admissionReserve.memory, diskBytes: config.admissionReserve.disk });
     // Warm sandboxes for Starts (issue 17): the server's default limits and outbound policy.
     const pool =
       config.warmPool > 0
@@ -145,6 +146,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
             size: config.warmPool,
             defaultKey: { limits: {}, outbound: config.outbound },
             fingerprint: JSON.stringify(config.limits),
+            admission,
             currentImage: async () => (await runtime.images.current()).id,
             ...(config.warmPoolShell ? { shell: { cmd: TERMINAL_COMMAND, size: DEFAULT_TERMINAL_SIZE } } : {}),
           })
@@ -158,7 +160,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       terminals,
       serverId,
       ...(options.clock ? { clock: options.clock } : {}),
-      admission: hostAdmission(config.stateDir, { memoryBytes: config.admissionReserve.memory, diskBytes: config.admissionReserve.disk }),
+      admission,
       lessons: { get: (id) => lessonCatalog.get(id) ?? null },
       typeInto: (terminal, text) => void terminal.type(text),
       onStepActivity: (change) => classroomEvents.emitStep(change),

@@ -1,7 +1,8 @@
 // `pier bench sandbox`: cold start (create → a command running inside) and teardown of real
-// sandboxes, with `docker run` of the same root filesystem side by side when a Docker engine
-// answers on this host.
+// sandboxes, pooled start (a warm sandbox claimed → a command running, sandbox-pool.ts), with
+// `docker run` of the same root filesystem side by side when a Docker engine answers.
 import { spawn } from 'node:child_process';
+import { benchPooled, type PooledBench } from './sandbox-pool.js';
 import type { SandboxRuntime, UidMode } from '../../sandbox/index.js';
 import { summarize, type Summary } from './stats.js';
 
@@ -29,6 +30,12 @@ export interface SandboxBench extends ModeBench {
   docker: null | { runs: number; run: Summary; note: string };
   /** docker p50 / pier cold start p50. */
   speedup: number | null;
+  /** Pooled starts in the same run (null with `pooled: false`). */
+  pooled: PooledBench | null;
+  /** cold start / pooled start (runc exec) and / pooled start through the warm shell, at p50 and p95. */
+  pooledSpeedup: { p50: number; p95: number; shellP50: number; shellP95: number } | null;
+  /** docker p50 / pooled start p50 (null without an engine). */
+  dockerVsPooled: number | null;
 }
 
 /** Time from spawning `file args` until it prints its first stdout byte, then waits for exit. */
@@ -77,7 +84,7 @@ export async function benchSandbox(
   rt: SandboxRuntime,
   runs: number,
   log: (line: string) => void,
-  options: { dockerHost?: string; mode?: UidMode; compareModes?: boolean } = {},
+  options: { dockerHost?: string; mode?: UidMode; compareModes?: boolean; pooled?: boolean } = {},
 ): Promise<SandboxBench> {
   const { driver } = rt;
   dockerPrefix = options.dockerHost ? ['-H', options.dockerHost] : [];
@@ -132,7 +139,14 @@ export async function benchSandbox(
   }
   const main = summary(mode);
   const coldStart = main.coldStart;
+  const pooled = options.pooled === false ? null : await benchPooled(driver, runs, log);
+  const ratio = (a: number, b: number) => Math.round((a / b) * 10) / 10;
   return {
+    pooled,
+    pooledSpeedup: pooled
+      ? { p50: ratio(coldStart.p50, pooled.start.p50), p95: ratio(coldStart.p95, pooled.start.p95), shellP50: ratio(coldStart.p50, pooled.shell.p50), shellP95: ratio(coldStart.p95, pooled.shell.p95) }
+      : null,
+    dockerVsPooled: pooled && docker ? ratio(docker.run.p50, pooled.start.p50) : null,
     runs,
     mode,
     ...main,

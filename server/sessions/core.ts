@@ -183,6 +183,7 @@ export class SessionCore<T> {
   }
 
   forgetSandbox(sandboxId: string): void {
+    this.pool?.dropShell(sandboxId);
     this.facts.forget(sandboxId);
     this.monitor.forget(sandboxId);
   }

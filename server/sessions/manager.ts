@@ -21,7 +21,7 @@ import { NodeLifecycle } from './node-lifecycle.js';
 import { TerminalOps } from './terminal-ops.js';
 import { adoptSessions, type AdoptReport } from './adopt-sessions.js';
 import type { WarmPool } from './pool.js';
-import type { Session } from './session.js';
+import { summaryOf, type LiveSessionSummary } from './session.js';
 import type { SessionPolicy } from './policy.js';
 
 export { policyFromConfig, type SessionPolicy } from './policy.js';
@@ -30,6 +30,7 @@ export { TERMINAL_COMMAND, DEFAULT_TERMINAL_SIZE, newId } from './core.js';
 export { SERVER_FULL_RETRY_S } from './caps.js';
 export { ENDED_RETENTION_MS, type AdoptReport } from './adopt-sessions.js';
 export type { SessionListener } from './event-bus.js';
+export type { LiveSessionSummary } from './session.js';
 
 /** What the manager needs. */
 export interface SessionManagerOptions<T> {
@@ -55,21 +56,6 @@ export interface SessionManagerOptions<T> {
   onStepActivity?: (change: StepChange) => void;
   /** Warm sandboxes a Start claims (pool.ts); absent or null: every start is cold. */
   pool?: WarmPool | null;
-}
-
-/** A live session as the classroom lists it (a student's sessions, a class's terminals). */
-export interface LiveSessionSummary {
-  id: string;
-  owner: string;
-  lessonId: string | null;
-  classId: string | null;
-  memberId: string | null;
-  createdAt: number;
-  expiresAt: number;
-  /** Last terminal input, attach or API call (ms). */
-  lastActivity: number;
-  nodes: number;
-  terminals: { id: string; node: string; title: string }[];
 }
 
 /**
@@ -346,20 +332,4 @@ export class SessionManager<T> {
     if (!ls) throw new ServerError('LESSON_NOT_FOUND', `session ${s.id} has no lesson`);
     return ls;
   }
-}
-
-/** The classroom's summary of a live session. */
-function summaryOf(s: Session): LiveSessionSummary {
-  return {
-    id: s.id,
-    owner: s.owner,
-    lessonId: s.lessonId,
-    classId: s.classId,
-    memberId: s.memberId,
-    createdAt: s.createdAt,
-    expiresAt: s.expiresAt,
-    lastActivity: s.timers.lastActivity,
-    nodes: s.nodes.size,
-    terminals: [...s.terminals.values()].map((t) => ({ id: t.id, node: t.node, title: t.title })),
-  };
 }

@@ -253,3 +253,19 @@ test('pool keys name limits, outbound and the fingerprint', () => {
   assert.notEqual(a, keyString({ limits: { memoryBytes: 1, cpus: 2 }, outbound: false }, 'g'));
   assert.match(a, /^[0-9a-f]{16}$/);
 });
+
+test('a busy host refills nothing (host admission refuses)', async () => {
+  const driver = new FakeDriver();
+  let busy = true;
+  const p = pool(driver, {
+    admission: () => {
+      if (busy) throw new Error('HOST_BUSY');
+    },
+  });
+  p.start();
+  await new Promise((r) => setTimeout(r, 30));
+  assert.equal(p.readyCount, 0);
+  assert.equal(driver.calls.filter((c) => c === 'createNetwork').length, 0, 'not even a network');
+  busy = false;
+  await p.close();
+});

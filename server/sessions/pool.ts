@@ -58,6 +58,13 @@ export interface WarmPoolOptions {
   currentImage?: () => Promise<string>;
   /** Pre-spawn the terminal shell of each warm sandbox (`cmd` at `size`); absent: none. */
   shell?: { cmd: string[]; size: TerminalSize };
+  /**
+   * Checked before each refill (the server's host admission): throws when the host cannot
+   * take another sandbox, and the refill waits (POOL_FAILURE_BACKOFF_MS) instead.
+   */
+  admission?: (nodes: number) => void;
+  /** Extra labels of every warm sandbox (the benchmark ties them to its process). */
+  labels?: Record<string, string>;
   maxAgeMs?: number;
   refillIdleMs?: number;
   now?: () => number;
@@ -273,10 +280,12 @@ export class WarmPool {
     const slot = this.#keys.get(id);
     if (!slot) return;
     const { driver } = this.#o;
+    // A warm sandbox is never worth a student's Start: a busy host refills nothing.
+    this.#o.admission?.(1);
     const network = await driver.createNetwork({ outbound: slot.key.outbound });
     let sandbox: SandboxInfo;
     try {
-      sandbox = await driver.create({ network: network.id, hostname: 'node1', limits: slot.key.limits, labels: { [SERVER_LABEL]: this.#o.serverId, [POOL_LABEL]: id } });
+      sandbox = await driver.create({ network: network.id, hostname: 'node1', limits: slot.key.limits, labels: { ...this.#o.labels, [SERVER_LABEL]: this.#o.serverId, [POOL_LABEL]: id } });
     } catch (err) {
       await driver.destroyNetwork(network.id).catch(() => undefined);
       throw err;
