@@ -1,6 +1,6 @@
 // Entry of the `pier` command line: picks the subcommand and turns errors into one clear
 // line and an exit code.
-import { SandboxError } from '../sandbox/errors.js';
+import { SandboxError } from '../sandbox/index.js';
 import { ConfigError } from '../server/config.js';
 
 /** A subcommand: takes its own argv, returns the process exit code. */

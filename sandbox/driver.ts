@@ -1,7 +1,8 @@
 // The sandbox driver contract: everything server/ may ask of the sandbox runtime. In the
 // spirit of JupyterHub's Spawner: a small lifecycle whose state survives a restart.
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import type {
+  ListeningPort,
   ExecOptions,
   NetworkInfo,
   ReconcileReport,
@@ -41,8 +42,11 @@ export interface SandboxDriver {
   /** Starts `cmd` inside under a new pty of the given size (a terminal). */
   execTty(id: string, options: ExecOptions & { size: TerminalSize }): Promise<SandboxTty>;
 
-  /** Starts `cmd` inside with pipes for stdin/stdout/stderr (no tty). */
-  execPiped(id: string, options: ExecOptions): Promise<ChildProcessWithoutNullStreams>;
+  /**
+   * Starts `cmd` inside with pipes for stdin/stdout/stderr (no tty). Resolves once the
+   * process is being started; a start that fails shows in `exited` (with `error`).
+   */
+  execPiped(id: string, options: ExecOptions): Promise<SandboxProcess>;
 
   /**
    * Runs `cmd` inside to completion and collects its output (capped at `maxOutputBytes`).
@@ -50,14 +54,34 @@ export interface SandboxDriver {
    */
   run(id: string, options: ExecOptions & { timeoutMs?: number; input?: string; maxOutputBytes?: number }): Promise<RunResult>;
 
+  /**
+   * The TCP ports listening inside the sandbox's network namespace, sorted by port, with
+   * whether each is reachable from its network (bound to a non-loopback address).
+   * @throws SANDBOX_NOT_FOUND, SANDBOX_NOT_RUNNING, PORTS_UNAVAILABLE (the read failed:
+   *   try again at the next poll)
+   */
+  listeningPorts(id: string): Promise<ListeningPort[]>;
+
+  /**
+   * The sandbox's namespace ids by kind (`net`, `pid`, `mnt`, … as `lsns` names them), for
+   * showing; {} when it does not run or the driver has no such notion. Constant over its life.
+   */
+  namespaces(id: string): Promise<Record<string, number>>;
+
   /** Current resource use, from the sandbox's cgroup and disk. */
   stats(id: string): Promise<SandboxStats>;
 
   /** Kills every process of the sandbox and removes all it owned. Idempotent. */
   destroy(id: string): Promise<void>;
 
-  /** Every sandbox this runtime owns, with its live status. */
+  /** Every sandbox this runtime owns, with its live status (no host pids: see listeningPorts, namespaces). */
   list(): Promise<SandboxListing[]>;
+
+  /**
+   * Replaces a sandbox's labels (its saved state): a warm sandbox handed to a session is
+   * labelled with it. @throws SANDBOX_NOT_FOUND
+   */
+  relabel(id: string, labels: Record<string, string>): Promise<void>;
 
   /** One sandbox's saved state, or null. */
   get(id: string): Promise<SandboxInfo | null>;
@@ -92,4 +116,26 @@ export interface SandboxTty {
   resume(): void;
   /** Signals the process (default SIGHUP); throws when it is already gone. */
   kill(signal?: string): void;
+}
+
+/** How a piped process ended: code or signal; `error` when it could not be started at all. */
+export interface ProcessExit {
+  exitCode: number | null;
+  signal: string | null;
+  error?: string;
+}
+
+/**
+ * A process inside a sandbox with pipes (execPiped): plain streams, a kill and one exit
+ * promise that never rejects and resolves after stdout and stderr have ended. Close
+ * `stdin` to send EOF. Nothing of Node's ChildProcess leaks through, so a driver may back
+ * it with anything that moves bytes (runc exec, a Kubernetes exec stream).
+ */
+export interface SandboxProcess {
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  readonly exited: Promise<ProcessExit>;
+  /** Signals the process (default SIGTERM); a no-op once it has exited. */
+  kill(signal?: NodeJS.Signals): void;
 }

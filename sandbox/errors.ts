@@ -19,7 +19,9 @@ export type SandboxErrorCode =
   | 'DISK_SETUP_FAILED'
   | 'HOST_UNSUPPORTED'
   | 'INVALID_ARGUMENT'
-  | 'STATE_CORRUPT';
+  | 'STATE_CORRUPT'
+  /** Listening ports or namespaces asked of a sandbox whose init is gone (or cannot be read). */
+  | 'PORTS_UNAVAILABLE';
 
 /** User-facing text per code, kept apart from the log detail ([jhub] SpawnException). */
 const USER_MESSAGES: Record<SandboxErrorCode, string> = {
@@ -40,6 +42,7 @@ const USER_MESSAGES: Record<SandboxErrorCode, string> = {
   HOST_UNSUPPORTED: 'This host lacks a feature the sandbox needs; run `pier doctor`.',
   INVALID_ARGUMENT: 'The request was not valid.',
   STATE_CORRUPT: "A sandbox's saved state could not be read.",
+  PORTS_UNAVAILABLE: "The sandbox's open ports cannot be read right now.",
 };
 
 /** An error of the sandbox runtime with a stable `code`. */

@@ -13,7 +13,7 @@ import { buildImage, listImages, currentImage, defaultRecipe, findImage, pruneIm
 import type { HostCheck } from './host/doctor.js';
 import { buildImageSet, currentImageSet, IMAGE_SET, imageSetStoreForSandbox, type ImageSetInfo, type ImageSetProgress } from './image/docker-images/index.js';
 
-export type { SandboxDriver, SandboxTty, TtyExit } from './driver.js';
+export type { SandboxDriver, SandboxTty, TtyExit, SandboxProcess, ProcessExit } from './driver.js';
 export type * from './types.js';
 export { DEFAULT_LIMITS } from './types.js';
 export { SandboxError, isSandboxError, type SandboxErrorCode } from './errors.js';

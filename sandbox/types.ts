@@ -108,8 +108,6 @@ export type SandboxStatus = 'running' | 'stopped' | 'broken';
 /** A sandbox with its live status, as `list()` returns it. */
 export interface SandboxListing extends SandboxInfo {
   status: SandboxStatus;
-  /** Host pid of the sandbox's init, when running. */
-  pid: number | null;
   /** Why it is broken, when it is. */
   problem?: string;
   /**
@@ -165,4 +163,17 @@ export interface ReconcileReport {
   orphans: string[];
   /** Sandboxes left alone because their state could not be read (id: why). */
   skipped: string[];
+}
+
+/**
+ * A port something listens on inside a sandbox. `reachable`: at least one listener is bound
+ * to a non-loopback address (the wildcards or the node's own), so it can be reached from the
+ * network (hence through the port proxy); a port bound to 127.0.0.1 or ::1 alone is listed
+ * unreachable so the UI can tell the student to bind 0.0.0.0.
+ */
+export interface ListeningPort {
+  port: number;
+  reachable: boolean;
+  /** Every local address a listener on this port is bound to, sorted, without repeats. */
+  addresses: string[];
 }

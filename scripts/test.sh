@@ -33,8 +33,15 @@ run_vm() {
   rm -f "$log"
 }
 
+# The layering check (scripts/check-layers.sh) opens the unit suite and counts as one test.
+run_layers() {
+  echo "== layers (dependency-cruiser)"
+  if bash scripts/check-layers.sh; then pass=$((pass + 1)); else fail=$((fail + 1)); status=1; echo "== layers: a layer boundary is crossed (see above)"; fi
+}
+
 for suite in "${suites[@]}"; do
   if [ "$suite" = vm ]; then run_vm; continue; fi
+  if [ "$suite" = unit ]; then run_layers; fi
   mapfile -t files < <(files_of "$suite")
   if [ ${#files[@]} -eq 0 ]; then echo "== $suite: no test files"; continue; fi
   echo "== $suite (${#files[@]} files)"

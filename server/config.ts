@@ -138,6 +138,14 @@ export const ConfigSchema = z.object({
   maxSessionsPerAddress: z.coerce.number().int().min(1).default(40),
   /** Terminal and event WebSockets one owner may hold open at once; more are refused with 429. */
   maxSocketsPerOwner: z.coerce.number().int().min(1).default(64),
+  /**
+   * Warm pool (server/sessions/pool.ts): ready sandboxes kept per image and limits so a Start
+   * claims one instead of creating it; 0 turns the pool off. Each costs an idle sandbox's
+   * memory and disk until claimed.
+   */
+  warmPool: z.coerce.number().int().min(0).max(64).default(2),
+  /** Whether each warm sandbox also holds a started terminal shell (the prompt is ready at claim). */
+  warmPoolShell: boolish.default(true),
   /** Whether anonymous visitors may start a free playground; off, only class sessions start (a class-only school). */
   openPlayground: boolish.default(true),
   /**
@@ -209,6 +217,8 @@ const ENV_KEYS: Record<string, keyof Config> = {
   PIER_LESSON_DIRS: 'lessonDirs',
   PIER_RECORDING_MAX_BYTES: 'recordingMaxBytes',
   PIER_RECORDING_RETENTION: 'recordingRetention',
+  PIER_WARM_POOL: 'warmPool',
+  PIER_WARM_POOL_SHELL: 'warmPoolShell',
 };
 
 /**

@@ -27,7 +27,8 @@ import { createPortProxy, type PortProxy } from './proxy/index.js';
 import { checkRuntime, openRuntime, runtimeStatus } from './runtime.js';
 import type { Clock } from './sessions/clock.js';
 import { createTerminalPool } from './sessions/live-terminals.js';
-import { SessionManager, newId, policyFromConfig, type AdoptReport } from './sessions/manager.js';
+import { SessionManager, newId, policyFromConfig, DEFAULT_TERMINAL_SIZE, TERMINAL_COMMAND, type AdoptReport } from './sessions/manager.js';
+import { WarmPool } from './sessions/pool.js';
 import { openStore } from './store/store.js';
 import { serveTerminalSocket } from './terminals/socket.js';
 import type { Terminal } from './terminals/terminal.js';
@@ -69,6 +70,8 @@ export interface RunningServer {
   sessions: SessionManager<Terminal>;
   /** The classroom (accounts, classes, the grid; its set-up code for tests). */
   classroom: Classroom;
+  /** The warm pool (config `warmPool`), or null when it is off. */
+  pool: WarmPool | null;
   /**
    * Stops serving: closes sockets, terminals (their ptys), timers and the database.
    * Sandboxes are kept. Idempotent.
@@ -132,15 +135,32 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     cleanups.push(() => recordings.close());
     let sessions: SessionManager<Terminal> | null = null;
     const terminals = createTerminalPool((sessionId) => sessions?.touch(sessionId), (meta) => recordings.start(meta));
+    const admission = hostAdmission(config.stateDir, { memoryBytes: config.admissionReserve.memory, diskBytes: config.admissionReserve.disk });
+    // Warm sandboxes for Starts (issue 17): the server's default limits and outbound policy.
+    const pool =
+      config.warmPool > 0
+        ? new WarmPool({
+            driver: runtime.driver,
+            log: log.child({ area: 'pool' }),
+            serverId,
+            size: config.warmPool,
+            defaultKey: { limits: {}, outbound: config.outbound },
+            fingerprint: JSON.stringify(config.limits),
+            admission,
+            currentImage: async () => (await runtime.images.current()).id,
+            ...(config.warmPoolShell ? { shell: { cmd: TERMINAL_COMMAND, size: DEFAULT_TERMINAL_SIZE } } : {}),
+          })
+        : null;
     sessions = new SessionManager<Terminal>({
       driver: runtime.driver,
+      pool,
       store,
       policy: policyFromConfig(config),
       log: log.child({ area: 'sessions' }),
       terminals,
       serverId,
       ...(options.clock ? { clock: options.clock } : {}),
-      admission: hostAdmission(config.stateDir, { memoryBytes: config.admissionReserve.memory, diskBytes: config.admissionReserve.disk }),
+      admission,
       lessons: { get: (id) => lessonCatalog.get(id) ?? null },
       typeInto: (terminal, text) => void terminal.type(text),
       onStepActivity: (change) => classroomEvents.emitStep(change),
@@ -263,6 +283,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       adopted,
       sessions: manager,
       classroom,
+      pool,
       close: () => (closing ??= undo().then(() => log.info('pier stopped'))),
     };
   } catch (err) {

@@ -167,6 +167,8 @@ async function inProcessServer(students: number): Promise<{ url: string; close()
   const config: Config = {
     ...base,
     database: path.join(dir, 'pier.db'),
+    // A throwaway database: warm sandboxes would outlive it (no later server adopts them).
+    warmPool: 0,
     maxSessions: Math.max(base.maxSessions, students + 5),
     createRate: { ...base.createRate, addressPerMinute: Math.max(base.createRate.addressPerMinute, students * 10), addressBurst: Math.max(base.createRate.addressBurst, students * 2) },
   };

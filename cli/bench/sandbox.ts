@@ -1,8 +1,8 @@
 // `pier bench sandbox`: cold start (create → a command running inside) and teardown of real
-// sandboxes, with `docker run` of the same root filesystem side by side when a Docker engine
-// answers on this host.
+// sandboxes, pooled start (a warm sandbox claimed → a command running, sandbox-pool.ts), with
+// `docker run` of the same root filesystem side by side when a Docker engine answers.
 import { spawn } from 'node:child_process';
-import { runCommand } from '../../sandbox/host/command.js';
+import { benchPooled, type PooledBench } from './sandbox-pool.js';
 import type { SandboxRuntime, UidMode } from '../../sandbox/index.js';
 import { summarize, type Summary } from './stats.js';
 
@@ -30,6 +30,12 @@ export interface SandboxBench extends ModeBench {
   docker: null | { runs: number; run: Summary; note: string };
   /** docker p50 / pier cold start p50. */
   speedup: number | null;
+  /** Pooled starts in the same run (null with `pooled: false`). */
+  pooled: PooledBench | null;
+  /** cold start / pooled start (runc exec) and / pooled start through the warm shell, at p50 and p95. */
+  pooledSpeedup: { p50: number; p95: number; shellP50: number; shellP95: number } | null;
+  /** docker p50 / pooled start p50 (null without an engine). */
+  dockerVsPooled: number | null;
 }
 
 /** Time from spawning `file args` until it prints its first stdout byte, then waits for exit. */
@@ -49,18 +55,23 @@ function timeToFirstByte(file: string, args: string[]): Promise<number> {
 /** `docker` argv prefix: `-H <host>` when the engine listens on a private socket. */
 let dockerPrefix: string[] = [];
 
+/** Exit code of `file args` (stdio ignored), null when it cannot run or takes over `timeoutMs`. */
+function exitCodeOf(file: string, args: string[], timeoutMs = 60_000): Promise<number | null> {
+  return new Promise((resolve) => {
+    const child = spawn(file, args, { stdio: 'ignore', timeout: timeoutMs });
+    child.on('error', () => resolve(null));
+    child.on('close', (code) => resolve(code));
+  });
+}
+
 async function dockerAvailable(): Promise<boolean> {
-  try {
-    return (await runCommand('docker', [...dockerPrefix, 'info', '--format', '{{.ServerVersion}}'], { timeoutMs: 5000 })).code === 0;
-  } catch {
-    return false;
-  }
+  return (await exitCodeOf('docker', [...dockerPrefix, 'info', '--format', '{{.ServerVersion}}'], 5000)) === 0;
 }
 
 /** Imports the sandbox image's rootfs into Docker once (tagged by image id). */
 async function dockerImage(rootfs: string, id: string): Promise<string> {
   const tag = `pier-bench:${id}`;
-  if ((await runCommand('docker', [...dockerPrefix, 'image', 'inspect', tag])).code === 0) return tag;
+  if ((await exitCodeOf('docker', [...dockerPrefix, 'image', 'inspect', tag])) === 0) return tag;
   const tar = spawn('tar', ['-C', rootfs, '-c', '.'], { stdio: ['ignore', 'pipe', 'ignore'] });
   const imp = spawn('docker', [...dockerPrefix, 'import', '-', tag], { stdio: ['pipe', 'ignore', 'inherit'] });
   tar.stdout.pipe(imp.stdin);
@@ -73,7 +84,7 @@ export async function benchSandbox(
   rt: SandboxRuntime,
   runs: number,
   log: (line: string) => void,
-  options: { dockerHost?: string; mode?: UidMode; compareModes?: boolean } = {},
+  options: { dockerHost?: string; mode?: UidMode; compareModes?: boolean; pooled?: boolean } = {},
 ): Promise<SandboxBench> {
   const { driver } = rt;
   dockerPrefix = options.dockerHost ? ['-H', options.dockerHost] : [];
@@ -97,10 +108,9 @@ export async function benchSandbox(
     const child = await driver.execPiped(s.id, { cmd: ['echo', 'ready'] });
     const first = await new Promise<number>((resolve, reject) => {
       child.stdout.once('data', () => resolve(performance.now()));
-      child.on('error', reject);
-      child.on('close', (c) => (c === 0 ? undefined : reject(new Error(`exec exited ${c}`))));
+      void child.exited.then((e) => (e.exitCode === 0 ? undefined : reject(new Error(`exec exited ${e.exitCode ?? e.signal}: ${e.error ?? ''}`))));
     });
-    await new Promise((r) => child.on('close', r));
+    await child.exited;
     create.push(t1 - t0);
     exec.push(first - t1);
     cold.push(first - t0);
@@ -129,7 +139,14 @@ export async function benchSandbox(
   }
   const main = summary(mode);
   const coldStart = main.coldStart;
+  const pooled = options.pooled === false ? null : await benchPooled(driver, runs, log);
+  const ratio = (a: number, b: number) => Math.round((a / b) * 10) / 10;
   return {
+    pooled,
+    pooledSpeedup: pooled
+      ? { p50: ratio(coldStart.p50, pooled.start.p50), p95: ratio(coldStart.p95, pooled.start.p95), shellP50: ratio(coldStart.p50, pooled.shell.p50), shellP95: ratio(coldStart.p95, pooled.shell.p95) }
+      : null,
+    dockerVsPooled: pooled && docker ? ratio(docker.run.p50, pooled.start.p50) : null,
     runs,
     mode,
     ...main,

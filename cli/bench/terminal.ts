@@ -175,6 +175,8 @@ async function inProcessTarget(sessionsNeeded: number): Promise<Target> {
   const config: Config = {
     ...base,
     database: path.join(dir, 'pier.db'),
+    // A throwaway database: warm sandboxes would outlive it (no later server adopts them).
+    warmPool: 0,
     maxSessions: Math.max(base.maxSessions, sessionsNeeded + 1),
     createRate: { ...base.createRate, addressPerMinute: BENCH_ADDRESS_PER_MINUTE, addressBurst: BENCH_ADDRESS_BURST },
   };

@@ -10,14 +10,16 @@ import { BenchInterrupted, benchTerminal } from '../bench/terminal.js';
 import { renderTerminalBench } from '../bench/terminal-report.js';
 import { benchClass, renderClassBench } from '../bench/class.js';
 
-const HELP = `usage: pier bench sandbox [--runs N] [--json] [--docker-host unix:///path.sock] [--one-mode]
+const HELP = `usage: pier bench sandbox [--runs N] [--json] [--docker-host unix:///path.sock] [--one-mode] [--no-pool]
        pier bench terminal [--terminals N] [--runs N] [--json] [--url URL]
        pier bench docker [--runs N] [--json]
        pier bench class [--students N] [--json]
   sandbox   cold start (create → command running), teardown, and docker run of the same
             rootfs when a Docker engine answers (default socket, or --docker-host); the
             configured uid mode and the other one alternate run by run (--one-mode: only
-            the configured one)
+            the configured one); then pooled start: a warm sandbox claimed from a pool
+            of 2 → a command running, by runc exec and through its pre-spawned shell
+            (--no-pool: skipped), with its ratio to cold start
   terminal  over the API and terminal sockets: start to first prompt (--runs sessions,
             default 20), keystroke echo with 1 and N terminals typing (default 200), cat of
             a 64 MiB file; starts the server in this process unless --url names one
@@ -33,7 +35,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   if (!what || what === '--help' || what === '-h') return (console.log(HELP), what ? 0 : 2);
   const { values } = parseArgs({
     args: rest,
-    options: { runs: { type: 'string' }, json: { type: 'boolean' }, 'docker-host': { type: 'string' }, 'one-mode': { type: 'boolean' }, terminals: { type: 'string' }, url: { type: 'string' }, students: { type: 'string' } },
+    options: { runs: { type: 'string' }, json: { type: 'boolean' }, 'docker-host': { type: 'string' }, 'one-mode': { type: 'boolean' }, 'no-pool': { type: 'boolean' }, terminals: { type: 'string' }, url: { type: 'string' }, students: { type: 'string' } },
     strict: true,
   });
   const runs = Number(values.runs ?? (what === 'terminal' ? 20 : 50));
@@ -42,9 +44,9 @@ export async function benchCommand(argv: string[]): Promise<number> {
   if (what === 'sandbox') {
     const dockerHost = values['docker-host'];
     const rt = openRuntime();
-    const r = await benchSandbox(rt, runs, log, { ...(dockerHost ? { dockerHost } : {}), mode: rt.config.uidMode, compareModes: !values['one-mode'] });
+    const r = await benchSandbox(rt, runs, log, { ...(dockerHost ? { dockerHost } : {}), mode: rt.config.uidMode, compareModes: !values['one-mode'], pooled: !values['no-pool'] });
     if (values.json) return (console.log(JSON.stringify(r)), 0);
-    const modeRows = (m: Omit<typeof r, 'runs' | 'other' | 'docker' | 'speedup'>) => [
+    const modeRows = (m: Omit<typeof r, 'runs' | 'other' | 'docker' | 'speedup' | 'pooled' | 'pooledSpeedup' | 'dockerVsPooled'>) => [
       { name: `pier cold start (${m.mode} uid)`, summary: m.coldStart, note: 'create → command running' },
       { name: '  create', summary: m.create, note: 'disk, overlay, runc run, network' },
       { name: '  exec', summary: m.exec, note: 'runc exec → first byte' },
@@ -53,10 +55,23 @@ export async function benchCommand(argv: string[]): Promise<number> {
     const rows = [
       ...modeRows(r),
       ...(r.other ? modeRows(r.other) : []),
+      ...(r.pooled
+        ? [
+            { name: 'pier pooled start', summary: r.pooled.start, note: 'warm sandbox claimed → runc exec first byte' },
+            { name: '  via its shell', summary: r.pooled.shell, note: 'claimed → a line typed into the pre-spawned shell ran' },
+            { name: '  claim', summary: r.pooled.claim, note: 'take from the pool, relabel' },
+          ]
+        : []),
       ...(r.docker ? [{ name: 'docker run --rm', summary: r.docker.run, note: r.docker.note }] : []),
     ];
     console.log(table(rows));
     if (r.speedup !== null) console.log(`\npier cold start is ${r.speedup}× faster than docker run (p50).`);
+    else console.log('\nno Docker engine answers on this host: no docker run baseline.');
+    if (r.pooledSpeedup !== null) {
+      const x = r.pooledSpeedup;
+      console.log(`pier pooled start is ${x.p50}× faster than its cold start at p50 (${x.p95}× at p95); through the warm shell ${x.shellP50}× (${x.shellP95}× at p95).`);
+    }
+    if (r.dockerVsPooled !== null) console.log(`pier pooled start is ${r.dockerVsPooled}× faster than docker run (p50).`);
     return 0;
   }
   if (what === 'docker') {

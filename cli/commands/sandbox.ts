@@ -93,16 +93,12 @@ async function attach(driver: SandboxDriver, id: string, cmd: string[]): Promise
   }
   const child = await driver.execPiped(id, { cmd });
   process.stdin.pipe(child.stdin);
-  child.stdin.on('error', () => undefined);
   child.stdout.pipe(process.stdout);
   child.stderr.pipe(process.stderr);
-  return new Promise((resolve) => {
-    child.on('close', (code, signal) => {
-      process.stdin.unpipe(child.stdin);
-      process.stdin.pause();
-      resolve(code ?? signalExit(signal));
-    });
-  });
+  const { exitCode, signal } = await child.exited;
+  process.stdin.unpipe(child.stdin);
+  process.stdin.pause();
+  return exitCode ?? signalExit(signal);
 }
 
 async function runSub(argv: string[]): Promise<number> {

@@ -5,11 +5,11 @@ import { spawn } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile, rename, unlink, chmod, chown } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { SandboxError } from '../errors.js';
-import type { SandboxDriver, SandboxTty } from '../driver.js';
+import type { SandboxDriver, SandboxProcess, SandboxTty } from '../driver.js';
 import {
   DEFAULT_LIMITS,
+  type ListeningPort,
   type ExecOptions,
   type NetworkInfo,
   type ReconcileReport,
@@ -27,7 +27,9 @@ import { createDisk, seedHome, diskUsage, DISK_DIRS, DISK_MAX_BYTES } from '../r
 import { mountsUnder, unmount } from '../host/mounts.js';
 import { claimIdRange, releaseIdRangesOf, SHARED_ID_RANGE, DEFAULT_ID_RANGES } from '../idmap/ranges.js';
 import { prepareSandboxFilesystem, releaseSandboxIdMounts } from '../idmap/prepare.js';
-import { runcRun, runcDeleteForce, runcExecArgv, runtimeBinary, useRuntime, RUNC_ENV } from './runc.js';
+import { runcRun, runcDeleteForce, runcExecArgv, runcState, runtimeBinary, useRuntime, RUNC_ENV } from './runc.js';
+import { InitProcs } from '../procs/init-procs.js';
+import { toSandboxProcess } from '../procs/process-handle.js';
 import { chooseRuntime, installedRuntimes, type RuntimePreference } from '../host/oci-runtime.js';
 import { buildSpec, loadDockerSeccompProfile, nestedContainerBinds, translateSeccomp, GRANTED_CAPABILITIES, type LinuxSeccomp } from '../spec/index.js';
 import * as net from '../net/index.js';
@@ -127,6 +129,11 @@ class RuncDriver implements SandboxDriver {
   /** The parent cgroup's limits, once written. */
   #parent: ParentLimits | null = null;
   readonly #cgroupParent: string;
+  /** Init pids and namespaces, resolved by `runc state` once per sandbox. */
+  readonly #inits = new InitProcs(async (id) => {
+    const state = await runcState(this.#paths.runcRoot, containerId(id)).catch(() => null);
+    return state !== null && state.status === 'running' && state.pid > 0 ? state.pid : null;
+  });
 
   constructor(options: RuncDriverOptions) {
     this.#opts = options;
@@ -280,6 +287,7 @@ class RuncDriver implements SandboxDriver {
       await writeFile(p.config, JSON.stringify(config));
 
       const pid = await runcRun(this.#paths.runcRoot, info.containerId, p.bundle, path.join(p.dir, 'runc.log'));
+      this.#inits.learn(id, pid);
       await releaseSandboxIdMounts(idFiles);
       if (this.#delegates()) await delegateSubtree(cgroupPath(id, 'systemd'), range.hostId);
       const { address } = await net.attachNode(this.#paths, {
@@ -339,9 +347,19 @@ class RuncDriver implements SandboxDriver {
     });
   }
 
-  async execPiped(id: string, o: ExecOptions): Promise<ChildProcessWithoutNullStreams> {
+  async execPiped(id: string, o: ExecOptions): Promise<SandboxProcess> {
     const info = await this.#requireRunning(id);
-    return spawn(runtimeBinary(), this.#execArgv(info, o, false), { env: { ...RUNC_ENV }, stdio: 'pipe' });
+    return toSandboxProcess(spawn(runtimeBinary(), this.#execArgv(info, o, false), { env: { ...RUNC_ENV }, stdio: 'pipe' }));
+  }
+
+  async listeningPorts(id: string): Promise<ListeningPort[]> {
+    await this.#requireRunning(id);
+    return this.#inits.listeningPorts(id);
+  }
+
+  async namespaces(id: string): Promise<Record<string, number>> {
+    checkId(id);
+    return this.#inits.namespaces(id);
   }
 
   async run(id: string, o: ExecOptions & { timeoutMs?: number; input?: string; maxOutputBytes?: number }): Promise<RunResult> {
@@ -429,6 +447,7 @@ class RuncDriver implements SandboxDriver {
    * tolerates its object being absent, so a half-created sandbox is removed the same way.
    */
   async #teardown(id: string): Promise<void> {
+    this.#inits.forget(id);
     const p = sandboxPaths(this.#paths, id);
     const info = await readSandboxInfo(this.#paths, id).catch(() => null);
     // Killing init kills the whole pid namespace, nested ones and daemons included.
@@ -462,7 +481,12 @@ class RuncDriver implements SandboxDriver {
 
   async list(): Promise<SandboxListing[]> {
     await this.#init();
-    return listSandboxes(this.#paths);
+    return (await listSandboxes(this.#paths)).map(({ pid: _pid, ...listing }) => listing);
+  }
+
+  async relabel(id: string, labels: Record<string, string>): Promise<void> {
+    const info = await this.#requireRunning(id);
+    await writeJsonAtomic(sandboxPaths(this.#paths, id).info, { ...info, labels: { ...labels } });
   }
 
   async get(id: string): Promise<SandboxInfo | null> {

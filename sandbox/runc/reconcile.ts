@@ -78,13 +78,18 @@ async function sandboxIds(paths: RuntimePaths): Promise<string[]> {
   }
 }
 
+/** A listing with the host pid of the sandbox's init (inside sandbox/ only, never public). */
+export interface HostListing extends SandboxListing {
+  pid: number | null;
+}
+
 /**
  * Every sandbox with a directory in the state dir and its live status. Sandboxes being
  * created by a live process are left out (they are not ours to judge yet).
  */
-export async function listSandboxes(paths: RuntimePaths): Promise<SandboxListing[]> {
+export async function listSandboxes(paths: RuntimePaths): Promise<HostListing[]> {
   const mounts = currentMounts();
-  const out: SandboxListing[] = [];
+  const out: HostListing[] = [];
   for (const id of await sandboxIds(paths)) {
     const creator = await creatorPid(paths, id);
     if (creator !== null && creator > 0 && isAlive(creator)) continue;

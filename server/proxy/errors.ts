@@ -23,7 +23,7 @@ export type ProxyErrorCode =
   | 'PROXY_UPSTREAM_FAILED'
   /** The session already holds the maximum number of proxied connections. */
   | 'PROXY_TOO_MANY_CONNECTIONS'
-  /** `listeningPorts`: the sandbox's init is gone, so its network namespace cannot be read. */
+  /** Kept for pages.ts's mapping; the driver now answers SandboxError PORTS_UNAVAILABLE. */
   | 'PORTS_UNAVAILABLE';
 
 /** HTTP status each refusal code answers with. */

@@ -1,5 +1,5 @@
 // The port proxy's public face: the server mounts `createPortProxy` on its request and
-// upgrade handlers and polls `listeningPorts` for each node's open ports.
+// upgrade handlers. (Open ports are the driver's: SandboxDriver.listeningPorts.)
 export {
   createPortProxy,
   CONNECT_TIMEOUT_MS,
@@ -15,6 +15,5 @@ export {
   type ProxyLogger,
 } from './proxy.js';
 export { parseProxyPath, parseProxyHost, parsePort, takeQueryParam, PROXY_PATH_ROOT, type ProxyAddress, type ProxyMatch, type ProxyHostOptions } from './address.js';
-export { listeningPorts, parseProcNetTcp, parseSsListening, listeningFrom, TCP_LISTEN, type ListeningPort, type TcpSocketEntry } from './ports.js';
 export { createTargetGuard, type TargetGuard, type TargetGuardOptions } from './target.js';
 export { ProxyError, isProxyError, PROXY_STATUS, type ProxyErrorCode } from './errors.js';

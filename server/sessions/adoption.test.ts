@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_LIMITS, type SandboxListing } from '../../sandbox/index.js';
 import type { NodeRow, SessionRow } from '../store/store.js';
-import { planAdoption, SERVER_LABEL, SESSION_LABEL } from './adoption.js';
+import { planAdoption, POOL_LABEL, SERVER_LABEL, SESSION_LABEL } from './adoption.js';
 
 const NOW = 1_000_000;
 const row = (id: string, over: Partial<SessionRow> = {}): SessionRow => ({
@@ -31,7 +31,6 @@ const sandbox = (id: string, session: string, status: SandboxListing['status'] =
   labels: { [SESSION_LABEL]: session, [SERVER_LABEL]: server },
   createdAt: '',
   status,
-  pid: status === 'running' ? 42 : null,
 });
 
 test('each saved session is kept, ended as expired, or ended as lost', () => {
@@ -54,4 +53,21 @@ test('each saved session is kept, ended as expired, or ended as lost', () => {
   );
   assert.deepEqual(summary, ['live: keep node1 lost node2', 'expired: end expired', 'gone: end error', 'starting: end error', 'nonet: end expired']);
   assert.deepEqual(plan.orphans, ['x'], "only this server's unclaimed sandboxes");
+});
+
+test('warm sandboxes no session names go to the pool; one a session row names is the session’s', () => {
+  const warm = (id: string, status: SandboxListing['status'] = 'running'): SandboxListing => ({ ...sandbox(id, ''), labels: { [SERVER_LABEL]: 'me', [POOL_LABEL]: 'k' }, status });
+  const plan = planAdoption({
+    rows: [row('s')],
+    // `w2` was claimed by session s just before a crash: its row names it, its labels do not yet.
+    nodesOf: (id) => (id === 's' ? [node('s', 'node1', 'w2')] : []),
+    listing: [warm('w1'), warm('w2'), warm('w3', 'stopped'), { ...warm('w4'), labels: { [SERVER_LABEL]: 'other', [POOL_LABEL]: 'k' } }],
+    serverId: 'me',
+    now: NOW,
+  });
+  assert.deepEqual(plan.pooled, ['w1']);
+  assert.deepEqual(plan.orphans, ['w3'], 'a stopped warm sandbox is an orphan; another server’s is never touched');
+  const kept = plan.sessions[0];
+  assert.equal(kept?.action, 'keep');
+  assert.deepEqual(kept?.action === 'keep' ? kept.live.map((l) => l.sandbox.id) : [], ['w2']);
 });

@@ -8,6 +8,8 @@ import type { EndReason, NodeRow, SessionRow } from '../store/store.js';
 export const SESSION_LABEL = 'pier.session';
 /** Sandbox label naming the server (its database) that owns the sandbox. */
 export const SERVER_LABEL = 'pier.server';
+/** Sandbox label of a warm sandbox (server/sessions/pool.ts): its pool key; dropped on claim. */
+export const POOL_LABEL = 'pier.pool';
 
 /** The fate of one saved session. */
 export type SessionFate =
@@ -26,13 +28,17 @@ export interface AdoptionPlan {
   sessions: SessionFate[];
   /** Sandboxes of this server that no saved live session claims: to destroy. */
   orphans: string[];
+  /** Warm sandboxes of this server (POOL_LABEL) that no session claims: for the pool to judge. */
+  pooled: string[];
 }
 
 /**
  * Decides what to do with each live session row: end it when it has expired (or never got
  * a network), end it when none of its nodes runs any more, else keep it with its running
- * nodes and mark the others lost. Sandboxes labelled with `serverId` whose session is not
- * among `rows` are orphans. Sandboxes of other servers are never touched.
+ * nodes and mark the others lost. Sandboxes labelled with `serverId` that neither a row's
+ * session label nor a row's node names are orphans, or `pooled` when they carry POOL_LABEL
+ * (a warm sandbox claimed just before a crash is named by its session's node row, so it is
+ * the session's). Sandboxes of other servers are never touched.
  * @param now ms since the epoch
  */
 export function planAdoption(input: {
@@ -57,6 +63,9 @@ export function planAdoption(input: {
   });
   // A session ended by the plan takes its sandboxes with its network; only unclaimed ones are orphans.
   const claimed = new Set(input.rows.map((r) => r.id));
-  const orphans = input.listing.filter((l) => l.labels[SERVER_LABEL] === input.serverId && !claimed.has(l.labels[SESSION_LABEL] ?? '')).map((l) => l.id);
-  return { sessions, orphans };
+  const named = new Set(input.rows.flatMap((r) => input.nodesOf(r.id).map((n) => n.sandboxId)));
+  const unclaimed = input.listing.filter((l) => l.labels[SERVER_LABEL] === input.serverId && !claimed.has(l.labels[SESSION_LABEL] ?? '') && !named.has(l.id));
+  const pooled = unclaimed.filter((l) => l.labels[POOL_LABEL] !== undefined && l.status === 'running').map((l) => l.id);
+  const orphans = unclaimed.filter((l) => !pooled.includes(l.id)).map((l) => l.id);
+  return { sessions, orphans, pooled };
 }

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpuPercent, toNodeStats } from './monitor.js';
-import { parseNamespaceLink } from './node-procs.js';
 
 test('CPU percent comes from the usage delta over the wall-clock delta', () => {
   const cases: [number, number, number, number, number][] = [
@@ -30,11 +29,4 @@ test('a sample becomes the wire form with limits in percent', () => {
     diskUsedBytes: 5,
     diskLimitBytes: 9,
   });
-});
-
-test('namespace links parse into their inode numbers', () => {
-  assert.equal(parseNamespaceLink('net:[4026532188]'), 4026532188);
-  assert.equal(parseNamespaceLink('pid_for_children:[4026531836]'), 4026531836);
-  assert.equal(parseNamespaceLink(''), null);
-  assert.equal(parseNamespaceLink('net:4026532188'), null);
 });

@@ -2,8 +2,6 @@
 // open): one sampling loop for the whole server, one sample per node per tick.
 import { isSandboxError, type SandboxDriver, type SandboxStats } from '../../sandbox/index.js';
 import type { NodeStats } from '../../protocol/http.js';
-import { listeningPorts } from '../proxy/index.js';
-import type { NodeProcs } from './node-procs.js';
 
 /** How often nodes of watched sessions are sampled (ms). */
 export const STATS_INTERVAL_MS = 1_000;
@@ -63,7 +61,6 @@ export function toNodeStats(node: string, s: SandboxStats, cpu: number, cpus: nu
 /** Samples watched sessions every STATS_INTERVAL_MS while any is watched. */
 export class SessionMonitor {
   readonly #driver: SandboxDriver;
-  readonly #procs: NodeProcs;
   readonly #host: MonitorHost;
   readonly #intervalMs: number;
   /** Watchers per session id. */
@@ -73,9 +70,8 @@ export class SessionMonitor {
   #timer: NodeJS.Timeout | null = null;
   #ticking = false;
 
-  constructor(driver: SandboxDriver, procs: NodeProcs, host: MonitorHost, intervalMs = STATS_INTERVAL_MS) {
+  constructor(driver: SandboxDriver, host: MonitorHost, intervalMs = STATS_INTERVAL_MS) {
     this.#driver = driver;
-    this.#procs = procs;
     this.#host = host;
     this.#intervalMs = intervalMs;
   }
@@ -145,14 +141,11 @@ export class SessionMonitor {
     const cur = { usageUsec: stats.cpuUsageUsec, atMs: at };
     this.#cpu.set(node.sandboxId, cur);
     this.#host.onStats(sessionId, toNodeStats(node.name, stats, prev ? cpuPercent(prev, cur) : 0, node.cpus, at));
-    const pid = await this.#procs.pid(node.sandboxId);
-    if (pid === null) return;
     try {
-      const ports = await listeningPorts(pid);
+      const ports = await this.#driver.listeningPorts(node.sandboxId);
       this.#host.onPorts(sessionId, node.name, ports.map((p) => p.port));
     } catch {
-      // The init went away between stats and this read: the next tick reports it.
-      this.#procs.forget(node.sandboxId);
+      // The init went away between stats and this read (or the read failed): the next tick tells.
     }
   }
 

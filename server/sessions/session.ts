@@ -155,3 +155,34 @@ export function toTerminalView(t: TerminalState): TerminalView {
 function nodeIndex(name: string): number {
   return Number(name.slice('node'.length));
 }
+
+/** A live session as the classroom lists it (a student's sessions, a class's terminals). */
+export interface LiveSessionSummary {
+  id: string;
+  owner: string;
+  lessonId: string | null;
+  classId: string | null;
+  memberId: string | null;
+  createdAt: number;
+  expiresAt: number;
+  /** Last terminal input, attach or API call (ms). */
+  lastActivity: number;
+  nodes: number;
+  terminals: { id: string; node: string; title: string }[];
+}
+
+/** The classroom's summary of a live session. */
+export function summaryOf(s: Session): LiveSessionSummary {
+  return {
+    id: s.id,
+    owner: s.owner,
+    lessonId: s.lessonId,
+    classId: s.classId,
+    memberId: s.memberId,
+    createdAt: s.createdAt,
+    expiresAt: s.expiresAt,
+    lastActivity: s.timers.lastActivity,
+    nodes: s.nodes.size,
+    terminals: [...s.terminals.values()].map((t) => ({ id: t.id, node: t.node, title: t.title })),
+  };
+}

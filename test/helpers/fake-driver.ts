@@ -10,7 +10,9 @@ import {
   type SandboxCreateSpec,
   type SandboxDriver,
   type SandboxInfo,
+  type ListeningPort,
   type SandboxListing,
+  type SandboxProcess,
   type SandboxStats,
   type SandboxTty,
 } from '../../sandbox/index.js';
@@ -20,12 +22,23 @@ const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 /** The in-memory driver; its fields are open for tests to inspect and steer. */
 export class FakeDriver implements SandboxDriver {
   readonly networks = new Map<string, NetworkInfo>();
-  readonly sandboxes = new Map<string, SandboxInfo & { status: SandboxListing['status'] }>();
+  readonly sandboxes = new Map<string, SandboxInfo & { status: SandboxListing['status']; ns: number }>();
   /** Calls in order, e.g. `create node1`, `destroy <id>`. */
   readonly calls: string[] = [];
+  /** The image id sandboxes get when the spec names none (a test changes it: a new build). */
+  image = 'img';
   /** When set, the next create() rejects with it (once). */
   failNextCreate: Error | null = null;
+  /** When set, every create() waits for it before it resolves (a slow start). */
+  createGate: Promise<void> | null = null;
+  /** When set, execTty opens a FakeTty that prints this prompt at once; null: no ptys. */
+  prompt: string | null = null;
+  /** Every FakeTty opened, in order. */
+  readonly ttys: FakeTty[] = [];
+  /** Listening ports per sandbox id, as a test sets them. */
+  readonly ports = new Map<string, ListeningPort[]>();
   #nextAddress = 2;
+  #nextNs = 4026532000;
 
   async createNetwork(options: { outbound?: boolean } = {}): Promise<NetworkInfo> {
     const id = hex(5);
@@ -49,6 +62,7 @@ export class FakeDriver implements SandboxDriver {
       throw err;
     }
     if (spec.network && !this.networks.has(spec.network)) throw new SandboxError('NETWORK_NOT_FOUND', spec.network);
+    if (this.createGate) await this.createGate;
     const id = hex(5);
     const info: SandboxInfo = {
       id,
@@ -56,21 +70,37 @@ export class FakeDriver implements SandboxDriver {
       hostname: spec.hostname,
       network: spec.network ?? id,
       address: `10.87.0.${this.#nextAddress++}`,
-      image: 'img',
+      image: spec.image ?? this.image,
       limits: { ...DEFAULT_LIMITS, ...spec.limits },
       labels: spec.labels ?? {},
       createdAt: new Date().toISOString(),
     };
-    this.sandboxes.set(id, { ...info, status: 'running' });
+    this.sandboxes.set(id, { ...info, status: 'running', ns: this.#nextNs++ });
     return info;
   }
 
-  async execTty(id: string): Promise<SandboxTty> {
-    throw new SandboxError('SANDBOX_NOT_RUNNING', `fake driver has no ptys (${id})`);
+  async execTty(id: string, options?: { size: { cols: number; rows: number } }): Promise<SandboxTty> {
+    if (this.prompt === null) throw new SandboxError('SANDBOX_NOT_RUNNING', `fake driver has no ptys (${id})`);
+    this.calls.push(`execTty ${id}`);
+    const tty = new FakeTty(this.prompt, options?.size ?? { cols: 80, rows: 24 });
+    this.ttys.push(tty);
+    return tty;
   }
 
-  async execPiped(): Promise<never> {
-    throw new Error('not in the fake');
+  async execPiped(id: string): Promise<SandboxProcess> {
+    throw new SandboxError('SANDBOX_NOT_RUNNING', `fake driver runs no processes (${id})`);
+  }
+
+  async listeningPorts(id: string): Promise<ListeningPort[]> {
+    const s = this.sandboxes.get(id);
+    if (!s) throw new SandboxError('SANDBOX_NOT_FOUND', id);
+    if (s.status !== 'running') throw new SandboxError('SANDBOX_NOT_RUNNING', id);
+    return this.ports.get(id) ?? [];
+  }
+
+  async namespaces(id: string): Promise<Record<string, number>> {
+    const s = this.sandboxes.get(id);
+    return s && s.status === 'running' ? { net: s.ns, pid: s.ns + 1, mnt: s.ns + 2 } : {};
   }
 
   async run(): Promise<never> {
@@ -90,11 +120,21 @@ export class FakeDriver implements SandboxDriver {
   }
 
   async list(): Promise<SandboxListing[]> {
-    return [...this.sandboxes.values()].map((s) => ({ ...s, pid: null }));
+    return [...this.sandboxes.values()].map(({ ns: _ns, ...s }) => ({ ...s }));
+  }
+
+  async relabel(id: string, labels: Record<string, string>): Promise<void> {
+    const s = this.sandboxes.get(id);
+    if (!s) throw new SandboxError('SANDBOX_NOT_FOUND', id);
+    this.calls.push(`relabel ${id}`);
+    s.labels = { ...labels };
   }
 
   async get(id: string): Promise<SandboxInfo | null> {
-    return this.sandboxes.get(id) ?? null;
+    const s = this.sandboxes.get(id);
+    if (!s) return null;
+    const { ns: _ns, status: _status, ...info } = s;
+    return info;
   }
 
   async reconcile(): Promise<ReconcileReport> {
@@ -107,5 +147,51 @@ export class FakeDriver implements SandboxDriver {
       }
     }
     return { adopted: [...this.sandboxes.keys()], removed, orphans: [], skipped: [] };
+  }
+}
+
+/** An in-memory terminal: prints its prompt at once, echoes what is written, records resizes. */
+export class FakeTty implements SandboxTty {
+  readonly pid = 0;
+  size: { cols: number; rows: number };
+  killed: string | null = null;
+  readonly #data = new Set<(d: Buffer) => void>();
+  readonly #exit = new Set<(e: { exitCode: number; signal?: number }) => void>();
+
+  constructor(prompt: string, size: { cols: number; rows: number }) {
+    this.size = { ...size };
+    // Later, as a real shell prints: after whoever opened the terminal has subscribed.
+    setImmediate(() => this.#emit(Buffer.from(prompt)));
+  }
+
+  #emit(d: Buffer): void {
+    for (const l of this.#data) l(d);
+  }
+
+  onData(listener: (d: Buffer) => void): { dispose(): void } {
+    this.#data.add(listener);
+    return { dispose: () => this.#data.delete(listener) };
+  }
+
+  onExit(listener: (e: { exitCode: number; signal?: number }) => void): { dispose(): void } {
+    this.#exit.add(listener);
+    return { dispose: () => this.#exit.delete(listener) };
+  }
+
+  write(data: Buffer | string): void {
+    this.#emit(Buffer.from(data));
+  }
+
+  resize(cols: number, rows: number): void {
+    this.size = { cols, rows };
+  }
+
+  pause(): void {}
+  resume(): void {}
+
+  kill(signal = 'SIGHUP'): void {
+    if (this.killed !== null) throw new Error('already gone');
+    this.killed = signal;
+    for (const l of this.#exit) l({ exitCode: 0, signal: 1 });
   }
 }

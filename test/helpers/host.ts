@@ -199,8 +199,6 @@ export interface OpenShell {
   send(line: string, marker: string, timeoutMs: number): Promise<string>;
   /** Round trip of `echo`: a builtin, no fork; ms. */
   echoMs(timeoutMs: number): Promise<number>;
-  /** Host pid of the `runc exec` client. */
-  clientPid: number;
   close(): Promise<void>;
 }
 
@@ -212,8 +210,7 @@ export async function openShell(id: string): Promise<OpenShell> {
     out += d;
   });
   child.stderr.resume();
-  child.stdin.on('error', () => undefined);
-  const exited = new Promise<void>((r) => child.on('close', () => r()));
+  const exited = child.exited.then(() => undefined);
   let seq = 0;
   const send = async (line: string, marker: string, timeoutMs: number): Promise<string> => {
     const start = out.length;
@@ -225,7 +222,6 @@ export async function openShell(id: string): Promise<OpenShell> {
   };
   return {
     send,
-    clientPid: child.pid ?? -1,
     async echoMs(timeoutMs) {
       const marker = `echo-${++seq}`;
       const t = performance.now();

@@ -15,7 +15,8 @@ import { SESSION_LABEL } from '../../server/sessions/manager.js';
 /** A config for a test server: the real runtime (the image lives in the state dir), its own database. */
 export function testConfig(overrides: Partial<Config> = {}): { config: Config; cleanup: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'pier-server-'));
-  const config: Config = { ...loadConfig(), database: path.join(dir, 'pier.db'), logLevel: 'error', ...overrides };
+  // No warm pool unless a test asks: its sandboxes would outlive the test's database.
+  const config: Config = { ...loadConfig(), database: path.join(dir, 'pier.db'), logLevel: 'error', warmPool: 0, ...overrides };
   return { config, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

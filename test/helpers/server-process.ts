@@ -23,7 +23,8 @@ export function freePort(): Promise<number> {
 
 /** Starts the server process with `env`; resolves once it prints "ready". */
 export async function startServerProcess(env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...(FROM_SOURCE ? ['--import', 'tsx'] : []), CHILD], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // No warm pool unless the test names one: its sandboxes would outlive the test's database.
+  const child = spawn(process.execPath, [...(FROM_SOURCE ? ['--import', 'tsx'] : []), CHILD], { env: { PIER_WARM_POOL: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));

@@ -12,7 +12,8 @@ import WebSocket from 'ws';
 import { rootSuite } from '../helpers/root.js';
 import { driver, runtime, shOk } from '../helpers/sandbox.js';
 import { waitFor } from '../helpers/host.js';
-import { createPortProxy, listeningPorts, type ListeningPort, type PortProxy, type PortProxyOptions, type ProxyTarget } from '../../server/proxy/index.js';
+import { createPortProxy, type PortProxy, type PortProxyOptions, type ProxyTarget } from '../../server/proxy/index.js';
+import type { ListeningPort } from '../../sandbox/index.js';
 import type { NetworkInfo, SandboxInfo } from '../../sandbox/index.js';
 
 /** Sessions of the fake server, each answered differently by `resolve`. */
@@ -51,7 +52,6 @@ async function trap(host: string): Promise<{ port: number; hits: () => number; c
 describe('port proxy', rootSuite(), () => {
   let network: NetworkInfo;
   let node: SandboxInfo;
-  let pid: number;
   const traps: Awaited<ReturnType<typeof trap>>[] = [];
   let loopTrap: Awaited<ReturnType<typeof trap>>;
   let gatewayTrap: Awaited<ReturnType<typeof trap>>;
@@ -131,9 +131,6 @@ describe('port proxy', rootSuite(), () => {
   before(async () => {
     network = await driver.createNetwork();
     node = await driver.create({ network: network.id, hostname: 'node1' });
-    const listing = (await driver.list()).find((s) => s.id === node.id);
-    assert.ok(listing?.pid, 'the sandbox has an init pid');
-    pid = listing.pid;
 
     const lab = await readFile(new URL('../fixtures/proxy-lab.py', import.meta.url), 'utf8');
     await driver.run(node.id, { cmd: ['sh', '-c', 'cat > /root/lab.py'], input: lab, timeoutMs: 10_000 });
@@ -147,12 +144,12 @@ describe('port proxy', rootSuite(), () => {
 
     const want = [8000, 8001, 8765, 9000];
     const up = await waitFor(async () => {
-      const ports = (await listeningPorts(pid)).map((l) => l.port);
+      const ports = (await driver.listeningPorts(node.id)).map((l) => l.port);
       return want.every((w) => ports.includes(w));
     }, SERVERS_START_MS, 100);
     if (!up) {
       const logs = await shOk(node.id, 'cat /tmp/http.log /tmp/lab.log 2>&1 || true');
-      assert.fail(`servers in the sandbox did not start: ${JSON.stringify(await listeningPorts(pid))}\n${logs}`);
+      assert.fail(`servers in the sandbox did not start: ${JSON.stringify(await driver.listeningPorts(node.id))}\n${logs}`);
     }
   });
 
@@ -167,8 +164,8 @@ describe('port proxy', rootSuite(), () => {
     if (network) await driver.destroyNetwork(network.id);
   });
 
-  test('listeningPorts sees the sandbox’s listeners and flags the loopback-only one', async () => {
-    const ports = await listeningPorts(pid);
+  test('driver.listeningPorts sees the sandbox’s listeners and flags the loopback-only one', async () => {
+    const ports = await driver.listeningPorts(node.id);
     const byPort = new Map(ports.map((l): [number, ListeningPort] => [l.port, l]));
     assert.equal(byPort.get(8000)?.reachable, true, `8000: ${JSON.stringify(byPort.get(8000))}`);
     assert.equal(byPort.get(8001)?.reachable, true);

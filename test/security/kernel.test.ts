@@ -116,6 +116,7 @@ for p in json.load(sys.stdin):
     out[p] = r
 print(json.dumps(out))
 `;
+import { initPid } from '../helpers/init-pid.js';
 
 type Probe = { kind: 'absent' | 'file' | 'dir' | 'other'; bytes?: number; entries?: string[]; error?: string };
 
@@ -375,7 +376,7 @@ describe('kernel and host attacks (docs/SECURITY.md 10-17, 19, 23, 24, 45)', roo
       t.skip(`syscall numbers here are x86_64's; this host is ${process.arch}`);
       return;
     }
-    const pid = (await driver.list()).find((l) => l.id === s.id)?.pid ?? null;
+    const pid = await initPid(s.id);
     assert.ok(pid !== null, 'the sandbox has no init pid');
     const hostUid = Number(/^Uid:\s+(\d+)/m.exec(hostRead(`/proc/${pid}/status`) ?? '')?.[1] ?? NaN);
     assert.ok(hostUid > 0, "cannot read the sandbox root's host uid");
@@ -522,8 +523,8 @@ describe('kernel and host attacks (docs/SECURITY.md 10-17, 19, 23, 24, 45)', roo
     assert.doesNotMatch(r.stdout, /^touched$/m, `the user wrote /etc: ${show(r)}`);
     await sh(s.id, 'rm -f /usr/local/bin/pier-rootbash', { timeoutMs: CMD_TIMEOUT_MS });
     // Outside: every process of the sandbox runs as a uid of its range, the user's as 101000.
-    const listing = (await driver.list()).find((l) => l.id === s.id);
-    assert.ok(listing?.pid, 'the sandbox has no init pid');
+    const listing = { pid: await initPid(s.id) };
+    assert.ok(listing.pid, 'the sandbox has no init pid');
     const uidsOf = (pid: number | string): number[] => (/^Uid:\s+(.*)$/m.exec(hostRead(`/proc/${pid}/status`) ?? '')?.[1] ?? '').split(/\s+/).filter(Boolean).map(Number);
     const root = s.idRange?.hostId ?? 100000;
     assert.ok(root >= 100000, `the sandbox's root is host uid ${root}`);

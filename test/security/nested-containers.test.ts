@@ -14,6 +14,7 @@ import { driver, runtime, sh, shOk, show } from '../helpers/sandbox.js';
 import { CGROUP_MODE, MiB, cgroupDir, cgroupNumber, oomKills, sandboxDir, sleep } from '../helpers/host.js';
 import type { SandboxInfo } from '../../sandbox/index.js';
 import { nestedCgroups } from '../../sandbox/spec/nested.js';
+import { initPid } from '../helpers/init-pid.js';
 
 const CMD_MS = 60_000;
 const TEST_TIMEOUT_MS = 180_000;
@@ -68,7 +69,7 @@ describe('nested containers stay inside the sandbox (docs/SECURITY.md 32)', root
     const own = (await shOk(s.id, 'cat /proc/self/uid_map')).trim();
     assert.match(r.stdout, new RegExp(`^\\s*${own.replace(/\s+/g, '\\s+')}$`, 'm'));
     assert.doesNotMatch(r.stdout, /^\s*0\s+0\s+4294967295$/m, 'the nested container runs as host root');
-    assert.equal(statSync(`/proc/${(await driver.list()).find((l) => l.id === s.id)?.pid}`).uid, s.idRange?.hostId, "the sandbox's init is not its range's root");
+    assert.equal(statSync(`/proc/${await initPid(s.id)}`).uid, s.idRange?.hostId, "the sandbox's init is not its range's root");
     assert.equal(lines.at(-1), 'done');
     // The write landed in the sandbox's /root, and nowhere on the host.
     assert.equal((await shOk(s.id, 'cat /root/written-by-nested')).trim(), 'from-nested');

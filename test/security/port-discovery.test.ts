@@ -10,7 +10,8 @@ import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { rootSuite } from '../helpers/root.js';
 import { driver, sh, show } from '../helpers/sandbox.js';
-import { listeningFrom, listeningPorts, parseProcNetTcp } from '../../server/proxy/index.js';
+import { listeningFrom, parseProcNetTcp } from '../../sandbox/procs/ports.js';
+import { initPid } from '../helpers/init-pid.js';
 import type { SandboxInfo } from '../../sandbox/index.js';
 
 /** TIME_WAIT sockets the attack makes. */
@@ -62,7 +63,7 @@ describe('port discovery under a TIME_WAIT flood (docs/SECURITY.md 43)', rootSui
   let pid: number;
   before(async () => {
     s = await driver.create({ hostname: 'timewait' });
-    pid = (await driver.list()).find((l) => l.id === s.id)?.pid ?? 0;
+    pid = (await initPid(s.id)) ?? 0;
     assert.ok(pid > 0, 'the sandbox has no init pid');
   });
   after(async () => {
@@ -93,10 +94,10 @@ describe('port discovery under a TIME_WAIT flood (docs/SECURITY.md 43)', rootSui
     assert.ok(old.value.ports.includes(8000), 'the /proc reader finds the listener too');
 
     // The first poll starts the port-probe helper (once per server): reported, not bounded.
-    const first = await activeMs(() => listeningPorts(pid));
+    const first = await activeMs(() => driver.listeningPorts(s.id));
     const costs: number[] = [];
     for (let i = 0; i < POLLS; i++) {
-      const poll = await activeMs(() => listeningPorts(pid));
+      const poll = await activeMs(() => driver.listeningPorts(s.id));
       assert.deepEqual(poll.value.map((l) => l.port), [8000, 9001], `poll ${i}: ${JSON.stringify(poll.value)}`);
       costs.push(poll.ms);
     }

@@ -34,6 +34,7 @@ import {
   type HostProcess,
 } from '../helpers/host.js';
 import type { SandboxCreateSpec, SandboxInfo } from '../../sandbox/index.js';
+import { initPid } from '../helpers/init-pid.js';
 
 /** Latency a user still calls responsive on a loaded 2-core CI machine. */
 const RESPONSIVE_P95_MS = 500;
@@ -138,7 +139,7 @@ describe('resource attacks (docs/SECURITY.md 1-7, 9, 31)', rootSuite(), () => {
 
         // The blunt cure a student reaches for: kill every process they can (kill -1 spares
         // the caller and the sandbox's init). The sandbox must survive it.
-        const init = hostProcess((await driver.list()).find((l) => l.id === a.id)?.pid ?? -1);
+        const init = hostProcess((await initPid(a.id)) ?? -1);
         assert.ok(init, 'no init');
         await aShell.send('bash -c ":(){ :|:& };:" >/dev/null 2>&1 & echo relaunched', 'relaunched', 5000);
         assert.ok(await waitFor(() => cgroupNumber(a.id, 'pids.current') >= PIDS - 4, 5000), 'the bomb did not grow again');
@@ -234,9 +235,9 @@ describe('resource attacks (docs/SECURITY.md 1-7, 9, 31)', rootSuite(), () => {
     const host = hostBystander();
     try {
       await using({ limits: { memoryBytes: LIMIT } }, async (s) => {
-        const initPid = (await driver.list()).find((l) => l.id === s.id)?.pid;
-        assert.ok(initPid, 'no init pid');
-        const init = hostProcess(initPid)!;
+        const pid = await initPid(s.id);
+        assert.ok(pid, 'no init pid');
+        const init = hostProcess(pid)!;
 
         // Swap 0: memory+swap is capped at the memory limit (v1), or swap.max is 0 (v2).
         const swap = swapLimit(s.id);

@@ -40,6 +40,7 @@ for i in (0, 1, 2):
     os.dup2(fd, i)
 os.execvp("sleep", [name, "1d"])
 `;
+import { initPid as initPidOf } from '../helpers/init-pid.js';
 
 describe('teardown attacks (docs/SECURITY.md 30, 40)', rootSuite(), () => {
   after(async () => {
@@ -90,7 +91,7 @@ describe('teardown attacks (docs/SECURITY.md 30, 40)', rootSuite(), () => {
       }, 10_000);
       assert.ok(found, `survivors seen on the host: ${[...survivors.keys()].join(', ')}`);
       // The namespaces really are nested: not the sandbox init's own.
-      const initPid = (await driver.list()).find((l) => l.id === s.id)?.pid;
+      const initPid = await initPidOf(s.id);
       assert.ok(initPid, 'no init pid');
       const ns = (pid: number, kind: string) => readlinkSync(`/proc/${pid}/ns/${kind}`);
       const nested = (kind: string, ty: string) => ns(survivors.get(kind)!.pid, ty) !== ns(initPid, ty);

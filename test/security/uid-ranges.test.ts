@@ -26,7 +26,7 @@ function hostIds(pid: number): { uid: number; gid: number } {
 }
 
 async function initPid(id: string): Promise<number> {
-  const pid = (await driver.list()).find((l) => l.id === id)?.pid;
+  const pid = await initPidOf(id);
   assert.ok(pid, `sandbox ${id} has no init`);
   return pid;
 }
@@ -62,7 +62,7 @@ async function attacker(id: string, code: string, args: string[]): Promise<strin
       const nl = out.indexOf('\n');
       if (nl >= 0) resolve(out.slice(0, nl).trim());
     });
-    child.on('close', (c) => reject(new Error(`attacker exited ${c} before reporting: ${err}`)));
+    void child.exited.then((e) => reject(new Error(`attacker exited ${e.exitCode ?? e.signal} before reporting: ${err}`)));
   });
 }
 
@@ -140,6 +140,7 @@ if what == 'userns':
         if answer != 'ok': report(len(held), answer)
     report(len(held), 'ok')
 `;
+import { initPid as initPidOf } from '../helpers/init-pid.js';
 
 /** What each counter's exhaustion looks like: the sandbox's share and the errno at it. */
 const COUNTERS = [

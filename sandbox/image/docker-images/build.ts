@@ -163,7 +163,7 @@ async function pipeInto(driver: SandboxDriver, sandboxId: string, file: string, 
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdout.resume();
   createReadStream(file).pipe(child.stdin);
-  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  const code = (await child.exited).exitCode;
   if (code !== 0) throw new SandboxError('IMAGE_BUILD_FAILED', `${cmd.join(' ')} in the build sandbox exited ${code}: ${stderr.trim()}`);
 }
 
@@ -346,7 +346,7 @@ async function runImport(driver: SandboxDriver, sandboxId: string, recipe: Image
   });
   child.stdin.end();
   const timer = setTimeout(() => child.kill('SIGKILL'), IMPORT_TIMEOUT_MS);
-  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  const code = (await child.exited).exitCode;
   clearTimeout(timer);
   if (code !== 0) throw new SandboxError('IMAGE_BUILD_FAILED', `importing the image set in the build sandbox exited ${code}: ${stderr.trim()}`);
   return out;

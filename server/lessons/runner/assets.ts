@@ -92,20 +92,16 @@ export async function copyAssets(driver: SandboxDriver, sandboxId: string, lesso
     if (stderr.length < 4096) stderr += d.toString('utf8');
   });
   child.stdout.resume();
-  child.stdin.on('error', () => undefined);
   child.stdin.end(archive);
   const code = await new Promise<number | null>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new AssetError(`copying assets took longer than ${ASSET_TIMEOUT_S} s`));
     }, ASSET_TIMEOUT_S * 1000);
-    child.on('error', (e) => {
+    void child.exited.then((exit) => {
       clearTimeout(timer);
-      reject(new AssetError(`cannot start tar in the node: ${e.message}`));
-    });
-    child.on('close', (c) => {
-      clearTimeout(timer);
-      resolve(c);
+      if (exit.error !== undefined) reject(new AssetError(`cannot start tar in the node: ${exit.error}`));
+      else resolve(exit.exitCode);
     });
   });
   if (code !== 0) throw new AssetError(`unpacking assets in the node failed (exit ${code}): ${stderr.trim().slice(0, 500)}`);

@@ -1,9 +1,11 @@
 // Which TCP ports listen inside a sandbox: asked of the kernel's sock_diag (through `ss`,
 // sock-diag.ts) in its init's network namespace, LISTEN sockets only, so the cost of a poll
 // does not grow with the sandbox's other sockets (issue 11 point 4). The parser of
-// /proc/net/tcp{,6} stays for hosts and tests that read those files.
+// /proc/net/tcp{,6} stays for hosts and tests that read those files. Moved here from
+// server/proxy (issue 17): host pids stay inside sandbox/, the server asks the driver.
 import { endianness } from 'node:os';
-import { ProxyError } from './errors.js';
+import { SandboxError } from '../errors.js';
+import type { ListeningPort } from '../types.js';
 import { probeListeners } from './port-probe-client.js';
 
 /** The `st` column value of a socket in LISTEN state (include/net/tcp_states.h). */
@@ -22,23 +24,8 @@ export interface TcpSocketEntry {
   loopback: boolean;
 }
 
-/**
- * A port something listens on inside the sandbox.
- *
- * `reachable` is true when at least one listener is bound to a non-loopback address (the
- * wildcards `0.0.0.0` and `::`, or a specific address such as the node's own); only those
- * can be reached from the host's side of the bridge, hence through the proxy. A port bound
- * to 127.0.0.1 or ::1 alone is listed with `reachable: false`, so the UI can tell the
- * student to bind 0.0.0.0. HACK: a `::` listener with IPV6_V6ONLY set takes no IPv4
- * connections; /proc does not show that flag, and the default (bindv6only=0) is dual-stack,
- * so `::` counts as reachable.
- */
-export interface ListeningPort {
-  port: number;
-  reachable: boolean;
-  /** Every local address a listener on this port is bound to, sorted, without repeats. */
-  addresses: string[];
-}
+/** A listening port (the driver contract's type, sandbox/types.ts). */
+export type { ListeningPort };
 
 /** Byte order of the host, which /proc/net/tcp prints addresses in (one u32 per word). */
 export type ByteOrder = 'LE' | 'BE';
@@ -165,22 +152,22 @@ export function parseSsListening(text: string): TcpSocketEntry[] {
 
 /**
  * The TCP ports something listens on inside the network namespace of host process
- * `initPid` (a sandbox's init, `SandboxListing.pid`), deduplicated over IPv4 and IPv6 and
+ * `initPid` (a sandbox's init, known only to the driver), deduplicated over IPv4 and IPv6 and
  * sorted. Needs root (nsenter). Costs the main thread a spawn and the parse of one line per
  * listener, whatever else the sandbox holds (docs/BENCHMARKS.md: 100 000 TIME_WAIT sockets).
- * @throws ProxyError PORTS_UNAVAILABLE when the process is gone, `ss` fails, or the process
+ * @throws SandboxError PORTS_UNAVAILABLE when the process is gone, `ss` fails, or the process
  *   lives in the server's own network namespace (a stale pid reused by a host process must
  *   not show the host's listeners to a student)
  */
-export async function listeningPorts(initPid: number): Promise<ListeningPort[]> {
+export async function listeningPortsOfPid(initPid: number): Promise<ListeningPort[]> {
   if (!Number.isSafeInteger(initPid) || initPid <= 0) {
-    throw new ProxyError('PORTS_UNAVAILABLE', `not a process id: ${initPid}`);
+    throw new SandboxError('PORTS_UNAVAILABLE', `not a process id: ${initPid}`);
   }
   let text: string;
   try {
     text = await probeListeners(initPid);
   } catch (err) {
-    throw new ProxyError('PORTS_UNAVAILABLE', `cannot read the sockets of process ${initPid}: ${(err as Error).message}`, { cause: err });
+    throw new SandboxError('PORTS_UNAVAILABLE', `cannot read the sockets of process ${initPid}: ${(err as Error).message}`, { cause: err });
   }
   return listeningFrom(parseSsListening(text));
 }

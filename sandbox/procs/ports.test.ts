@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatIpv6, listeningFrom, listeningPorts, parseProcNetTcp, parseSsListening, TCP_LISTEN } from './ports.js';
-import { isProxyError } from './errors.js';
+import { formatIpv6, listeningFrom, listeningPortsOfPid as listeningPorts, parseProcNetTcp, parseSsListening, TCP_LISTEN } from './ports.js';
+import { isSandboxError } from '../errors.js';
 
 // Captured on an x86-64 host (little-endian) in a fresh network namespace with listeners on
 // 0.0.0.0:8000, 127.0.0.1:9000, [::]:8080 (dual-stack) and [::1]:9090, plus two connections.
@@ -106,15 +106,15 @@ describe('listeningFrom', () => {
   });
 });
 
-describe('listeningPorts', () => {
+describe('listeningPortsOfPid', () => {
   test('a process in the server’s own network namespace is refused (never the host’s ports)', async () => {
-    await assert.rejects(listeningPorts(process.pid), (err) => isProxyError(err, 'PORTS_UNAVAILABLE') && /network namespace/.test(err.message));
+    await assert.rejects(listeningPorts(process.pid), (err) => isSandboxError(err, 'PORTS_UNAVAILABLE') && /network namespace/.test(err.message));
   });
 
   test('a pid that does not exist is PORTS_UNAVAILABLE', async () => {
-    await assert.rejects(listeningPorts(2 ** 22 + 12345), (err) => isProxyError(err, 'PORTS_UNAVAILABLE'));
-    await assert.rejects(listeningPorts(0), (err) => isProxyError(err, 'PORTS_UNAVAILABLE'));
-    await assert.rejects(listeningPorts(-1), (err) => isProxyError(err, 'PORTS_UNAVAILABLE'));
+    await assert.rejects(listeningPorts(2 ** 22 + 12345), (err) => isSandboxError(err, 'PORTS_UNAVAILABLE'));
+    await assert.rejects(listeningPorts(0), (err) => isSandboxError(err, 'PORTS_UNAVAILABLE'));
+    await assert.rejects(listeningPorts(-1), (err) => isSandboxError(err, 'PORTS_UNAVAILABLE'));
   });
 });
 
