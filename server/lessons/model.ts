@@ -103,6 +103,11 @@ export const LessonFrontMatter = z
     requires: z.array(z.enum(['docker'])).default([]),
     /** Root script run in each node before the student's prompt; default `setup.sh` if it exists. */
     setup: LessonPath.optional(),
+    /**
+     * Best-effort root script run in each node after setup, before the prompt (Killercoda's
+     * intro background): its failure is logged and reported, never fails the start.
+     */
+    background: LessonPath.optional(),
     assets: z.array(AssetSpec).default([]),
     /** Whether students may press "Solve" (runs the step's solution). */
     solve: z.boolean().default(false),
@@ -150,6 +155,8 @@ export interface LoadedLesson {
   finish: Record<LessonLang, string>;
   steps: LoadedStep[];
   setupPath?: string;
+  /** The lesson's best-effort background script (absolute), when it has one. */
+  backgroundPath?: string;
   /** Hash of every file's content: changes when the author saves. */
   version: string;
 }

@@ -96,11 +96,12 @@ export class LessonSession {
     this.#publish();
     const started = this.#o.now();
     try {
-      await prepareLesson(this.#o.driver, this.#lesson(), nodes, (fraction, message) => {
+      const prepared = await prepareLesson(this.#o.driver, this.#lesson(), nodes, (fraction, message) => {
         this.#progress = Math.min(0.99, fraction);
         this.#o.log.debug({ lesson: this.lessonId, message }, 'lesson preparing');
         this.#publish();
       });
+      for (const p of prepared) for (const warning of p.warnings) this.#o.log.warn({ lesson: this.lessonId, node: p.node, stderr: p.background?.stderr }, warning);
       this.#phase = 'ready';
       this.#progress = 1;
       this.#o.log.info({ lesson: this.lessonId, ms: this.#o.now() - started }, 'lesson ready');
