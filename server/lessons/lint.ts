@@ -9,7 +9,7 @@ import { koPath, loadLesson, splitFrontMatter } from './load.js';
 import type { LessonProblem, LoadedLesson } from './model.js';
 import { renderMarkdown } from './render.js';
 import { markdownActions } from './markdown/blocks.js';
-import { scanShell, type ScanOptions } from './import/unsupported.js';
+import { localImages, scanShell, type ScanOptions } from './import/unsupported.js';
 
 /** The result of linting one folder. */
 export interface LintReport {
@@ -57,7 +57,7 @@ export function lintLesson(dirIn: string, options: LintOptions = {}): LintReport
     if (lesson.setupPath) scripts.add(path.relative(dir, lesson.setupPath));
     if (lesson.backgroundPath) scripts.add(path.relative(dir, lesson.backgroundPath));
     for (const rel of scripts) problems.push(...shellSyntax(dir, rel));
-    problems.push(...unsupportedProblems(lesson, [...markdownFiles], { outbound: options.outbound ?? false }));
+    problems.push(...unsupportedProblems(lesson, [...markdownFiles], options.outbound ?? false));
 
     // Step files beyond the steps listed in lesson.md are probably a forgotten entry,
     // unless a step names them (`text: step9.md` under step 2).
@@ -89,8 +89,13 @@ function usedFiles(lesson: LoadedLesson): Set<string> {
  * in every script of the lesson, in the commands and write targets of its Markdown, and in
  * Dockerfiles it ships as assets.
  */
-function unsupportedProblems(lesson: LoadedLesson, markdownFiles: string[], o: ScanOptions): LessonProblem[] {
+function unsupportedProblems(lesson: LoadedLesson, markdownFiles: string[], outbound: boolean): LessonProblem[] {
   const found = [];
+  const texts = [...markdownFiles, ...[lesson.setupPath, lesson.backgroundPath, ...lesson.steps.flatMap((s) => [s.solutionPath, s.checkPath, s.backgroundPath, s.foregroundPath])].filter((p): p is string => p !== undefined)]
+    .map((f) => path.resolve(lesson.dir, f))
+    .filter((f) => existsSync(f))
+    .map((f) => readFileSync(f, 'utf8'));
+  const o: ScanOptions = { outbound, localImages: localImages(texts) };
   const rel = (abs: string) => path.relative(lesson.dir, abs);
   if (lesson.setupPath) found.push(...scanShell(rel(lesson.setupPath), readFileSync(lesson.setupPath, 'utf8'), 'setup', o));
   if (lesson.backgroundPath) found.push(...scanShell(rel(lesson.backgroundPath), readFileSync(lesson.backgroundPath, 'utf8'), 'setup', o));

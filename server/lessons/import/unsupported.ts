@@ -21,6 +21,8 @@ export interface Unsupported {
 export interface ScanOptions {
   /** Whether sandboxes reach the internet (config `outbound`). */
   outbound: boolean;
+  /** Repositories the lesson builds, tags, commits or imports itself (see localImages). */
+  localImages?: ReadonlySet<string>;
 }
 
 interface Rule {
@@ -43,7 +45,7 @@ const RULES: readonly Rule[] = [
   { construct: '/etc/docker/daemon.json', re: /\/etc\/docker\/daemon\.json/, reason: "docker in pier is podman answering as docker: /etc/docker/daemon.json is not read (no registry mirrors, log drivers or daemon restart)" },
   { construct: 'Kubernetes', re: new RegExp(`${CMD}(?:kubectl|kubeadm|minikube|kind\\s+create|helm|k3s|microk8s)\\b`), reason: 'pier provides no Kubernetes backend' },
   { construct: 'package install', re: new RegExp(`${CMD}(?:apt-get|apt|yum|dnf|apk)\\s+(?:-\\S+\\s+)*(?:install|update|upgrade|add)\\b|${CMD}(?:pip3?|npm|gem)\\s+install\\b`), reason: 'the deployment has no internet (outbound is off): install nothing at run time; use what the node image has, or ask the admin to enable outbound', offline: true },
-  { construct: 'download', re: new RegExp(`${CMD}(?:curl|wget)\\b[^\\n]*\\bhttps?://(?!(?:localhost|127\\.|node[1-9]\\b|\\[::1\\]))|${CMD}git\\s+clone\\s+(?:-\\S+\\s+)*(?:https?|git|ssh)://|${CMD}git\\s+clone\\s+git@`), reason: 'the deployment has no internet (outbound is off): ship the file as an asset instead', offline: true },
+  { construct: 'download', re: new RegExp(`${CMD}(?:curl|wget)\\b(?![^\\n]*--unix-socket)[^\\n]*\\bhttps?://(?!localhost|127\\.|10\\.|192\\.168\\.|\\[)[a-z0-9-]+\\.[a-z0-9.-]*[a-z]|${CMD}git\\s+clone\\s+(?:-\\S+\\s+)*(?:https?|git|ssh)://|${CMD}git\\s+clone\\s+git@`), reason: 'the deployment has no internet (outbound is off): ship the file as an asset instead', offline: true },
 ];
 
 /** docker/podman subcommands that take an image, and flags of `run`/`create` that take a value. */
@@ -75,10 +77,29 @@ function imageOf(args: string): string | null {
   return null;
 }
 
-/** Offline-set check for one image name. */
-function offlineImage(image: string): boolean {
-  const full = fullImageName(image);
-  return OFFLINE_IMAGE_TAGS.includes(full) || image.startsWith('localhost/') || /^node[1-9]:\d+\//.test(image);
+/** The repository of an image name, without tag: `docker.io/library/nginx`. */
+const repository = (image: string): string => fullImageName(image).replace(/:[^/:]+$/, '');
+
+/** Whether `image` needs no internet: in the offline set, made by the lesson, or in a registry of its own nodes. */
+function offlineImage(image: string, local: ReadonlySet<string> | undefined): boolean {
+  const first = image.split('/')[0]!;
+  if (image.includes('/') && (first.startsWith('localhost') || /^[a-z0-9-]+:\d+$/.test(first) || /^\d+\.\d+\.\d+\.\d+(:\d+)?$/.test(first))) return true;
+  return OFFLINE_IMAGE_TAGS.includes(fullImageName(image)) || (local?.has(repository(image)) ?? false);
+}
+
+/** Repositories that `docker build -t`, `docker tag`, `commit` and `import` make in these texts. */
+export function localImages(texts: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  const add = (name: string | undefined) => {
+    if (name && /^[a-z0-9][\w.\-/:]*$/i.test(name)) out.add(repository(name));
+  };
+  for (const raw of texts) {
+    const text = raw.replace(/\\\r?\n\s*/g, ' ');
+    for (const m of text.matchAll(/(?:docker|podman)\s+(?:image\s+|container\s+)?(?:import|commit)\b([^\n]*)/g)) add(m[1]!.trim().split(/\s+/).pop());
+    for (const m of text.matchAll(/(?:\s-t|--tag)[=\s]+([^\s;&|'"]+)/g)) add(m[1]);
+    for (const m of text.matchAll(/(?:docker|podman)\s+(?:image\s+)?tag\s+\S+\s+([^\s;&|'"]+)/g)) add(m[1]);
+  }
+  return out;
 }
 
 /**
@@ -102,10 +123,10 @@ export function scanShell(file: string, text: string, kind: ShellKind, o: ScanOp
     if (o.outbound) return;
     for (const m of line.matchAll(IMAGE_CMD_RE)) {
       const image = imageOf(m[2]!);
-      if (image !== null && !offlineImage(image)) out.push({ file, line: at, construct: `image ${image}`, reason: `"${image}" is not in the offline image set and the deployment has no internet; use one of ${offlineNames()}` });
+      if (image !== null && !offlineImage(image, o.localImages)) out.push({ file, line: at, construct: `image ${image}`, reason: `"${image}" is not in the offline image set and the deployment has no internet; use one of ${offlineNames()}` });
     }
     const from = FROM_RE.exec(raw);
-    if (from && /Dockerfile|Containerfile/i.test(file) && from[1] !== 'scratch' && !/^\$/.test(from[1]!) && !offlineImage(from[1]!)) {
+    if (from && /Dockerfile|Containerfile/i.test(file) && from[1] !== 'scratch' && !/^\$/.test(from[1]!) && !offlineImage(from[1]!, o.localImages)) {
       out.push({ file, line: at, construct: `image ${from[1]}`, reason: `"${from[1]}" is not in the offline image set and the deployment has no internet; use one of ${offlineNames()}` });
     }
   });
