@@ -20,7 +20,7 @@ import { planAdoption, SERVER_LABEL, SESSION_LABEL } from './adoption.js';
 import { SessionEventBus, type SessionListener } from './event-bus.js';
 import { LessonSession, type LessonSource } from './lesson-session.js';
 import { lessonLimits } from '../lessons/runner/limits.js';
-import type { CheckResult, LessonState } from '../../protocol/lesson.js';
+import type { CheckResult, LessonLang, LessonState, WriteResult } from '../../protocol/lesson.js';
 import type { ClassSessionPlan } from '../classroom/classes.js';
 import type { StepChange } from '../classroom/events.js';
 
@@ -599,6 +599,11 @@ export class SessionManager<T> {
   /** Runs a step's solution and check. @throws SOLVE_DISABLED, SESSION_NOT_FOUND, LESSON_NOT_FOUND, STEP_* */
   solveStep(sessionId: string, owner: string, step: number): Promise<CheckResult> {
     return this.#lesson(sessionId, owner).solve(step);
+  }
+
+  /** Performs a step's {{write}} block in the owner's node. @throws SESSION_NOT_FOUND, LESSON_NOT_FOUND, STEP_*, INVALID_REQUEST, NODE_BUSY */
+  writeStep(sessionId: string, owner: string, step: number, block: number, lang: LessonLang): Promise<WriteResult> {
+    return this.#lesson(sessionId, owner).write(step, block, lang);
   }
 
   // ── classroom live (server/classroom/live): staff acting on a student's session ──
