@@ -8,7 +8,6 @@
 import { chmodSync, copyFileSync, existsSync, lstatSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { formatProblem } from '../load.js';
 import { lintLesson, type LintReport } from '../lint.js';
 import { markdownActions } from '../markdown/blocks.js';
 import { convertMarkdown, mapWorkingFolders, WORKING_FOLDERS, type Note } from './markdown.js';
@@ -49,6 +48,9 @@ export interface ImportOptions {
   /** Whether the deployment's sandboxes reach the internet (config `outbound`); default no. */
   outbound?: boolean;
 }
+
+/** How lint's unsupported-construct warnings begin (lint.ts). */
+const CANNOT_HONOUR = 'pier cannot honour ';
 
 const where = (n: Note): string => `${n.file}${n.line !== undefined ? `:${n.line}` : ''}: ${n.message}`;
 
@@ -244,7 +246,7 @@ export function importScenario(srcIn: string, destIn: string, options: ImportOpt
   writeFileSync(path.join(dest, 'lesson.md'), `---\n# Imported from a ${flavor === 'katacoda' ? 'Katacoda' : 'Killercoda'} scenario by pier lesson import.\n${stringify(front)}---\n${introText}`);
 
   const lint = lintLesson(dest, { outbound: options.outbound ?? false });
-  const unsupported = [...new Set([...notes.filter((n) => n.unsupported).map(where), ...lint.problems.filter((p) => p.message.startsWith('pier cannot honour')).map((p) => formatProblem(p, '.').replace(/^\.\//, '').replace(/ \(fix: .*\)$/, ''))])];
+  const unsupported = [...new Set([...notes.filter((n) => n.unsupported).map(where), ...lint.problems.filter((p) => p.message.startsWith(CANNOT_HONOUR)).map((p) => `${p.file}:${p.line ?? 1}: ${p.message.slice(CANNOT_HONOUR.length)}`)])];
   return { flavor, dest, steps: steps.length, notes: notes.filter((n) => !n.unsupported).map(where), unsupported, review, lint };
 }
 

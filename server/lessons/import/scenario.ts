@@ -57,7 +57,8 @@ export const PART_KEYS = new Set(['title', 'text', 'verify', 'background', 'fore
 
 /**
  * Katacoda or Killercoda, from what only Katacoda has: courseData/code/answer, the
- * `environment` block, a pathway, `client` assets or Katacoda host variables in the text.
+ * `environment` block, a pathway, `client` assets, Katacoda host variables or editor blocks
+ * in the text.
  * `difficulty` and `time` say nothing: Killercoda scenarios carry them too.
  */
 export function flavorOf(index: ScenarioIndex, raw: object, texts: readonly string[]): 'killercoda' | 'katacoda' {
@@ -67,7 +68,7 @@ export function flavorOf(index: ScenarioIndex, raw: object, texts: readonly stri
     'environment' in raw ||
     'pathwayTitle' in raw ||
     index.details.assets?.client !== undefined ||
-    texts.some((t) => /\[\[(HOST\d?_SUBDOMAIN|KATACODA_HOST)\]\]|\{\{execute\b|data-filename=/.test(t));
+    texts.some((t) => /\[\[(HOST\d?_SUBDOMAIN|KATACODA_HOST)\]\]|data-filename=/.test(t));
   return katacoda ? 'katacoda' : 'killercoda';
 }
 
