@@ -5,7 +5,7 @@
 // mapping that guessed is a note, every construct pier cannot honour is listed as
 // unsupported with its file and line, and generated solutions are listed for review. The
 // result is linted (with lint's unsupported-construct rules) before it is returned.
-import { chmodSync, copyFileSync, existsSync, lstatSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { lintLesson, type LintReport } from '../lint.js';
@@ -153,8 +153,17 @@ export function importScenario(srcIn: string, destIn: string, options: ImportOpt
     introText = `${introText.replace(/\s*$/, '')}\n\n*Credits: ${credits.trim()}*\n`;
     note('"credits" became the last line of the intro', 'credits');
   }
-  const backgroundRel = intro?.background ?? intro?.courseData;
+  let backgroundRel = intro?.background ?? intro?.courseData;
   let lessonBackground: string | undefined;
+  // pier runs a lesson's setup.sh strictly by its name alone: a scenario's own setup.sh is
+  // renamed so it runs only in the role index.json gives it.
+  if (existsSync(path.join(dest, 'setup.sh'))) {
+    const renamed = existsSync(path.join(dest, 'background.sh')) ? 'setup.scenario.sh' : 'background.sh';
+    renameSync(path.join(dest, 'setup.sh'), path.join(dest, renamed));
+    notes.push({ file: 'setup.sh', message: `renamed ${renamed}: pier would run a file named setup.sh as a strict setup script` });
+    if (backgroundRel === 'setup.sh') backgroundRel = renamed;
+    for (const s of details.steps) for (const k of ['verify', 'background', 'foreground', 'courseData', 'code'] as const) if (s[k] === 'setup.sh') s[k] = renamed;
+  }
   if (exists(backgroundRel)) {
     lessonBackground = backgroundRel;
     executable(backgroundRel);

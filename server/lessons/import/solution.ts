@@ -89,6 +89,10 @@ export function generateSolution(step: number, stepNode: string, file: string, m
       review.push(`${at}: a command typed without Enter is left out of step ${step}'s solution`);
       return;
     }
+    if (/^\s*(?:clear|reset|tput\s+\w+)\s*$/.test(a.text)) {
+      out.push(`# ${at}: only changes the terminal's screen, not replayed: ${a.text.trim()}`);
+      return;
+    }
     if (INTERACTIVE_RE.test(a.text)) {
       out.push(`# ${at}: an interactive program, not replayed:`, comment(a.text));
       review.push(`${at}: an interactive command is left out of step ${step}'s solution; write what it does non-interactively`);
