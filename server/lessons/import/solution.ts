@@ -38,6 +38,23 @@ function delimiter(text: string): string {
   }
 }
 
+/**
+ * The prose that introduces an action: for inline code, its own paragraph (code removed);
+ * for a block, the paragraph right above it.
+ */
+function proseOf(lines: readonly string[], a: MarkdownAction): string {
+  const blank = (i: number) => i < 0 || i >= lines.length || lines[i]!.trim() === '';
+  let start = a.line - 1;
+  if (a.block) {
+    start--;
+    while (blank(start) && start > 0) start--;
+  }
+  let end = start;
+  while (!blank(start - 1)) start--;
+  if (!a.block) while (!blank(end + 1)) end++;
+  return lines.slice(Math.max(0, start), end + 1).join(' ').replace(/`[^`]*`(\{\{[^{}]*\}\})?/g, ' ');
+}
+
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
@@ -110,8 +127,7 @@ export function generateSolution(step: number, stepNode: string, file: string, m
       review.push(`${at}: a long-running command runs in the background in step ${step}'s solution`);
       return;
     }
-    const prose = [lines[a.line - 3], lines[a.line - 2], a.block ? '' : lines[a.line - 1]?.replace(/`[^`]*`/g, '')].join(' ');
-    if (EXPECTS_FAILURE_RE.test(prose)) {
+    if (EXPECTS_FAILURE_RE.test(proseOf(lines, a))) {
       out.push(`# ${at}: the text expects this to fail, or offers it as an alternative: its exit status is ignored`, `{\n${a.text.replace(/\n+$/, '')}\n} </dev/null || true`);
       review.push(`${at}: step ${step}'s solution ignores this command's exit status (the text expects a failure or offers alternatives)`);
       return;
