@@ -170,9 +170,13 @@ export interface LoadedLesson {
  *   <code data-pier-action="exec" …>inline command</code>
  *   <a data-pier-port="80" data-pier-node="node1">…</a>      (href filled in by the page)
  *   <a data-pier-port="80" data-pier-node="node1" data-pier-path="/api">…</a>  (a path after the port)
+ *   <pre data-pier-action="write" data-pier-file="/root/app.py" data-pier-mode="replace|append"
+ *        data-pier-index="0" data-pier-node="node2"><code>…</code></pre>
  *
  * `exec` types the text into the terminal (Enter at the end unless no-newline; Ctrl-C
  * first with interrupt); `copy` copies it; ctrl-seq sends the text as control keys
- * (e.g. `^C`). Terminal numbers count a node's tabs from 1.
+ * (e.g. `^C`, `^ESC`). Terminal numbers count a node's tabs from 1. `write` puts the block's
+ * text into the file (created with its folders, replaced, or appended to) in the step's node
+ * unless it names one; the page asks the server to write block number `data-pier-index`.
  */
-export type LessonAction = 'exec' | 'copy';
+export type LessonAction = 'exec' | 'copy' | 'write';

@@ -18,7 +18,7 @@ test('lint reports a write marker on inline code and a bad path at their line; b
   const problems: LessonProblem[] = [];
   const md = '```\na\n```{{write /root/a}}\n\n`x`{{write /root/b}}\n\n```\nb\n```{{write b}}\n\n```\nc\n```{{write /root/c append}}\n';
   const html = renderMarkdown(md, { lessonId: 'l', file: 'step1.md', problems });
-  assert.deepEqual(problems.map((p) => `${p.line}: ${p.message}`), ['5: {{write …}} belongs after a code block, not inline code', '7: {{write b}}: "b" is not an absolute file path without ..']);
+  assert.deepEqual(problems.map((p) => `${p.line}: ${p.message}`).sort(), ['5: {{write …}} belongs after a code block, not inline code', '7: {{write b}}: "b" is not an absolute file path without ..']);
   assert.match(html, /data-pier-file="\/root\/a" data-pier-mode="replace" data-pier-index="0"/);
   assert.match(html, /data-pier-file="\/root\/c" data-pier-mode="append" data-pier-index="1"/);
   assert.deepEqual(writeActions(md).map((a) => [a.props.dataPierFile, a.text]), [['/root/a', 'a'], ['/root/c', 'c']]);
