@@ -97,14 +97,14 @@ function unsupportedProblems(lesson: LoadedLesson, markdownFiles: string[], outb
     .map((f) => readFileSync(f, 'utf8'));
   const o: ScanOptions = { outbound, localImages: localImages(texts) };
   const rel = (abs: string) => path.relative(lesson.dir, abs);
-  if (lesson.setupPath) found.push(...scanShell(rel(lesson.setupPath), readFileSync(lesson.setupPath, 'utf8'), 'setup', o));
-  if (lesson.backgroundPath) found.push(...scanShell(rel(lesson.backgroundPath), readFileSync(lesson.backgroundPath, 'utf8'), 'setup', o));
+  if (lesson.setupPath) found.push(...scanShell(rel(lesson.setupPath), readFileSync(lesson.setupPath, 'utf8'), o));
+  if (lesson.backgroundPath) found.push(...scanShell(rel(lesson.backgroundPath), readFileSync(lesson.backgroundPath, 'utf8'), o));
   const seen = new Set<string>();
   for (const s of lesson.steps) {
-    for (const [p, kind] of [[s.backgroundPath, 'setup'], [s.foregroundPath, 'script'], [s.checkPath, 'script'], [s.solutionPath, 'script']] as const) {
+    for (const p of [s.backgroundPath, s.foregroundPath, s.checkPath, s.solutionPath]) {
       if (!p || seen.has(p)) continue;
       seen.add(p);
-      found.push(...scanShell(rel(p), readFileSync(p, 'utf8'), kind, o));
+      found.push(...scanShell(rel(p), readFileSync(p, 'utf8'), o));
     }
   }
   for (const file of markdownFiles) {
@@ -113,13 +113,13 @@ function unsupportedProblems(lesson: LoadedLesson, markdownFiles: string[], outb
     const split = splitFrontMatter(readFileSync(abs, 'utf8'));
     for (const a of markdownActions(split.body)) {
       const first = a.line + split.bodyLineOffset + (a.block ? 1 : 0);
-      if (a.kind === 'exec') found.push(...scanShell(file, a.text, 'command', o, first));
-      if (a.kind === 'write') found.push(...scanShell(file, `cat > ${a.props.dataPierFile}`, 'command', o, a.line + split.bodyLineOffset));
+      if (a.kind === 'exec') found.push(...scanShell(file, a.text, o, first));
+      if (a.kind === 'write') found.push(...scanShell(file, `cat > ${a.props.dataPierFile}`, o, a.line + split.bodyLineOffset));
     }
   }
   for (const asset of lesson.meta.assets) {
     const abs = path.join(lesson.dir, asset.from);
-    if (/(^|\/)(Dockerfile|Containerfile)[^/]*$/.test(asset.from) && existsSync(abs)) found.push(...scanShell(asset.from, readFileSync(abs, 'utf8'), 'script', o));
+    if (/(^|\/)(Dockerfile|Containerfile)[^/]*$/.test(asset.from) && existsSync(abs)) found.push(...scanShell(asset.from, readFileSync(abs, 'utf8'), o));
   }
   return found.map((u) => ({ severity: 'warning' as const, file: u.file, line: u.line, message: `pier cannot honour ${u.construct}: ${u.reason}`, fix: 'rewrite or remove this part; the lesson cannot pass as it is' }));
 }

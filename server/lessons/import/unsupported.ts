@@ -4,9 +4,6 @@
 // lesson until the author rewrites or removes the part). One table of rules, then a loop.
 import { OFFLINE_IMAGE_TAGS } from '../../../sandbox/index.js';
 
-/** Where a line of shell comes from: setup-like scripts run before the student arrives. */
-export type ShellKind = 'setup' | 'script' | 'command';
-
 /** One construct pier cannot honour. */
 export interface Unsupported {
   file: string;
@@ -31,8 +28,6 @@ interface Rule {
   reason: string;
   /** Only when the deployment has no internet. */
   offline?: boolean;
-  /** Only in these kinds of shell. */
-  kinds?: readonly ShellKind[];
 }
 
 const CMD = String.raw`(?:^|[;&|({\s]|\bsudo\s+)`;
@@ -106,7 +101,7 @@ export function localImages(texts: readonly string[]): Set<string> {
  * Scans shell text (a script, or the commands of a step's text starting at `firstLine`).
  * Comment lines are skipped; a construct is named once per line.
  */
-export function scanShell(file: string, text: string, kind: ShellKind, o: ScanOptions, firstLine = 1): Unsupported[] {
+export function scanShell(file: string, text: string, o: ScanOptions, firstLine = 1): Unsupported[] {
   const out: Unsupported[] = [];
   text.split('\n').forEach((raw, i) => {
     const line = raw.replace(/(^|\s)#.*$/, '$1');
@@ -115,7 +110,6 @@ export function scanShell(file: string, text: string, kind: ShellKind, o: ScanOp
     const seen = new Set<string>();
     for (const r of RULES) {
       if (r.offline && o.outbound) continue;
-      if (r.kinds && !r.kinds.includes(kind)) continue;
       if (seen.has(r.construct) || !r.re.test(line)) continue;
       seen.add(r.construct);
       out.push({ file, line: at, construct: r.construct, reason: r.reason });
