@@ -148,6 +148,11 @@ describe('the {{write}} action through the API (issue 15, point 7)', rootSuite()
     assert.deepEqual({ file: first.body.file, node: first.body.node, written: first.body.written }, { file: '/root/app.conf', node: 'node1', written: true });
     assert.equal(await shOk(box.id, `cat ${target}`), 'name = demo\nlimit = 3 < 4\n', 'the link resolved inside the node');
     assert.equal(existsSync(target), false, 'nothing was written on the host');
+    const viaProc = `/tmp/pier-write-${randomBytes(5).toString('hex')}`;
+    await shOk(box.id, `ln -sf /proc/1/root${viaProc} /root/app.conf`);
+    assert.equal((await write(alice, 0)).body.written, true);
+    assert.equal(await shOk(box.id, `cat ${viaProc}`), 'name = demo\nlimit = 3 < 4\n', '/proc/1/root is the node\'s own init');
+    assert.equal(existsSync(viaProc), false, 'nothing was written in the host /tmp');
     await shOk(box.id, 'rm /root/app.conf');
     assert.equal((await write(alice, 0)).body.written, true);
     assert.equal((await write(alice, 1)).body.written, true);
