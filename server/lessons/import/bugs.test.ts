@@ -238,3 +238,14 @@ test('point 14: the Katacoda working folder maps to /root in text, scripts, asse
   assert.match(lesson.steps[0]!.markdown.en, /\{\{write \/root\/notes\.txt\}\}/);
   assert.deepEqual(lesson.meta.assets, [{ from: 'assets/a.txt', to: '/root/data/a.txt', node: 'node1' }]);
 });
+
+test('bug 2: a command alone in its paragraph takes the paragraph that introduces it ("either with …:", "or with …:")', () => {
+  const { read } = imported(oneStep('x'), {
+    ...VERIFY,
+    'step1.md': 'Make it, either with touch:\n\n`touch /root/x`{{exec}}\n\nor with install:\n\n`install -m 644 /dev/null /root/x`{{exec}}\n\nThen look:\n\n`ls /root/x`{{exec}}\n',
+  });
+  const s = read('step1.solution.sh');
+  assert.match(s, /\{\ntouch \/root\/x\n\} <\/dev\/null \|\| true/);
+  assert.match(s, /\{\ninstall -m 644 \/dev\/null \/root\/x\n\} <\/dev\/null \|\| true/);
+  assert.match(s, /\{\nls \/root\/x\n\} <\/dev\/null \|\| pier_failed 'step1\.md:11' \$\?/, 'a plain "Then look:" does not make a command optional');
+});

@@ -18,7 +18,7 @@ export interface GeneratedSolution {
 }
 
 /** Prose around a command that says it fails, or that it is one of alternatives. */
-const EXPECTS_FAILURE_RE = /\b(fail(s|ed|ure)?|errors?|denied|refuse[sd]?|cannot|can't|won't|will not|doesn't work|does not work|not (be )?(allowed|permitted|found|work)|either|alternatively|or you can|instead)\b/i;
+const EXPECTS_FAILURE_RE = /\b(fail(s|ed|ure)?|errors?|denied|refuse[sd]?|cannot|can't|won't|will not|doesn't work|does not work|not (be )?(allowed|permitted|found|work)|either|alternatively|or you can|instead)\b|^\s*or\b/i;
 /** Programs that wait for a person (a screen, an editor, a pager, a follow). */
 const INTERACTIVE_RE = /^\s*(?:sudo\s+)?(?:vim?|nano|emacs|less|more|top|htop|man|watch|ssh|mc|tmux|screen)\b|\btail\s+(?:-\S*f|--follow)|\b(?:docker|podman)\s+(?:run|exec)\s+(?:\S+\s+)*-(?:it|ti)\b/;
 
@@ -39,20 +39,30 @@ function delimiter(text: string): string {
 }
 
 /**
- * The prose that introduces an action: for inline code, its own paragraph (code removed);
- * for a block, the paragraph right above it.
+ * The prose that introduces an action: for inline code, its own paragraph (code removed),
+ * or the paragraph above when its own has no words; for a block, the paragraph above.
  */
 function proseOf(lines: readonly string[], a: MarkdownAction): string {
   const blank = (i: number) => i < 0 || i >= lines.length || lines[i]!.trim() === '';
-  let start = a.line - 1;
-  if (a.block) {
-    start--;
-    while (blank(start) && start > 0) start--;
-  }
-  let end = start;
-  while (!blank(start - 1)) start--;
-  if (!a.block) while (!blank(end + 1)) end++;
-  return lines.slice(Math.max(0, start), end + 1).join(' ').replace(/`[^`]*`(\{\{[^{}]*\}\})?/g, ' ');
+  const paragraph = (at: number): [number, number] => {
+    let start = at;
+    let end = at;
+    while (!blank(start - 1)) start--;
+    while (!blank(end + 1)) end++;
+    return [start, end];
+  };
+  const text = ([s, e]: [number, number]) => lines.slice(Math.max(0, s), e + 1).join(' ').replace(/`[^`]*`(\{\{[^{}]*\}\})?/g, ' ');
+  const above = (from: number, introducing: boolean): string => {
+    let i = from - 1;
+    while (blank(i) && i > 0) i--;
+    if (blank(i) || (introducing && !/:\s*$/.test(lines[i]!))) return '';
+    return text(paragraph(i));
+  };
+  if (a.block) return above(a.line - 1, false);
+  const own = paragraph(a.line - 1);
+  const words = text(own);
+  // A command alone in its paragraph belongs to the paragraph above when that one introduces it ("…:").
+  return /[A-Za-z]{2}/.test(words) ? words : above(own[0], true);
 }
 
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
