@@ -11,6 +11,7 @@
 // POST /api/sessions/:id/lesson/steps/:step/open        → 200 LessonState (starts background/foreground scripts once)
 // POST /api/sessions/:id/lesson/steps/:step/check       → 200 CheckResult (progress written before the answer)
 // POST /api/sessions/:id/lesson/steps/:step/solve       → 200 CheckResult (403 SOLVE_DISABLED unless the lesson allows it)
+// POST /api/sessions/:id/lesson/steps/:step/write  WriteRequest → 200 WriteResult (the step's {{write}} block n, into its node)
 // Live: SessionEvent `{ type: 'lesson', state: LessonState }` on /ws/sessions/:id/events when setup
 // progresses or a step passes (see protocol/http.ts).
 import { z } from 'zod';
@@ -96,3 +97,23 @@ export const CheckResult = z.object({
   state: LessonState,
 });
 export type CheckResult = z.infer<typeof CheckResult>;
+
+/** Performs a step's `{{write}}` block: its number (data-pier-index) in the step's HTML of `lang`. */
+export const WriteRequest = z
+  .object({
+    block: z.number().int().min(0).max(999),
+    lang: LessonLang.default('en'),
+  })
+  .strict();
+export type WriteRequest = z.infer<typeof WriteRequest>;
+
+/** What a write did: the file and node it went to; `error` says why it failed. */
+export const WriteResult = z.object({
+  step: z.number().int().min(1),
+  file: z.string(),
+  node: z.string(),
+  mode: z.enum(['replace', 'append']),
+  written: z.boolean(),
+  error: z.string().nullable(),
+});
+export type WriteResult = z.infer<typeof WriteResult>;

@@ -36,6 +36,8 @@ export type { ImageSetInfo, ImageSetProgress } from './image/docker-images/index
 export { DEFAULT_PATHS, type RuntimePaths } from './layout.js';
 export { OWNER_PID_LABEL } from './runc/reconcile.js';
 export { PIER_BASH, PIER_BIN_DIR } from './runc/interpreter.js';
+/** Image tags of the offline set nested `docker` serves without internet (lesson lint names others). */
+export const OFFLINE_IMAGE_TAGS: readonly string[] = IMAGE_SET.images.flatMap((i) => i.tags);
 /** Pure IPv4 math of session subnets, for callers that check addresses (the port proxy). */
 export { parseIpv4, formatIpv4, parseCidr, type Cidr } from './net/subnet.js';
 

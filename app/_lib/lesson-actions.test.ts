@@ -12,7 +12,7 @@ function el(attrs: Record<string, string>, text: string) {
 
 test('readAction reads the renderer’s attributes', () => {
   assert.deepEqual(readAction(el({ 'data-pier-action': 'exec' }, 'ls -l\n')), {
-    action: 'exec', node: 'node1', terminal: null, interrupt: false, noNewline: false, ctrlSeq: false, text: 'ls -l\n',
+    action: 'exec', node: 'node1', terminal: null, interrupt: false, noNewline: false, ctrlSeq: false, text: 'ls -l\n', file: null, mode: 'replace', block: null,
   });
   const spec = readAction(el({ 'data-pier-action': 'exec', 'data-pier-node': 'node2', 'data-pier-terminal': '2', 'data-pier-interrupt': '', 'data-pier-no-newline': '' }, 'top'));
   assert.equal(spec?.node, 'node2');
@@ -52,4 +52,18 @@ test('pages: intro first, then the current step, finish when all passed', () => 
   assert.equal(stepUnlocked({ passed: [1], current: 2 }, 2), true);
   assert.equal(stepUnlocked({ passed: [1], current: 2 }, 3), false);
   assert.equal(stepUnlocked({ passed: [1, 3], current: 2 }, 3), true);
+});
+
+test('readAction reads a write block: its file, mode and number; a write without an absolute file is no action', () => {
+  const spec = readAction(el({ 'data-pier-action': 'write', 'data-pier-file': '/root/app.py', 'data-pier-mode': 'append', 'data-pier-index': '2', 'data-pier-node': 'node2' }, 'print(1)\n'));
+  assert.deepEqual([spec?.action, spec?.file, spec?.mode, spec?.block, spec?.node], ['write', '/root/app.py', 'append', 2, 'node2']);
+  assert.equal(readAction(el({ 'data-pier-action': 'write', 'data-pier-file': 'app.py' }, 'x')), null);
+  assert.equal(readAction(el({ 'data-pier-action': 'write' }, 'x')), null);
+});
+
+test('issue 15 bug 10: ^ESC is the Escape key, not Ctrl-E then "SC"', () => {
+  assert.equal(controlKeys('^ESC'), '\x1b');
+  assert.equal(controlKeys('^ESC:wq'), '\x1b:wq');
+  assert.deepEqual(execChunks({ interrupt: false, noNewline: false, ctrlSeq: true, text: '^ESC' }), ['\x1b']);
+  assert.equal(controlKeys('^E'), '\x05', 'a lone ^E is still Ctrl-E');
 });

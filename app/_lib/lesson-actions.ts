@@ -12,7 +12,7 @@ export type ActionSource = {
 
 /** One clickable action of a rendered step. */
 export type LessonActionSpec = {
-  action: 'exec' | 'copy';
+  action: 'exec' | 'copy' | 'write';
   /** The node to type into (node1 unless the block names another). */
   node: string;
   /** A node's terminal, counted from 1; null = the node's active terminal. */
@@ -21,6 +21,10 @@ export type LessonActionSpec = {
   noNewline: boolean;
   ctrlSeq: boolean;
   text: string;
+  /** write: the node's file, how (replace or append), and the block's number in the step. */
+  file: string | null;
+  mode: 'replace' | 'append';
+  block: number | null;
 };
 
 const NODE_RE = /^node[1-9]$/;
@@ -28,7 +32,10 @@ const NODE_RE = /^node[1-9]$/;
 /** The action an element carries, or null when it carries none (or a malformed one). */
 export function readAction(el: ActionSource): LessonActionSpec | null {
   const action = el.getAttribute('data-pier-action');
-  if (action !== 'exec' && action !== 'copy') return null;
+  if (action !== 'exec' && action !== 'copy' && action !== 'write') return null;
+  const file = el.getAttribute('data-pier-file');
+  const blockAttr = el.getAttribute('data-pier-index');
+  if (action === 'write' && (file === null || !file.startsWith('/'))) return null;
   const node = el.getAttribute('data-pier-node') ?? 'node1';
   const terminalAttr = el.getAttribute('data-pier-terminal');
   const terminal = terminalAttr && /^[1-9]\d?$/.test(terminalAttr) ? Number(terminalAttr) : null;
@@ -40,6 +47,9 @@ export function readAction(el: ActionSource): LessonActionSpec | null {
     noNewline: el.hasAttribute('data-pier-no-newline'),
     ctrlSeq: el.hasAttribute('data-pier-ctrl-seq'),
     text: el.textContent ?? '',
+    file: action === 'write' ? file : null,
+    mode: el.getAttribute('data-pier-mode') === 'append' ? 'append' : 'replace',
+    block: blockAttr !== null && /^\d{1,3}$/.test(blockAttr) ? Number(blockAttr) : null,
   };
 }
 
@@ -48,10 +58,12 @@ export const CTRL_C = '\x03';
 
 /**
  * Katacoda's `ctrl-seq` text as the bytes a terminal receives: each `^X` becomes the control
- * character of X (`^C` → 0x03, `^[` → ESC, `^?` → DEL); other characters pass through.
+ * character of X (`^C` → 0x03, `^[` → ESC, `^?` → DEL), and the named keys Katacoda
+ * documents are whole words (`^ESC` → ESC, not Ctrl-E then "SC"); other characters pass through.
  */
 export function controlKeys(text: string): string {
-  return text.trim().replace(/\^([@A-Za-z[\\\]^_?])/g, (_whole, key: string) => {
+  return text.trim().replace(/\^(ESC|[@A-Za-z[\\\]^_?])/g, (_whole, key: string) => {
+    if (key === 'ESC') return '\x1b';
     if (key === '?') return '\x7f';
     return String.fromCharCode(key.toUpperCase().charCodeAt(0) - 64);
   });

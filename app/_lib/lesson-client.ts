@@ -1,7 +1,7 @@
 // The browser's calls to the lesson routes of pier's API (protocol/lesson.ts): each answer is
 // validated with the shared zod schema; failures come back as results, never thrown.
 import { z } from 'zod';
-import { CheckResult, LessonList, LessonState, LessonView, type LessonLang } from '../../protocol/lesson';
+import { CheckResult, LessonList, LessonState, LessonView, WriteResult, type LessonLang } from '../../protocol/lesson';
 import { call, type ApiResult } from './api-client';
 
 const lessonPath = (id: string) => `/api/lessons/${encodeURIComponent(id)}`;
@@ -42,4 +42,9 @@ export function checkStep(sessionId: string, step: number): Promise<ApiResult<Ch
 /** POST …/lesson/steps/:step/solve: runs the step's solution, then its check. */
 export function solveStep(sessionId: string, step: number): Promise<ApiResult<CheckResult>> {
   return call('POST', `${sessionLessonPath(sessionId)}/steps/${step}/solve`, CheckResult, {});
+}
+
+/** POST …/lesson/steps/:step/write: writes the step's file block `block` (as numbered in `lang`) into its node. */
+export function writeStep(sessionId: string, step: number, block: number, lang: LessonLang): Promise<ApiResult<WriteResult>> {
+  return call('POST', `${sessionLessonPath(sessionId)}/steps/${step}/write`, WriteResult, { block, lang });
 }

@@ -5,14 +5,18 @@ import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { UsageError } from '../main.js';
 import { openRuntime, runtimeOptions } from '../../server/runtime.js';
-import { formatProblem, hasErrors, loadLesson } from '../../server/lessons/load.js';
+import { formatProblem, loadLesson } from '../../server/lessons/load.js';
+import { lintLesson } from '../../server/lessons/lint.js';
+import { loadConfig } from '../../server/config.js';
 import { DEFAULT_LIMITS } from '../../sandbox/index.js';
-import { testLesson, tail, type LessonReport, type StepReport } from '../../server/lessons/runner/tester.js';
+import { NOTHING_CHECKED, testLesson, tail, type LessonReport, type StepReport } from '../../server/lessons/runner/tester.js';
 import type { ScriptResult } from '../../server/lessons/runner/script.js';
 
 const HELP = `usage: pier lesson test [--json] DIR…
-  Replays each lesson folder in fresh sandboxes: assets and setup, then for every step
-  its check must fail, its solution must succeed, and its check must then pass.
+  Lints each lesson folder first: a lesson with any lint error or warning fails untested.
+  Then replays it in fresh sandboxes: assets and setup, then for every step its check must
+  fail, its solution must succeed, and its check must then pass. A lesson without any
+  check is reported as "nothing checked" and fails.
   Exit code 0 when every lesson passes, 1 otherwise.`;
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -68,16 +72,13 @@ export async function runLessonTests(args: string[]): Promise<number> {
   const reports: LessonReport[] = [];
   try {
     for (const dir of positionals) {
-      const load = loadLesson(path.resolve(dir));
-      if (load.lesson === null || hasErrors(load.problems)) {
-        const problems = load.problems.filter((p) => p.severity === 'error');
-        if (!values.json) {
-          console.log(`FAIL ${load.id}: the lesson does not load`);
-          for (const p of problems) console.log(`  ${formatProblem(p, dir)}`);
-        }
-        reports.push({ id: load.id, ok: false, problem: problems.map((p) => formatProblem(p, dir)).join('\n') || 'does not load', prepareMs: 0, steps: [], durationMs: 0 });
+      const gate = lintGate(dir, !values.json);
+      if (gate !== null) {
+        reports.push(gate);
         continue;
       }
+      const load = loadLesson(path.resolve(dir));
+      if (load.lesson === null) continue; // lintGate failed it already
       const lesson = load.lesson;
       if (!values.json) console.log(`lesson ${lesson.id} (${lesson.meta.nodes} node${lesson.meta.nodes > 1 ? 's' : ''}, ${lesson.steps.length} steps${lesson.meta.requires.length ? `, requires ${lesson.meta.requires.join(', ')}` : ''})`);
       const report = await testLesson(lesson, {
@@ -90,8 +91,9 @@ export async function runLessonTests(args: string[]): Promise<number> {
       networks.clear();
       reports.push(report);
       if (!values.json) {
+        for (const w of report.warnings) console.log(`  warning: ${w}`);
         if (report.problem !== null) console.log(`  ${report.problem.split('\n').join('\n  ')}`);
-        console.log(`${report.ok ? 'ok  ' : 'FAIL'} ${lesson.id}: ${report.steps.filter((s) => s.ok).length}/${lesson.steps.length} steps in ${secs(report.durationMs)} (nodes, assets and setup ${secs(report.prepareMs)})\n`);
+        console.log(`${report.ok ? 'ok  ' : report.problem === NOTHING_CHECKED ? 'NONE' : 'FAIL'} ${lesson.id}: ${report.steps.filter((s) => s.ok).length}/${lesson.steps.length} steps in ${secs(report.durationMs)} (nodes, assets and setup ${secs(report.prepareMs)})\n`);
       }
       if (abort.signal.aborted) break;
     }
@@ -104,4 +106,19 @@ export async function runLessonTests(args: string[]): Promise<number> {
   if (values.json) console.log(JSON.stringify({ ok: failed.length === 0, lessons: reports }, null, 2));
   else console.log(failed.length === 0 ? `${reports.length} lesson(s) passed` : `${failed.length} of ${reports.length} lesson(s) failed: ${failed.map((r) => r.id).join(', ')}`);
   return failed.length === 0 ? 0 : 1;
+}
+
+/**
+ * `pier lesson test` replays only lessons that lint clean (no error, no warning): a lesson
+ * lint complains about is failed with lint's lines. Returns null when the lesson may run.
+ */
+function lintGate(dir: string, print: boolean): LessonReport | null {
+  const lint = lintLesson(dir, { outbound: loadConfig().outbound });
+  if (lint.problems.length === 0) return null;
+  const lines = lint.problems.map((p) => formatProblem(p, dir));
+  if (print) {
+    console.log(`FAIL ${lint.id}: does not lint clean (${lint.errors} error(s), ${lint.warnings} warning(s)); fix these first`);
+    for (const l of lines) console.log(`  ${l}`);
+  }
+  return { id: lint.id, ok: false, problem: `does not lint clean:\n${lines.join('\n')}`, prepareMs: 0, steps: [], checks: 0, warnings: [], durationMs: 0 };
 }

@@ -7,7 +7,8 @@ import { parseArgs } from 'node:util';
 import { UsageError } from '../main.js';
 import { formatProblem, isLessonDir } from '../../server/lessons/load.js';
 import { lintLesson } from '../../server/lessons/lint.js';
-import { ImportError, importScenario, lessonIdFrom } from '../../server/lessons/import/index.js';
+import { ImportError, importScenario, lessonIdFrom, type ImportReport } from '../../server/lessons/import/index.js';
+import { loadConfig } from '../../server/config.js';
 
 const HELP = {
   lesson: `usage: pier lesson <new|lint|test|import> …
@@ -34,8 +35,10 @@ Exit code 1 when any lesson has an error, 0 otherwise.
   import: `usage: pier lesson import SRC DEST
 
 Converts the Killercoda or Katacoda scenario in SRC (a folder with index.json) into a new
-lesson folder DEST, lists what could not be mapped, and lints the result.
-Exit code 0 when the imported lesson passes lint, 1 otherwise.`,
+lesson folder DEST and lints the result. The report lists, each at its file and line: what
+pier cannot honour (unsupported), the generated solutions to review, and every mapping that
+changed or guessed something.
+Exit code 0 when the imported lesson lints clean (no error, no warning), 1 otherwise.`,
 };
 
 /** `pier lesson <new|lint|test|import>` */
@@ -179,7 +182,7 @@ async function lintCommand(argv: string[]): Promise<number> {
   let warnings = 0;
   const dirs = lessonFolders(positionals);
   for (const dir of dirs) {
-    const report = lintLesson(dir);
+    const report = lintLesson(dir, { outbound: loadConfig().outbound });
     errors += report.errors;
     warnings += report.warnings;
     const shown = path.relative(process.cwd(), dir) || '.';
@@ -199,9 +202,9 @@ async function importCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {}, HELP.import);
   if (values.help) return (console.log(HELP.import), 0);
   if (positionals.length !== 2) throw new UsageError(`give the scenario folder and the new lesson folder\n\n${HELP.import}`);
-  let report;
+  let report: ImportReport;
   try {
-    report = importScenario(positionals[0]!, positionals[1]!);
+    report = importScenario(positionals[0]!, positionals[1]!, { outbound: loadConfig().outbound });
   } catch (err) {
     if (err instanceof ImportError) {
       console.error(`pier lesson import: ${err.message}`);
@@ -211,11 +214,20 @@ async function importCommand(argv: string[]): Promise<number> {
   }
   const shown = path.relative(process.cwd(), report.dest) || report.dest;
   console.log(`imported a ${report.flavor} scenario with ${report.steps} step(s) into ${shown}`);
-  if (report.notes.length > 0) {
-    console.log(`\nnot mapped, or mapped with a guess to review (${report.notes.length}):`);
-    for (const n of report.notes) console.log(`  - ${n}`);
-  }
+  printImportReport(report, shown);
+  return report.lint.problems.length > 0 ? 1 : 0;
+}
+
+/** The import report: unsupported constructs first, then solutions to review, then mappings, then lint. */
+function printImportReport(report: ImportReport, shown: string): void {
+  const section = (title: string, lines: string[]) => {
+    if (lines.length === 0) return;
+    console.log(`\n${title} (${lines.length}):`);
+    for (const l of lines) console.log(`  - ${l}`);
+  };
+  section('unsupported: pier cannot honour these; rewrite or remove them', report.unsupported);
+  section('generated solutions: review them', report.review);
+  section('mapped (changed or guessed)', report.notes);
   console.log(`\nlint: ${report.lint.errors} error(s), ${report.lint.warnings} warning(s)`);
   for (const p of report.lint.problems) console.log(`  ${formatProblem(p, shown)}`);
-  return report.lint.errors > 0 ? 1 : 0;
 }

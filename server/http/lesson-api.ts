@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { LessonId, LessonLang, type LessonList, type LessonSummary } from '../../protocol/lesson.js';
+import { LessonId, LessonLang, WriteRequest, type LessonList, type LessonSummary } from '../../protocol/lesson.js';
 import { SessionId } from '../../protocol/http.js';
 import { ServerError } from '../errors.js';
 import type { LoadedLesson } from '../lessons/model.js';
@@ -28,7 +28,7 @@ export interface LessonApiOptions {
   catalog: ApiLessonCatalog;
   /** An owner's passed steps per lesson id (the store). */
   progressOf: (owner: string) => Map<string, number[]>;
-  sessions: Pick<SessionManager<unknown>, 'lessonState' | 'openStep' | 'checkStep' | 'solveStep'>;
+  sessions: Pick<SessionManager<unknown>, 'lessonState' | 'openStep' | 'checkStep' | 'solveStep' | 'writeStep'>;
 }
 
 /** What a lesson route reads of api.ts's request. */
@@ -114,6 +114,13 @@ export function addLessonRoutes<R extends LessonRequest>(router: Router<(r: R) =
     .add('POST', '/api/sessions/:id/lesson/steps/:step/solve', async ({ owner, params, body }) => {
       checkEmpty(body);
       return { status: 200, body: await o.sessions.solveStep(sessionParam(params), owner, stepParam(params)) };
+    })
+    .add('POST', '/api/sessions/:id/lesson/steps/:step/write', async ({ owner, params, body }) => {
+      // The body names a block of the lesson, never a path or text: what is written, and
+      // where, comes from the lesson file; the owner's own session only (404 otherwise).
+      const r = WriteRequest.safeParse(body ?? {});
+      if (!r.success) throw new ServerError('INVALID_REQUEST', r.error.message, { userMessage: 'Invalid request: give the number of the file block' });
+      return { status: 200, body: await o.sessions.writeStep(sessionParam(params), owner, stepParam(params), r.data.block, r.data.lang) };
     });
 }
 

@@ -444,6 +444,7 @@ export function loadLesson(dirIn: string): LessonLoad {
 
   const setupPath = resolveScript(dir, meta.setup, ['setup.sh'], 'the setup script', meta.setup ? locator(['setup']) : { line: 1 }, problems, true);
   if (setupPath) meta.setup = path.relative(dir, setupPath);
+  const lessonBackgroundPath = meta.background ? resolveScript(dir, meta.background, [], 'the lesson background script', locator(['background']), problems, true) : undefined;
 
   meta.assets.forEach((a, i) => {
     const abs = path.join(dir, a.from);
@@ -467,7 +468,7 @@ export function loadLesson(dirIn: string): LessonLoad {
     problems.push({ severity: 'error', file: '.', message: `cannot read the folder: ${(err as Error).message}` });
     return fail();
   }
-  const lesson: LoadedLesson = { id, dir, meta, intro, finish, steps, ...(setupPath ? { setupPath } : {}), version };
+  const lesson: LoadedLesson = { id, dir, meta, intro, finish, steps, ...(setupPath ? { setupPath } : {}), ...(lessonBackgroundPath ? { backgroundPath: lessonBackgroundPath } : {}), version };
   return { id, dir, lesson, problems };
 }
 

@@ -103,6 +103,11 @@ export const LessonFrontMatter = z
     requires: z.array(z.enum(['docker'])).default([]),
     /** Root script run in each node before the student's prompt; default `setup.sh` if it exists. */
     setup: LessonPath.optional(),
+    /**
+     * Best-effort root script run in each node after setup, before the prompt (Killercoda's
+     * intro background): its failure is logged and reported, never fails the start.
+     */
+    background: LessonPath.optional(),
     assets: z.array(AssetSpec).default([]),
     /** Whether students may press "Solve" (runs the step's solution). */
     solve: z.boolean().default(false),
@@ -150,6 +155,8 @@ export interface LoadedLesson {
   finish: Record<LessonLang, string>;
   steps: LoadedStep[];
   setupPath?: string;
+  /** The lesson's best-effort background script (absolute), when it has one. */
+  backgroundPath?: string;
   /** Hash of every file's content: changes when the author saves. */
   version: string;
 }
@@ -163,9 +170,13 @@ export interface LoadedLesson {
  *   <code data-pier-action="exec" …>inline command</code>
  *   <a data-pier-port="80" data-pier-node="node1">…</a>      (href filled in by the page)
  *   <a data-pier-port="80" data-pier-node="node1" data-pier-path="/api">…</a>  (a path after the port)
+ *   <pre data-pier-action="write" data-pier-file="/root/app.py" data-pier-mode="replace|append"
+ *        data-pier-index="0" data-pier-node="node2"><code>…</code></pre>
  *
  * `exec` types the text into the terminal (Enter at the end unless no-newline; Ctrl-C
  * first with interrupt); `copy` copies it; ctrl-seq sends the text as control keys
- * (e.g. `^C`). Terminal numbers count a node's tabs from 1.
+ * (e.g. `^C`, `^ESC`). Terminal numbers count a node's tabs from 1. `write` puts the block's
+ * text into the file (created with its folders, replaced, or appended to) in the step's node
+ * unless it names one; the page asks the server to write block number `data-pier-index`.
  */
-export type LessonAction = 'exec' | 'copy';
+export type LessonAction = 'exec' | 'copy' | 'write';

@@ -39,7 +39,7 @@ export interface MarkdownContext {
 }
 
 /** data-pier-* properties (hast names) allowed through the sanitizer. */
-const ACTION_ATTRS = ['dataPierAction', 'dataPierNode', 'dataPierTerminal', 'dataPierInterrupt', 'dataPierNoNewline', 'dataPierCtrlSeq'];
+const ACTION_ATTRS = ['dataPierAction', 'dataPierNode', 'dataPierTerminal', 'dataPierInterrupt', 'dataPierNoNewline', 'dataPierCtrlSeq', 'dataPierFile', 'dataPierMode', 'dataPierIndex'];
 const PORT_ATTRS = ['dataPierPort', 'dataPierNode', 'dataPierPath'];
 
 /** The sanitizer's schema: GitHub's defaults plus pier's data attributes and <details open>. */
@@ -86,6 +86,8 @@ function remarkPier() {
     const ctx = file.data.pier as MarkdownContext;
 
     // Fenced blocks: the action sits in the info string (moved there from the closing fence).
+    // Write actions are numbered in document order: the page names a block by its number.
+    let writes = 0;
     visit(tree, 'code', (node: Code) => {
       const info = [node.lang, node.meta].filter((s): s is string => !!s).join(' ');
       const m = /\{\{([^{}\n]*)\}\}/.exec(info);
@@ -98,7 +100,7 @@ function remarkPier() {
       const pos = node.position?.start;
       if (!parsed.ok) return report(ctx, pos?.line, pos?.column, parsed.message, parsed.fix);
       checkNode(ctx, parsed.node, pos?.line, pos?.column);
-      setProps(node, parsed.props);
+      setProps(node, parsed.props.dataPierAction === 'write' ? { ...parsed.props, dataPierIndex: String(writes++) } : parsed.props);
     });
 
     // Links whose target is a port marker.
@@ -119,7 +121,10 @@ function remarkPier() {
         const m = /^\{\{([^{}\n]*)\}\}/.exec(node.value);
         if (m && !/^\s*TRAFFIC_HOST/.test(m[1]!)) {
           const parsed = parseAction(m[1]!);
-          if (parsed.ok) {
+          if (parsed.ok && parsed.props.dataPierAction === 'write') {
+            report(ctx, pos?.line, pos?.column, '{{write …}} belongs after a code block, not inline code', 'put the file\'s text in a ``` block and the marker after its closing fence');
+            node.value = node.value.slice(m[0].length);
+          } else if (parsed.ok) {
             checkNode(ctx, parsed.node, pos?.line, pos?.column);
             setProps(prev as InlineCode, parsed.props);
             node.value = node.value.slice(m[0].length);

@@ -9,6 +9,9 @@ import type { LoadedLesson, LoadedStep } from '../lessons/model.js';
 import { prepareLesson, PrepareError } from '../lessons/runner/prepare.js';
 import type { ScriptResult } from '../lessons/runner/script.js';
 import { foregroundText, runCheck, runSolution, startBackground } from '../lessons/runner/steps.js';
+import { writeActions } from '../lessons/markdown/blocks.js';
+import { writeNodeFile } from '../lessons/runner/write.js';
+import type { LessonLang, WriteResult } from '../../protocol/lesson.js';
 import type { Store } from '../store/store.js';
 
 /** Where the session core finds lessons by id (the lesson catalog). */
@@ -96,11 +99,12 @@ export class LessonSession {
     this.#publish();
     const started = this.#o.now();
     try {
-      await prepareLesson(this.#o.driver, this.#lesson(), nodes, (fraction, message) => {
+      const prepared = await prepareLesson(this.#o.driver, this.#lesson(), nodes, (fraction, message) => {
         this.#progress = Math.min(0.99, fraction);
         this.#o.log.debug({ lesson: this.lessonId, message }, 'lesson preparing');
         this.#publish();
       });
+      for (const p of prepared) for (const warning of p.warnings) this.#o.log.warn({ lesson: this.lessonId, node: p.node, stderr: p.background?.stderr }, warning);
       this.#phase = 'ready';
       this.#progress = 1;
       this.#o.log.info({ lesson: this.lessonId, ms: this.#o.now() - started }, 'lesson ready');
@@ -161,6 +165,26 @@ export class LessonSession {
     const p = this.#solve(index, step).finally(() => this.#solving.delete(index));
     this.#solving.set(index, p);
     return p;
+  }
+
+  /**
+   * Performs write block `block` of step `index` (as the page numbered it in `lang`): its
+   * text into its file, in its node (the step's node unless the block names one), inside
+   * the sandbox. Only on an unlocked step of a ready lesson.
+   * @throws STEP_NOT_FOUND, STEP_LOCKED, LESSON_NOT_READY, INVALID_REQUEST (no such block), NODE_BUSY
+   */
+  async write(index: number, block: number, lang: LessonLang): Promise<WriteResult> {
+    const step = this.#unlocked(index);
+    const action = writeActions(step.markdown[lang])[block];
+    if (!action) throw new ServerError('INVALID_REQUEST', `step ${index} of ${this.lessonId} has no write block ${block}`, { userMessage: 'Invalid request: this step has no such file block' });
+    const node = action.props.dataPierNode ?? step.node;
+    const sandboxId = this.#o.sandboxOf(node);
+    if (sandboxId === null) throw new ServerError('NODE_BUSY', `${node} is not running`);
+    const mode = action.props.dataPierMode === 'append' ? 'append' : 'replace';
+    const file = action.props.dataPierFile!;
+    const r = await writeNodeFile(this.#o.driver, sandboxId, { file, mode, text: action.text }, { PIER_LESSON: this.lessonId, PIER_STEP: String(index), PIER_NODE: node });
+    if (!r.passed) this.#o.log.info({ lesson: this.lessonId, step: index, file, node, stderr: r.stderr }, 'lesson write failed');
+    return { step: index, file, node, mode, written: r.passed, error: r.passed ? null : r.stderr.trim().split('\n').pop() || (r.timedOut ? 'timed out' : `exit ${r.exitCode}`) };
   }
 
   /** The step's check, shared with one already running (a watch and a button press). */

@@ -11,7 +11,7 @@ import type { Clock } from './clock.js';
 import type { TerminalPool } from './terminal-pool.js';
 import type { SessionListener } from './event-bus.js';
 import type { LessonSession, LessonSource } from './lesson-session.js';
-import type { CheckResult, LessonState } from '../../protocol/lesson.js';
+import type { CheckResult, LessonLang, LessonState, WriteResult } from '../../protocol/lesson.js';
 import type { ClassSessionPlan } from '../classroom/classes.js';
 import type { StepChange } from '../classroom/events.js';
 import { ServerError } from '../errors.js';
@@ -274,6 +274,11 @@ export class SessionManager<T> {
   /** Runs a step's solution and check. @throws SOLVE_DISABLED, SESSION_NOT_FOUND, LESSON_NOT_FOUND, STEP_* */
   solveStep(sessionId: string, owner: string, step: number): Promise<CheckResult> {
     return this.#lesson(sessionId, owner).solve(step);
+  }
+
+  /** Performs a step's {{write}} block in the owner's node. @throws SESSION_NOT_FOUND, LESSON_NOT_FOUND, STEP_*, INVALID_REQUEST, NODE_BUSY */
+  writeStep(sessionId: string, owner: string, step: number, block: number, lang: LessonLang): Promise<WriteResult> {
+    return this.#lesson(sessionId, owner).write(step, block, lang);
   }
 
   // ── classroom live (server/classroom/live): staff acting on a student's session ──

@@ -1,7 +1,8 @@
 'use client';
 // Rendered lesson HTML (sanitized by the server) with its actions wired by event delegation:
-// a click on an element carrying `data-pier-action` runs or copies its text, and port links
-// (`data-pier-port`) get their href from the session's port proxy.
+// a click on an element carrying `data-pier-action` runs, copies or writes its text (a
+// `{{write}}` block into its file, through the server), and port links (`data-pier-port`)
+// get their href from the session's port proxy.
 import { useEffect, useRef, type MouseEvent } from 'react';
 import { readAction, type LessonActionSpec } from '../../_lib/lesson-actions';
 import { portPath } from '../port-links';
@@ -41,11 +42,13 @@ export type LessonHtmlProps = {
   sessionId: string | null;
   /** Runs an exec action; absent (preview), exec blocks copy their text instead. */
   onExec?: (spec: LessonActionSpec) => void;
+  /** Performs a write block; resolves to whether it was written. Absent, write blocks copy. */
+  onWrite?: (spec: LessonActionSpec) => Promise<boolean>;
   testId?: string;
 };
 
 /** One block of lesson HTML. */
-export function LessonHtml({ html, sessionId, onExec, testId }: LessonHtmlProps) {
+export function LessonHtml({ html, sessionId, onExec, onWrite, testId }: LessonHtmlProps) {
   const { t } = usePrefs();
   const ref = useRef<HTMLDivElement>(null);
 
@@ -68,12 +71,14 @@ export function LessonHtml({ html, sessionId, onExec, testId }: LessonHtmlProps)
       }
     }
     for (const el of root.querySelectorAll<HTMLElement>('[data-pier-action]')) {
-      const exec = el.getAttribute('data-pier-action') === 'exec' && onExec;
-      el.title = exec ? t('lesson.runHint') : t('lesson.copyHint');
+      const kind = el.getAttribute('data-pier-action');
+      const exec = kind === 'exec' && onExec;
+      const write = kind === 'write' && onWrite;
+      el.title = write ? t('lesson.writeHint', { file: el.getAttribute('data-pier-file') ?? '' }) : exec ? t('lesson.runHint') : t('lesson.copyHint');
       el.setAttribute('role', 'button');
       el.tabIndex = 0;
     }
-  }, [html, sessionId, onExec, t]);
+  }, [html, sessionId, onExec, onWrite, t]);
 
   function flash(el: HTMLElement, text: string) {
     el.setAttribute('data-pier-feedback', text);
@@ -90,6 +95,8 @@ export function LessonHtml({ html, sessionId, onExec, testId }: LessonHtmlProps)
     if (spec.action === 'exec' && onExec) {
       onExec(spec);
       flash(el, '▶');
+    } else if (spec.action === 'write' && onWrite) {
+      void onWrite(spec).then((ok) => flash(el, ok ? t('lesson.written') : t('lesson.writeFailed')));
     } else {
       void copyText(spec.text.replace(/\n$/, '')).then((ok) => flash(el, ok ? t('lesson.copied') : t('lesson.copyFailed')));
     }

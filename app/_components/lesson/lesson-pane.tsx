@@ -8,7 +8,7 @@ import type { CheckResult, LessonState, LessonView, StepView } from '../../../pr
 import type { ApiFailure } from '../../_lib/api-client';
 import { errorText } from '../../_lib/error-text';
 import { initialPage, lessonFinished, stepUnlocked, type LessonActionSpec, type LessonPage } from '../../_lib/lesson-actions';
-import { checkStep, getLesson, getLessonState, openStep, solveStep } from '../../_lib/lesson-client';
+import { checkStep, getLesson, getLessonState, openStep, solveStep, writeStep } from '../../_lib/lesson-client';
 import { usePrefs } from '../prefs-provider';
 import { LessonHtml } from './lesson-html';
 
@@ -110,6 +110,17 @@ export function LessonPane({ sessionId, lessonId, state, stateFailure, onState, 
       took(result.value);
       if (kind === 'solve') setSolved((s) => ({ ...s, [n]: true }));
     } else setActionFailure(result);
+  }
+
+  /** A step's {{write}} block, through the server into the node; a failure shows like a failed action. */
+  async function writeBlock(n: number, spec: LessonActionSpec): Promise<boolean> {
+    if (spec.block === null) return false;
+    const result = await writeStep(sessionId, n, spec.block, lang);
+    if (!result.ok) {
+      setActionFailure(result);
+      return false;
+    }
+    return result.value.written;
   }
 
   function go(next: LessonPage) {
@@ -228,7 +239,7 @@ export function LessonPane({ sessionId, lessonId, state, stateFailure, onState, 
               <p className="text-xs text-muted">{t('lesson.stepOf', { n: step.index, total: count })}</p>
               <h3 className="text-lg font-semibold leading-snug">{step.title}</h3>
             </header>
-            <LessonHtml html={step.html} sessionId={sessionId} onExec={onExec} testId="lesson-step-html" />
+            <LessonHtml html={step.html} sessionId={sessionId} onExec={onExec} onWrite={(spec) => writeBlock(step.index, spec)} testId="lesson-step-html" />
 
             {solved[step.index] && step.solutionHtml && (
               <details open data-testid="lesson-solution" className="rounded-md border border-line p-3">

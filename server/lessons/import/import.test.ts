@@ -66,9 +66,10 @@ test('a Killercoda Linux walk-through with step folders and verify scripts impor
   assert.equal(lesson.steps[0]!.checkPath, path.join(report.dest, 'step1/verify.sh'));
   assert.ok(statSync(lesson.steps[0]!.checkPath!).mode & 0o100, 'checks are executable');
   // No solution in Killercoda: generated from the step's {{exec}} commands, and said so.
-  assert.equal(readFileSync(lesson.steps[0]!.solutionPath!, 'utf8').split('\n').filter((l) => !l.startsWith('#') && l !== '' && l !== 'set -e').join('\n'), 'mkdir -p /root/work');
-  assert.match(readFileSync(lesson.steps[1]!.solutionPath!, 'utf8'), /echo notes > \/root\/work\/notes\.txt\ntop\n/);
-  assert.ok(report.notes.some((n) => /step 1: .*generated from the step's \{\{exec\}\} commands/.test(n)));
+  assert.match(readFileSync(lesson.steps[0]!.solutionPath!, 'utf8'), /^\{\nmkdir -p \/root\/work\n\} <\/dev\/null \|\| pier_failed 'step1\/text\.md:3' \$\?$/m);
+  assert.match(readFileSync(lesson.steps[1]!.solutionPath!, 'utf8'), /^echo notes > \/root\/work\/notes\.txt$/m);
+  assert.match(readFileSync(lesson.steps[1]!.solutionPath!, 'utf8'), /^# top$/m, 'an interactive program is left as a comment');
+  assert.ok(report.review.some((n) => /^step1\.solution\.sh: generated from the 1 action\(s\) of step1\/text\.md/.test(n)), report.review.join('\n'));
   assert.ok(report.notes.some((n) => /backend image "ubuntu"/.test(n)));
   assert.equal(lesson.steps[2]!.checkPath, undefined);
   assert.match(lesson.intro.en, /# Welcome/);
@@ -124,7 +125,9 @@ test('Killercoda verification, foreground/background scripts and assets map onto
   const { lesson } = loadLesson(report.dest);
   assert.ok(lesson);
   assert.equal(lesson.meta.nodes, 2);
-  assert.equal(lesson.setupPath, path.join(report.dest, 'setup-bg.sh'));
+  assert.equal(lesson.setupPath, undefined, 'a Killercoda background is not a strict setup script');
+  assert.equal(lesson.backgroundPath, path.join(report.dest, 'setup-bg.sh'));
+  assert.ok(statSync(lesson.steps[1]!.foregroundPath!).mode & 0o100, 'foreground scripts are executable');
   assert.equal(lesson.steps[0]!.foregroundPath, path.join(report.dest, 'greet-fg.sh'), 'the intro foreground runs when step 1 opens');
   assert.equal(lesson.steps[0]!.backgroundPath, path.join(report.dest, 'step1/background.sh'));
   assert.equal(lesson.steps[1]!.foregroundPath, path.join(report.dest, 'step2/foreground.sh'));
@@ -134,9 +137,10 @@ test('Killercoda verification, foreground/background scripts and assets map onto
     { from: 'assets/client.sh', to: '/usr/local/bin/client.sh', node: 'node2' },
   ]);
   assert.equal(lesson.finish.en, 'Finished.\n');
-  for (const want of [/"interface"/, /assets for "host09"/, /setup script/, /backend image "ubuntu-2nodes"/]) {
+  for (const want of [/assets for "host09"/, /best-effort/, /backend image "ubuntu-2nodes"/]) {
     assert.ok(report.notes.some((n) => want.test(n)), `${want}\n${report.notes.join('\n')}`);
   }
+  assert.ok(report.unsupported.some((n) => /^index\.json:\d+: "interface" asks for an IDE\/editor tab/.test(n)), report.unsupported.join('\n'));
   const view = renderLesson(lesson, 'en');
   assert.match(view.steps[0]!.html, /<a data-pier-port="8000" data-pier-node="node1">the app<\/a>/);
   assert.match(view.steps[1]!.html, /<code data-pier-action="exec" data-pier-node="node2">client\.sh node1<\/code>/);
@@ -196,7 +200,8 @@ test('a Katacoda scenario: courseData/code/answer, time, difficulty, {{execute}}
   assert.equal(lesson.meta.time, 15);
   assert.equal(lesson.meta.difficulty, 'beginner');
   assert.deepEqual(lesson.meta.requires, ['docker']);
-  assert.equal(lesson.setupPath, path.join(report.dest, 'env-init.sh'));
+  assert.equal(lesson.backgroundPath, path.join(report.dest, 'env-init.sh'));
+  assert.equal(lesson.meta.solve, true, 'answers are shown with Solve');
   assert.equal(lesson.steps[0]!.foregroundPath, path.join(report.dest, 'wait.sh'));
   assert.equal(lesson.steps[1]!.backgroundPath, path.join(report.dest, 'step2-bg.sh'));
   assert.match(lesson.steps[0]!.solutionMarkdown!.en, /docker run -d -p 80:80/);
@@ -206,8 +211,11 @@ test('a Katacoda scenario: courseData/code/answer, time, difficulty, {{execute}}
   assert.doesNotMatch(md, /\{\{open\}\}|\{\{execute sideways\}\}|\[\[HOST_SUBDOMAIN\]\]/);
   assert.match(md, /\{\{TRAFFIC_HOST1_80\}\}/);
   assert.match(md, /'\{\{\.State\.Running\}\}'/, 'braces inside code are untouched');
-  for (const want of [/\{\{open\}\}/, /\{\{execute sideways\}\}/, /"environment"/, /leak: a symbolic link/, /requires: \[docker\]/]) {
+  for (const want of [/"environment"/, /leak: a symbolic link/, /requires: \[docker\]/]) {
     assert.ok(report.notes.some((n) => want.test(n)), `${want}\n${report.notes.join('\n')}`);
+  }
+  for (const want of [/^step1\.md:1: \{\{open\}\}/, /^step1\.md:9: the action \{\{execute sideways\}\}/]) {
+    assert.ok(report.unsupported.some((n) => want.test(n)), `${want}\n${report.unsupported.join('\n')}`);
   }
   const html = renderLesson(lesson, 'en').steps[0]!.html;
   assert.match(html, /<code data-pier-action="exec" data-pier-terminal="1">docker run/);
@@ -246,7 +254,7 @@ test('pier lesson import on the command line prints the report, and pier lesson 
   const imported = pier('lesson', 'import', src, dest('cli-run'));
   assert.equal(imported.status, 0, imported.stdout + imported.stderr);
   assert.match(imported.stdout, /imported a killercoda scenario with 1 step\(s\)/);
-  assert.match(imported.stdout, /step1\/text\.md: \{\{open\}\} opens a file in Katacoda's editor/);
+  assert.match(imported.stdout, /unsupported: pier cannot honour these[^\n]*\n  - step1\/text\.md:1: \{\{open\}\} opens a file in an IDE\/editor tab/);
   assert.match(imported.stdout, /lint: 0 error\(s\)/);
   const lint = pier('lesson', 'lint', dest('cli-run'));
   assert.equal(lint.status, 0, lint.stdout + lint.stderr);

@@ -1,63 +1,33 @@
 // `pier lesson import SRC DEST`: a Killercoda scenario (index.json with details.intro,
 // steps, finish, assets, background/foreground and verify scripts) or a Katacoda scenario
-// (the same file with courseData/code/answer, time and difficulty) becomes a pier lesson
-// folder. Plan first (read index.json, decide every file), then write; everything that
-// could not be mapped is listed in the report. The result is linted before it is returned.
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// (the same file with courseData/code/answer, editor blocks, environment) becomes a pier
+// lesson folder. Plan first (read index.json, decide every file), then write; every
+// mapping that guessed is a note, every construct pier cannot honour is listed as
+// unsupported with its file and line, and generated solutions are listed for review. The
+// result is linted (with lint's unsupported-construct rules) before it is returned.
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { z } from 'zod';
 import { lintLesson, type LintReport } from '../lint.js';
-import { convertMarkdown, execCommands } from './markdown.js';
+import { markdownActions } from '../markdown/blocks.js';
+import { convertMarkdown, mapWorkingFolders, WORKING_FOLDERS, type Note } from './markdown.js';
+import { copyTree, difficultyOf, expandAsset, flavorOf, hostNode, jsonLine, lessonIdFrom, minutes, PART_KEYS, ScenarioIndex, TOP_KEYS, type Part } from './scenario.js';
+import { generateSolution } from './solution.js';
 
-/** A path inside the scenario folder (no `..`, not absolute). */
-const ScenarioPath = z.string().min(1).refine((p) => !path.isAbsolute(p) && !p.split(/[\\/]/).includes('..'), 'must stay inside the scenario folder');
-
-const Part = z.looseObject({
-  title: z.string().optional(),
-  text: ScenarioPath.optional(),
-  /** Killercoda: the check. Katacoda: the same name. */
-  verify: ScenarioPath.optional(),
-  background: ScenarioPath.optional(),
-  foreground: ScenarioPath.optional(),
-  /** Katacoda's background script. */
-  courseData: ScenarioPath.optional(),
-  /** Katacoda's foreground script. */
-  code: ScenarioPath.optional(),
-  /** Katacoda's explained answer (Markdown). */
-  answer: ScenarioPath.optional(),
-});
-
-const AssetEntry = z.looseObject({ file: z.string().min(1), target: z.string().min(1), chmod: z.string().optional() });
-
-/** The parts of index.json the importer reads; the rest is reported as not mapped. */
-const ScenarioIndex = z.looseObject({
-  title: z.string().min(1),
-  description: z.string().optional(),
-  difficulty: z.string().optional(),
-  time: z.union([z.string(), z.number()]).optional(),
-  details: z
-    .looseObject({
-      intro: Part.optional(),
-      steps: z.array(Part).default([]),
-      finish: Part.optional(),
-      assets: z.record(z.string(), z.array(AssetEntry)).optional(),
-    })
-    .prefault({}),
-  backend: z.looseObject({ imageid: z.string().optional() }).optional(),
-  environment: z.looseObject({}).optional(),
-  interface: z.looseObject({}).optional(),
-});
-type ScenarioIndex = z.infer<typeof ScenarioIndex>;
+export { lessonIdFrom } from './scenario.js';
 
 /** What an import did. */
 export interface ImportReport {
-  /** `killercoda` or `katacoda`, as the index.json looked. */
+  /** `killercoda` or `katacoda`, as the scenario looked. */
   flavor: 'killercoda' | 'katacoda';
   dest: string;
   steps: number;
-  /** Everything that could not be mapped, or was mapped with a guess the author should review. */
+  /** Mappings that changed or guessed something (`file:line: what`). */
   notes: string[];
+  /** Constructs pier cannot honour, with file, line and why (`file:line: what`). */
+  unsupported: string[];
+  /** Generated solutions and what in them to review (`file:line: what`). */
+  review: string[];
   /** `pier lesson lint` of the result. */
   lint: LintReport;
 }
@@ -73,86 +43,25 @@ export class ImportError extends Error {
   }
 }
 
-const TOP_KEYS = new Set(['title', 'description', 'difficulty', 'time', 'details', 'backend', 'environment', 'interface']);
-const PART_KEYS = new Set(['title', 'text', 'verify', 'background', 'foreground', 'courseData', 'code', 'answer']);
-
-/** Which node a Killercoda/Katacoda asset host key means. */
-function hostNode(key: string): number | null {
-  if (key === 'client') return 1;
-  const m = /^host0?([1-5])$/.exec(key);
-  return m ? Number(m[1]) : null;
+/** Options of an import. */
+export interface ImportOptions {
+  /** Whether the deployment's sandboxes reach the internet (config `outbound`); default no. */
+  outbound?: boolean;
 }
 
-/** Minutes from Katacoda's "10 minutes", "1 hour", "15-20 min" or a number. */
-function minutes(time: string | number | undefined): number | null {
-  if (typeof time === 'number') return Math.max(1, Math.round(time));
-  if (!time) return null;
-  const m = /(\d+)\s*(h|hour)?/i.exec(time);
-  if (!m) return null;
-  return Math.min(600, Math.max(1, Number(m[1]) * (m[2] ? 60 : 1)));
-}
+/** How lint's unsupported-construct warnings begin (lint.ts). */
+const CANNOT_HONOUR = 'pier cannot honour ';
 
-/** Files an asset entry names: `*`, `dir/*` and plain names (relative to assets/). */
-function expandAsset(src: string, pattern: string): string[] {
-  const base = path.join(src, 'assets');
-  if (!pattern.includes('*')) return existsSync(path.join(base, pattern)) ? [pattern] : [];
-  const dir = path.posix.dirname(pattern);
-  const re = new RegExp(`^${path.posix.basename(pattern).replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-  try {
-    return readdirSync(path.join(base, dir))
-      .filter((n) => re.test(n))
-      .map((n) => (dir === '.' ? n : `${dir}/${n}`))
-      .sort();
-  } catch {
-    return [];
-  }
-}
+const where = (n: Note): string => `${n.file}${n.line !== undefined ? `:${n.line}` : ''}: ${n.message}`;
 
-/** Copies the scenario folder into DEST (no symlinks, no index.json); returns the files copied. */
-function copyTree(src: string, dest: string, notes: string[]): string[] {
-  const copied: string[] = [];
-  const walk = (rel: string): void => {
-    for (const name of readdirSync(path.join(src, rel)).sort()) {
-      const r = rel === '' ? name : `${rel}/${name}`;
-      if (r === 'index.json' || name === '.git') continue;
-      const st = lstatSync(path.join(src, r));
-      if (st.isSymbolicLink()) {
-        notes.push(`${r}: a symbolic link; not copied (lessons hold regular files only)`);
-      } else if (st.isDirectory()) {
-        mkdirSync(path.join(dest, r), { recursive: true });
-        walk(r);
-      } else if (st.isFile()) {
-        copyFileSync(path.join(src, r), path.join(dest, r));
-        chmodSync(path.join(dest, r), st.mode & 0o777);
-        copied.push(r);
-      }
-    }
-  };
-  walk('');
-  return copied;
-}
-
-/** A lesson id from a folder name: lowercase letters, digits and dashes. */
-export function lessonIdFrom(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'imported-lesson';
-}
-
-/**
- * Imports the scenario in `src` into the new folder `dest` (whose name becomes the lesson
- * id; it must not exist yet). Never overwrites anything.
- */
-export function importScenario(srcIn: string, destIn: string): ImportReport {
-  const src = path.resolve(srcIn);
-  const dest = path.resolve(destIn);
+/** Reads and validates SRC/index.json. @throws ImportError */
+function readIndex(src: string): { index: ScenarioIndex; raw: object; text: string } {
   const indexPath = path.join(src, 'index.json');
   if (!existsSync(indexPath)) throw new ImportError('NO_INDEX', `${src} has no index.json: not a Killercoda or Katacoda scenario`);
-  if (existsSync(dest)) throw new ImportError('DEST_EXISTS', `${dest} already exists; import into a new folder`);
-  if (lessonIdFrom(path.basename(dest)) !== path.basename(dest)) {
-    throw new ImportError('BAD_DEST', `the folder name "${path.basename(dest)}" is not a lesson id; use e.g. ${lessonIdFrom(path.basename(dest))}`);
-  }
+  const text = readFileSync(indexPath, 'utf8');
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(indexPath, 'utf8'));
+    raw = JSON.parse(text);
   } catch (err) {
     throw new ImportError('BAD_INDEX', `${indexPath}: not valid JSON (${(err as Error).message})`);
   }
@@ -160,165 +69,226 @@ export function importScenario(srcIn: string, destIn: string): ImportReport {
   if (!parsed.success) {
     throw new ImportError('BAD_INDEX', `${indexPath}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
   }
-  const index: ScenarioIndex = parsed.data;
-  const details = index.details;
-  const allParts = [details.intro, ...details.steps, details.finish].filter((p): p is z.infer<typeof Part> => p !== undefined);
-  const flavor: ImportReport['flavor'] =
-    allParts.some((p) => p.courseData || p.code || p.answer) || index.time !== undefined || index.environment !== undefined ? 'katacoda' : 'killercoda';
-  const notes: string[] = [];
+  return { index: parsed.data, raw: raw as object, text };
+}
 
-  for (const key of Object.keys(raw as object)) if (!TOP_KEYS.has(key)) notes.push(`index.json: "${key}" is not used by pier`);
-  for (const [i, p] of details.steps.entries()) for (const key of Object.keys(p)) if (!PART_KEYS.has(key)) notes.push(`index.json: steps[${i}].${key} is not used by pier`);
-  if (index.interface) notes.push('index.json: "interface" (layout, IDE) is not used: pier shows the lesson beside its terminals');
-  if (index.environment) notes.push('index.json: "environment" (UI layout, dashboards) is not used: pier shows the lesson beside its terminals');
+/** Relative paths of every file under `dir`. */
+function filesUnder(dir: string, rel = ''): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(path.join(dir, rel)).sort()) {
+    const r = rel === '' ? name : `${rel}/${name}`;
+    if (lstatSync(path.join(dir, r)).isDirectory()) out.push(...filesUnder(dir, r));
+    else out.push(r);
+  }
+  return out;
+}
+
+/**
+ * Imports the scenario in `src` into the new folder `dest` (whose name becomes the lesson
+ * id; it must not exist yet). Never overwrites anything.
+ * @throws ImportError when SRC is not a scenario or DEST cannot be used
+ */
+export function importScenario(srcIn: string, destIn: string, options: ImportOptions = {}): ImportReport {
+  const src = path.resolve(srcIn);
+  const dest = path.resolve(destIn);
+  const { index, raw, text: indexText } = readIndex(src);
+  if (existsSync(dest)) throw new ImportError('DEST_EXISTS', `${dest} already exists; import into a new folder`);
+  const id = path.basename(dest);
+  if (lessonIdFrom(id) !== id) throw new ImportError('BAD_DEST', `the folder name "${id}" is not a lesson id; use e.g. ${lessonIdFrom(id)}`);
+  const details = index.details;
+  const notes: Note[] = [];
+  const note = (message: string, key?: string, value?: string, unsupported = false) =>
+    notes.push({ file: 'index.json', ...(key ? { line: jsonLine(indexText, key, value) } : {}), message, ...(unsupported ? { unsupported } : {}) });
+  const review: string[] = [];
+
+  // Copy, then convert every Markdown file and map working folders in every script.
+  mkdirSync(dest, { recursive: true });
+  const copied = copyTree(src, dest, (rel) => notes.push({ file: rel, message: 'a symbolic link; not copied (lessons hold regular files only)' }));
+  const originals = new Map(copied.filter((r) => r.endsWith('.md')).map((r) => [r, readFileSync(path.join(dest, r), 'utf8')]));
+  const flavor = flavorOf(index, raw, [...originals.values()]);
+  const converted = new Map<string, string>();
+  for (const [rel, text] of originals) {
+    const out = convertMarkdown(text, rel, { files: copied, notes, lessonId: id });
+    writeFileSync(path.join(dest, rel), out);
+    converted.set(rel, out);
+  }
+  for (const rel of copied.filter((r) => r.endsWith('.sh'))) {
+    const text = readFileSync(path.join(dest, rel), 'utf8');
+    const out = mapWorkingFolders(text);
+    if (out !== text) {
+      writeFileSync(path.join(dest, rel), out);
+      notes.push({ file: rel, line: text.slice(0, text.indexOf(WORKING_FOLDERS[0]![0])).split('\n').length, message: `the working folder ${WORKING_FOLDERS[0]![0]} became /root` });
+    }
+  }
+
+  for (const key of Object.keys(raw)) if (!TOP_KEYS.has(key)) note(`"${key}" is not used by pier`, key);
+  for (const [i, p] of details.steps.entries()) for (const key of Object.keys(p)) if (!PART_KEYS.has(key)) note(`steps[${i}].${key} is not used by pier`, key);
+  const ideLayout = (o: object | undefined) => o !== undefined && /ide|editor|vscode|theia/i.test(JSON.stringify(o));
+  if (index.interface) note(ideLayout(index.interface) ? '"interface" asks for an IDE/editor tab, which pier does not have: the lesson shows beside its terminals' : '"interface" (layout) is not used: pier shows the lesson beside its terminals', 'interface', undefined, ideLayout(index.interface));
+  if (index.environment) note(ideLayout(index.environment) ? '"environment" asks for an IDE/editor tab, which pier does not have: the lesson shows beside its terminals' : '"environment" (UI layout, dashboards) is not used: pier shows the lesson beside its terminals', 'environment', undefined, ideLayout(index.environment));
   const image = index.backend?.imageid;
   let nodes = 1;
   if (image) {
     const m = /(\d)nodes?/.exec(image);
     if (m) nodes = Math.min(5, Number(m[1]));
-    notes.push(`backend image "${image}" is not available: the lesson runs in pier's Debian image with ${nodes} node(s)`);
-    if (/kubernetes|k8s|minikube/i.test(image)) notes.push('the scenario expects Kubernetes, which pier does not provide; checks that call kubectl will not pass');
+    if (/kubernetes|k8s|minikube|kind|k3s/i.test(image)) note(`backend "${image}" is a Kubernetes backend, which pier does not provide`, 'imageid', image, true);
+    else note(`backend image "${image}" is not available: the lesson runs in pier's Debian image with ${nodes} node(s)`, 'imageid', image);
   }
-  if (details.steps.length === 0) notes.push('index.json lists no steps: an empty step 1 was added (pier lessons have at least one step)');
+  if (details.steps.length === 0) note('no steps: an empty step 1 was added (pier lessons have at least one step)', 'details');
 
-  // Plan: the front matter and the files to write.
-  mkdirSync(dest, { recursive: true });
-  copyTree(src, dest, notes);
-  const readConverted = (rel: string): string => {
-    const text = readFileSync(path.join(dest, rel), 'utf8');
-    const out = convertMarkdown(text, rel, notes);
-    writeFileSync(path.join(dest, rel), out);
-    return out;
-  };
   const exists = (rel: string | undefined): rel is string => {
     if (rel === undefined) return false;
     if (existsSync(path.join(dest, rel))) return true;
-    notes.push(`index.json names ${rel}, which the scenario does not have`);
+    note(`names ${rel}, which the scenario does not have`, rel);
     return false;
   };
   const executable = (rel: string) => chmodSync(path.join(dest, rel), 0o755);
+  const textOf = (rel: string) => converted.get(rel) ?? readFileSync(path.join(dest, rel), 'utf8');
 
-  // Markdown files everywhere get the marker conversion (steps may link to others).
-  const mdFiles: string[] = [];
-  const walk = (rel: string) => {
-    for (const name of readdirSync(path.join(dest, rel)).sort()) {
-      const r = rel === '' ? name : `${rel}/${name}`;
-      const st = lstatSync(path.join(dest, r));
-      if (st.isDirectory()) walk(r);
-      else if (name.endsWith('.md')) mdFiles.push(r);
-    }
-  };
-  walk('');
-  const converted = new Map(mdFiles.map((r) => [r, readConverted(r)]));
-
+  // The intro: text, credits, background (best-effort, before the prompt), foreground (step 1).
   const intro = details.intro;
-  const introText = intro?.text && exists(intro.text) ? (converted.get(intro.text) ?? readFileSync(path.join(dest, intro.text), 'utf8')) : '';
-  const setupRel = intro?.background ?? intro?.courseData;
-  const introForeground = intro?.foreground ?? intro?.code;
-  let setup: string | undefined;
-  if (exists(setupRel)) {
-    setup = setupRel;
-    executable(setupRel);
-    notes.push(`intro background script ${setupRel} became the setup script: it now runs before the prompt instead of beside it`);
+  let introText = intro?.text && exists(intro.text) ? textOf(intro.text) : '';
+  const credits = index.credits ?? intro?.credits;
+  if (credits) {
+    introText = `${introText.replace(/\s*$/, '')}\n\n*Credits: ${credits.trim()}*\n`;
+    note('"credits" became the last line of the intro', 'credits');
   }
+  let backgroundRel = intro?.background ?? intro?.courseData;
+  let lessonBackground: string | undefined;
+  // pier runs a lesson's setup.sh strictly by its name alone: a scenario's own setup.sh is
+  // renamed so it runs only in the role index.json gives it.
+  if (existsSync(path.join(dest, 'setup.sh'))) {
+    const renamed = existsSync(path.join(dest, 'background.sh')) ? 'setup.scenario.sh' : 'background.sh';
+    renameSync(path.join(dest, 'setup.sh'), path.join(dest, renamed));
+    notes.push({ file: 'setup.sh', message: `renamed ${renamed}: pier would run a file named setup.sh as a strict setup script` });
+    if (backgroundRel === 'setup.sh') backgroundRel = renamed;
+    for (const s of details.steps) for (const k of ['verify', 'background', 'foreground', 'courseData', 'code'] as const) if (s[k] === 'setup.sh') s[k] = renamed;
+  }
+  if (exists(backgroundRel)) {
+    lessonBackground = backgroundRel;
+    executable(backgroundRel);
+    note(`intro background script ${backgroundRel} became the lesson's "background": it runs before the prompt, best-effort (a failure is logged, the lesson still starts)`, intro?.background ? 'background' : 'courseData', backgroundRel);
+  }
+  const introForeground = intro?.foreground ?? intro?.code;
 
-  const steps = (details.steps.length > 0 ? details.steps : [{ title: 'Explore' }]).map((p, i) => {
+  const challenge = /^challenge/i.test(index.type ?? '');
+  let solve = false;
+  const steps = (details.steps.length > 0 ? details.steps : [{ title: 'Explore' } as Part]).map((p, i) => {
     const n = i + 1;
     const step: Record<string, unknown> = { title: p.title?.trim() || `Step ${n}` };
     let text = p.text;
     if (!exists(text)) {
       text = `step${n}.imported.md`;
       writeFileSync(path.join(dest, text), '');
-      notes.push(`step ${n} has no text file; wrote an empty ${text}`);
+      note(`step ${n} has no text file; wrote an empty ${text}`, 'steps');
     }
     step.text = text;
     const background = p.background ?? p.courseData;
     const foreground = p.foreground ?? p.code ?? (n === 1 ? introForeground : undefined);
-    if (n === 1 && introForeground && (p.foreground ?? p.code)) notes.push(`intro foreground script ${introForeground} was dropped: step 1 has its own`);
+    if (n === 1 && introForeground && (p.foreground ?? p.code)) note(`intro foreground script ${introForeground} was dropped: step 1 has its own`, introForeground);
     if (exists(background)) {
       step.background = background;
       executable(background);
     }
-    if (exists(foreground)) step.foreground = foreground;
+    if (exists(foreground)) {
+      step.foreground = foreground;
+      executable(foreground);
+    }
     if (exists(p.verify)) {
       step.check = p.verify;
       executable(p.verify);
-      const commands = execCommands(converted.get(text) ?? '');
+      if (challenge) step.watch = true;
+      const markdown = textOf(text);
       const solution = `step${n}.solution.sh`;
       step.solution = solution;
-      if (commands.length > 0) {
-        writeFileSync(
-          path.join(dest, solution),
-          `#!/bin/bash\n# Generated by pier lesson import from step ${n}'s {{exec}} commands: review it.\nset -e\n${commands.join('\n')}\n`,
-          { mode: 0o755 },
-        );
-        notes.push(`step ${n}: the scenario has no solution script; ${solution} was generated from the step's {{exec}} commands, review it and run \`pier lesson test\``);
+      const generated = generateSolution(n, 'node1', text, markdown, markdownActions(markdown));
+      if (generated.actions > 0) {
+        writeFileSync(path.join(dest, solution), generated.script, { mode: 0o755 });
+        review.push(`${solution}: generated from the ${generated.actions} action(s) of ${text}; review it and run \`pier lesson test\``, ...generated.review);
       } else {
         writeFileSync(path.join(dest, solution), `#!/bin/bash\n# Generated by pier lesson import: write the commands that complete step ${n}.\necho "step ${n} has no solution yet" >&2\nexit 1\n`, { mode: 0o755 });
-        notes.push(`step ${n}: no solution and no {{exec}} commands to build one from; ${solution} is a placeholder that fails until you write it`);
+        review.push(`${solution}: ${text} offers no command or file write to build a solution from; it is a placeholder that fails until you write it`);
       }
     }
+    if (challenge && p.verify) note(`a challenge: step ${n}'s check watches (watch: true)`, 'type');
     if (p.answer && exists(p.answer)) {
       const target = `step${n}.solution.md`;
-      if (p.answer !== target) copyFileSync(path.join(dest, p.answer), path.join(dest, target));
+      if (p.answer !== target) writeFileSync(path.join(dest, target), textOf(p.answer));
+      solve = true;
+      note(`answer ${p.answer} became ${target}, shown with Solve ("solve: true")`, 'answer', p.answer);
+      if (!p.verify) note(`step ${n} has an answer but no verify script: pier shows answers with Solve, which needs a check`, 'answer', p.answer, true);
     }
     return step;
   });
 
+  const finish = details.finish;
+  if (finish?.text && exists(finish.text) && finish.text !== 'finish.md') copyFileSync(path.join(dest, finish.text), path.join(dest, 'finish.md'));
+  for (const key of ['background', 'foreground', 'courseData', 'code'] as const) {
+    const script = finish?.[key];
+    if (script) note(`the finish ${key} script ${script} is not run: pier has no scripts for the finish page`, key, script, true);
+  }
+
+  const assets = mapAssets(src, details.assets ?? {}, notes, indexText);
+  nodes = Math.max(nodes, ...assets.map((a) => (a.node ? Number(String(a.node).slice(4)) : 1)));
+
+  const difficulty = difficultyOf(index.difficulty);
+  if (index.difficulty && difficulty === null) note(`difficulty "${index.difficulty}" is not a level pier knows; left out (beginner)`, 'difficulty');
+  else if (index.difficulty && difficulty !== index.difficulty.toLowerCase()) note(`difficulty "${index.difficulty}" became "${difficulty}"`, 'difficulty');
+  const time = minutes(index.time);
+  if (time === null) note('the scenario gives no time; "time: 15" (minutes) was assumed');
+  const allText = [...converted.values()].join('\n');
+  const requires = /\b(docker|podman)\b/i.test(allText) ? ['docker'] : [];
+  if (requires.length > 0) note('the text mentions docker: "requires: [docker]" was set');
+
+  const front: Record<string, unknown> = {
+    title: index.title,
+    description: index.description?.trim() || index.title,
+    ...(difficulty ? { difficulty } : {}),
+    time: time ?? 15,
+    nodes,
+    ...(requires.length > 0 ? { requires } : {}),
+    ...(lessonBackground ? { background: lessonBackground } : {}),
+    ...(assets.length > 0 ? { assets } : {}),
+    ...(solve ? { solve } : {}),
+    steps,
+  };
+  writeFileSync(path.join(dest, 'lesson.md'), `---\n# Imported from a ${flavor === 'katacoda' ? 'Katacoda' : 'Killercoda'} scenario by pier lesson import.\n${stringify(front)}---\n${introText}`);
+
+  const lint = lintLesson(dest, { outbound: options.outbound ?? false });
+  const unsupported = [...new Set([...notes.filter((n) => n.unsupported).map(where), ...lint.problems.filter((p) => p.message.startsWith(CANNOT_HONOUR)).map((p) => `${p.file}:${p.line ?? 1}: ${p.message.slice(CANNOT_HONOUR.length)}`)])];
+  return { flavor, dest, steps: steps.length, notes: notes.filter((n) => !n.unsupported).map(where), unsupported, review, lint };
+}
+
+/** `details.assets` → the lesson's `assets` (host → node, `~` and working folders → /root). */
+function mapAssets(src: string, hosts: NonNullable<ScenarioIndex['details']['assets']>, notes: Note[], indexText: string): Record<string, unknown>[] {
   const assets: Record<string, unknown>[] = [];
-  for (const [host, entries] of Object.entries(details.assets ?? {})) {
+  const note = (message: string, value: string) => notes.push({ file: 'index.json', line: jsonLine(indexText, 'file', value) ?? jsonLine(indexText, 'assets'), message });
+  for (const [host, entries] of Object.entries(hosts)) {
     const node = hostNode(host);
     if (node === null) {
-      notes.push(`assets for "${host}": not a host pier knows (host01…host05); skipped`);
+      notes.push({ file: 'index.json', line: jsonLine(indexText, host), message: `assets for "${host}": not a host pier knows (host01…host05); skipped` });
       continue;
     }
-    nodes = Math.max(nodes, node);
     for (const e of entries) {
       const files = expandAsset(src, e.file);
-      if (files.length === 0) notes.push(`asset "${e.file}" for ${host} matches no file under assets/; skipped`);
-      let target = e.target.replace(/^~(?=\/|$)/, '/root');
+      if (files.length === 0) note(`asset "${e.file}" for ${host} matches no file under assets/; skipped`, e.file);
+      let target = mapWorkingFolders(e.target).replace(/^~(?=\/|$)/, '/root');
       if (!target.startsWith('/')) target = `/root/${target}`;
       target = path.posix.normalize(target);
       if (target.split('/').includes('..')) {
-        notes.push(`asset target "${e.target}" leaves the file system root; skipped`);
+        note(`asset target "${e.target}" leaves the file system root; skipped`, e.file);
         continue;
       }
       let mode: string | undefined;
       if (e.chmod !== undefined) {
         if (/^\+x$/.test(e.chmod)) mode = '0755';
         else if (/^0?[0-7]{3,4}$/.test(e.chmod)) mode = e.chmod;
-        else notes.push(`asset "${e.file}": chmod "${e.chmod}" is not mapped (use an octal mode); the file keeps its mode`);
+        else note(`asset "${e.file}": chmod "${e.chmod}" is not mapped (use an octal mode); the file keeps its mode`, e.file);
       }
       for (const f of files) {
         assets.push({ from: `assets/${f}`, to: path.posix.join(target, path.posix.basename(f)), ...(mode ? { mode } : {}), ...(node !== 1 ? { node: `node${node}` } : {}) });
       }
     }
   }
-
-  const difficulty = index.difficulty?.toLowerCase();
-  const time = minutes(index.time);
-  if (time === null) notes.push('the scenario gives no time; "time: 15" (minutes) was assumed');
-  if (difficulty && !['beginner', 'intermediate', 'advanced'].includes(difficulty)) notes.push(`difficulty "${index.difficulty}" is not one of beginner, intermediate, advanced; left out`);
-  const allText = [...converted.values()].join('\n');
-  const requires = /\b(docker|podman)\b/i.test(allText) ? ['docker'] : [];
-  if (requires.length > 0) notes.push('the text mentions docker: "requires: [docker]" was set');
-
-  const front: Record<string, unknown> = {
-    title: index.title,
-    description: index.description?.trim() || index.title,
-    ...(difficulty && ['beginner', 'intermediate', 'advanced'].includes(difficulty) ? { difficulty } : {}),
-    time: time ?? 15,
-    nodes,
-    ...(requires.length > 0 ? { requires } : {}),
-    ...(setup ? { setup } : {}),
-    ...(assets.length > 0 ? { assets } : {}),
-    steps,
-  };
-  if (details.finish?.text && exists(details.finish.text) && details.finish.text !== 'finish.md') {
-    copyFileSync(path.join(dest, details.finish.text), path.join(dest, 'finish.md'));
-  }
-  const lessonMd = `---\n# Imported from a ${flavor === 'katacoda' ? 'Katacoda' : 'Killercoda'} scenario by pier lesson import.\n${stringify(front)}---\n${introText}`;
-  writeFileSync(path.join(dest, 'lesson.md'), lessonMd);
-
-  return { flavor, dest, steps: steps.length, notes, lint: lintLesson(dest) };
+  return assets;
 }

@@ -9,7 +9,7 @@ export type ActionProps = Record<string, string>;
 export type ParsedAction = { ok: true; props: ActionProps; node?: number } | { ok: false; message: string; fix: string };
 
 /** The action forms, for error messages. */
-export const ACTION_FORMS = '{{exec}}, {{exec interrupt}}, {{copy}}, or {{execute}} with T<n>, HOST<n>, interrupt, no-newline, ctrl-seq';
+export const ACTION_FORMS = '{{exec}}, {{exec interrupt}}, {{copy}}, {{write /abs/path [append] [HOST<n>]}}, or {{execute}} with T<n>, HOST<n>, interrupt, no-newline, ctrl-seq';
 
 /** Options each verb accepts, as hast properties. */
 const FLAG_PROPS: Record<string, string> = {
@@ -26,6 +26,7 @@ export function parseAction(inner: string): ParsedAction {
   if (verb === 'copy') {
     return options.length === 0 ? { ok: true, props: { dataPierAction: 'copy' } } : unknown(': {{copy}} takes no options');
   }
+  if (verb === 'write') return parseWrite(inner, options, unknown);
   if (verb !== 'exec' && verb !== 'execute') return unknown('');
   const props: ActionProps = { dataPierAction: 'exec' };
   let node: number | undefined;
@@ -39,6 +40,30 @@ export function parseAction(inner: string): ParsedAction {
       node = Number(host[1]);
       props.dataPierNode = `node${node}`;
     } else return unknown(`: unknown option "${opt}"`);
+  }
+  return node === undefined ? { ok: true, props } : { ok: true, props, node };
+}
+
+/**
+ * `{{write /root/app.py}}`, `{{write /root/log.txt append}}`, `{{write /etc/x.conf HOST2}}`:
+ * the block's text is written into that file of the node (created with its folders,
+ * replaced, or appended to). The path is absolute, without `..` or whitespace.
+ */
+function parseWrite(inner: string, options: string[], unknown: (what: string) => ParsedAction): ParsedAction {
+  const [file, ...rest] = options;
+  if (file === undefined) return { ok: false, message: `{{${inner.trim()}}} names no file`, fix: 'write {{write /root/file.txt}} (an absolute path in the node)' };
+  if (!file.startsWith('/') || file.split('/').includes('..') || file.endsWith('/')) {
+    return { ok: false, message: `{{${inner.trim()}}}: "${file}" is not an absolute file path without ..`, fix: 'name the file with an absolute path, e.g. /root/app.py' };
+  }
+  const props: ActionProps = { dataPierAction: 'write', dataPierFile: file, dataPierMode: 'replace' };
+  let node: number | undefined;
+  for (const opt of rest) {
+    const host = /^HOST([1-9])$/.exec(opt);
+    if (opt === 'append' || opt === 'replace') props.dataPierMode = opt;
+    else if (host) {
+      node = Number(host[1]);
+      props.dataPierNode = `node${node}`;
+    } else return unknown(`: unknown option "${opt}" (write takes append, replace, HOST<n>)`);
   }
   return node === undefined ? { ok: true, props } : { ok: true, props, node };
 }

@@ -27,6 +27,10 @@ export interface PreparedNode {
   node: string;
   assetsMs: number;
   setup: ScriptResult | null;
+  /** The lesson's best-effort background script, when it has one. */
+  background: ScriptResult | null;
+  /** What went wrong without failing the start (a failed background script). */
+  warnings: string[];
 }
 
 /**
@@ -41,6 +45,7 @@ export async function prepareLesson(
   onProgress: (fraction: number, message: string) => void = () => undefined,
 ): Promise<PreparedNode[]> {
   const setupScript = lesson.setupPath === undefined ? null : readFileSync(lesson.setupPath, 'utf8');
+  const backgroundScript = lesson.backgroundPath === undefined ? null : readFileSync(lesson.backgroundPath, 'utf8');
   const partsPerNode = 2;
   const total = nodes.size * partsPerNode;
   let done = 0;
@@ -63,8 +68,15 @@ export async function prepareLesson(
           throw new PrepareError(`${node}: the setup script ${why}`, node, setup);
         }
       }
+      // Killercoda's background: waited for (so step 1 sees its work), but best-effort.
+      let background: ScriptResult | null = null;
+      const warnings: string[] = [];
+      if (backgroundScript !== null) {
+        background = await runScript(driver, sandboxId, backgroundScript, { timeoutSeconds: SETUP_TIMEOUT_S, env: { PIER_NODE: node, PIER_LESSON: lesson.id } });
+        if (!background.passed) warnings.push(`${node}: the background script ${background.timedOut ? `timed out after ${SETUP_TIMEOUT_S} s` : `exited ${background.exitCode}`} (best-effort: the lesson starts anyway)`);
+      }
       tick(`${node}: set up`);
-      return { node, assetsMs, setup };
+      return { node, assetsMs, setup, background, warnings };
     }),
   );
 }

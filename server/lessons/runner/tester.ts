@@ -36,8 +36,15 @@ export interface LessonReport {
   /** Starting nodes, copying assets and running setup. */
   prepareMs: number;
   steps: StepReport[];
+  /** Checks that ran (a lesson with none proves nothing and is not ok: "nothing checked"). */
+  checks: number;
+  /** What works but deserves a look (a failed best-effort background script). */
+  warnings: string[];
   durationMs: number;
 }
+
+/** The problem of a lesson whose replay ran no check. */
+export const NOTHING_CHECKED = 'nothing checked: no step has a check, so the replay proves nothing (add a check and a solution to a step)';
 
 /** What the tester needs. */
 export interface LessonTestOptions {
@@ -61,7 +68,7 @@ const english = (t: LoadedLesson['meta']['title']): string => (typeof t === 'str
  */
 export async function testLesson(lesson: LoadedLesson, o: LessonTestOptions): Promise<LessonReport> {
   const started = performance.now();
-  const report: LessonReport = { id: lesson.id, ok: false, problem: null, prepareMs: 0, steps: [], durationMs: 0 };
+  const report: LessonReport = { id: lesson.id, ok: false, problem: null, prepareMs: 0, steps: [], checks: 0, warnings: [], durationMs: 0 };
   const network = await o.driver.createNetwork();
   o.onNetwork?.(network.id);
   try {
@@ -73,7 +80,8 @@ export async function testLesson(lesson: LoadedLesson, o: LessonTestOptions): Pr
         names.map((hostname) => o.driver.create({ network: network.id, hostname, limits, labels: { [OWNER_PID_LABEL]: String(process.pid), 'pier.lesson-test': lesson.id } })),
       );
       infos.forEach((info, i) => nodes.set(names[i]!, info.id));
-      await prepareLesson(o.driver, lesson, nodes);
+      const prepared = await prepareLesson(o.driver, lesson, nodes);
+      report.warnings.push(...prepared.flatMap((p) => p.warnings));
     } catch (err) {
       report.problem = err instanceof PrepareError ? `${err.message}${err.result ? `\n${tail(err.result)}` : ''}` : `cannot start the lesson's nodes: ${(err as Error).message}`;
       return report;
@@ -91,7 +99,12 @@ export async function testLesson(lesson: LoadedLesson, o: LessonTestOptions): Pr
       o.onStep?.(r);
       if (!r.ok) break; // later steps build on this one
     }
+    report.checks = report.steps.filter((s) => s.after !== null).length;
     report.ok = report.steps.length === lesson.steps.length && report.steps.every((s) => s.ok);
+    if (report.ok && report.checks === 0) {
+      report.ok = false;
+      report.problem = NOTHING_CHECKED;
+    }
     return report;
   } finally {
     await o.driver.destroyNetwork(network.id);
