@@ -52,10 +52,15 @@ export function renderOfflineHint(images: readonly string[]): string {
   const list = images.length > 0 ? images.join(', ') : 'none';
   return `# pier: this network has no internet; say so when a command that needs it fails.
 __pier_offline_hint() {
-  local status=$?
-  [ "$status" -eq 0 ] && return 0
+  local status=$? failed
   local last
   last=$(HISTTIMEFORMAT= history 1 2>/dev/null | sed 's/^ *[0-9]* *//')
+  # apt-get update "succeeds" offline (warnings, exit 0): it gets the line whatever its status.
+  failed=$status
+  case "$last" in
+    apt\\ update*|apt-get\\ update*|*\\ apt\\ update*|*\\ apt-get\\ update*) failed=100 ;;
+  esac
+  [ "$failed" -eq 0 ] && return 0
   case "$last" in
     apt\\ *|apt-get\\ *|*\\ apt\\ *|*\\ apt-get\\ *|curl\\ *|*\\ curl\\ *|wget\\ *|*\\ wget\\ *|pip\\ *|pip3\\ *|git\\ clone*|git\\ pull*|git\\ fetch*|npm\\ install*|npm\\ i\\ *)
       printf '%s\\n' "pier: offline — this playground has no internet. Available without it: the shipped images (${list}). An admin can enable internet. / 이 실습 환경은 인터넷이 없습니다. 관리자가 인터넷을 켤 수 있습니다." >&2 ;;

@@ -104,7 +104,9 @@ export async function startMirrorProxy(o: MirrorProxyOptions): Promise<MirrorPro
       if (!res.headersSent) sendError(res, 503, 'UNAVAILABLE', 'pier: the host image mirror is restarting; try again in a moment. / 이미지 미러가 다시 시작하는 중입니다.');
       else res.destroy();
     });
-    req.on('close', () => {
+    // A client that goes away mid-answer: drop the registry request too (res 'close', not
+    // req 'close', which fires as soon as the request itself has been read).
+    res.on('close', () => {
       if (!res.writableFinished) upstream.destroy();
     });
     upstream.end();
