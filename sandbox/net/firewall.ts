@@ -125,7 +125,7 @@ function renderRules(elements: Elements): string[] {
     `\t\tiifname ${ANY_BRIDGE} ct state established,related accept`,
     '\t\t# The image mirror, on the address of the bridge the packet came in on (its gateway):',
     '\t\t# `fib daddr . iif type local` holds only for an address of that very interface, so',
-    '\t\t# not another session\'s gateway nor the host\'s LAN address (docs/SECURITY.md 47).',
+    '\t\t# not another session\'s gateway nor the host\'s LAN address (docs/SECURITY.md 48).',
     `\t\tiifname ${ANY_BRIDGE} tcp dport @mirror_ports fib daddr . iif type local ct state new accept`,
     '\t\t# Nothing else from a node reaches the host: not the gateway address, not the host\'s',
     '\t\t# other addresses, not the pier server\'s port (attack 25, and 26 for the gateway).',

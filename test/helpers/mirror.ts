@@ -13,6 +13,7 @@ import { loadConfig, type Config } from '../../server/config.js';
 import { startMirror, type RunningMirror } from '../../server/mirror/index.js';
 import { SupervisedRegistry } from '../../server/mirror/registry.js';
 import { openRuntime } from '../../server/runtime.js';
+import { ensureFirewall } from '../../sandbox/net/firewall.js';
 
 export const quietLog = pino({ level: 'warn' });
 
@@ -97,4 +98,25 @@ export async function pushImage(base: string, name: string, tag: string): Promis
   const r = await fetch(`${base}/v2/${name}/manifests/${tag}`, { method: 'PUT', body: manifest, headers: { 'content-type': 'application/vnd.docker.distribution.manifest.v2+json' } });
   if (r.status !== 201) throw new Error(`manifest put: ${r.status} ${await r.text()}`);
   return sha(manifest);
+}
+
+/** How often keepFirewall re-asserts pier's rules. */
+const FIREWALL_REASSERT_MS = 250;
+
+/**
+ * Keeps pier's current firewall rules in place while a test runs. On a shared development
+ * host older pier processes (other branches) rewrite the table with their own version of
+ * the rules whenever they start, which drops the mirror's rule mid-pull; processes of one
+ * version agree, so a deployment (or CI, where the suite runs alone) never sees this.
+ * ensureFirewall is a no-op when the rules are current.
+ * @returns stop
+ */
+export function keepFirewall(pool: string, mirrorPort: number): () => void {
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    running = running.then(() => ensureFirewall({ pool, mirrorPort })).catch(() => undefined);
+  };
+  tick();
+  const timer = setInterval(tick, FIREWALL_REASSERT_MS);
+  return () => clearInterval(timer);
 }

@@ -9,18 +9,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { rootSuite } from '../helpers/root.js';
 import { show } from '../helpers/sandbox.js';
-import { mirroredRuntime, testMirror, upstreamRegistry } from '../helpers/mirror.js';
-import { ensureFirewall } from '../../sandbox/net/firewall.js';
+import { keepFirewall, mirroredRuntime, testMirror, upstreamRegistry } from '../helpers/mirror.js';
 import type { RunningMirror } from '../../server/mirror/index.js';
 import type { SandboxInfo, NetworkInfo } from '../../sandbox/index.js';
 
 /** Generous for one pull on a loaded 2-core machine. */
 const PULL_MS = 120_000;
 
+
 describe('pulls through the host image mirror', rootSuite(), () => {
   let upstream: Awaited<ReturnType<typeof upstreamRegistry>>;
   let mirror: RunningMirror;
   let rt: ReturnType<typeof mirroredRuntime>;
+  let stopFirewall = (): void => undefined;
   const networks: NetworkInfo[] = [];
   const nodes: SandboxInfo[] = [];
 
@@ -34,10 +35,10 @@ describe('pulls through the host image mirror', rootSuite(), () => {
       networks.push(net);
       nodes.push(await rt.driver.create({ hostname: name, network: net.id }));
     }
-    // Other pier processes on this host may have rewritten the table with an older version.
-    await ensureFirewall({ pool: rt.config.subnetPool, mirrorPort: mirror.port });
+    stopFirewall = keepFirewall(rt.config.subnetPool, mirror.port);
   });
   after(async () => {
+    stopFirewall();
     for (const n of nodes) await rt.driver.destroy(n.id).catch(() => undefined);
     for (const n of networks) await rt.driver.destroyNetwork(n.id).catch(() => undefined);
     await mirror?.close();
@@ -54,13 +55,11 @@ describe('pulls through the host image mirror', rootSuite(), () => {
     const conf = await rt.driver.run(node1.id, { cmd: ['cat', '/etc/containers/registries.conf.d/50-pier-mirror.conf', '/etc/pier/registry-mirror'], timeoutMs: 10_000 });
     assert.match(conf.stdout, new RegExp(`location = "${networks[0]?.gateway.replace(/\./g, '\\.')}:${mirror.port}"`));
     assert.match(conf.stdout, new RegExp(`^http://${networks[0]?.gateway.replace(/\./g, '\\.')}:${mirror.port}$`, 'm'));
-
     const first = await rt.driver.run(node1.id, { cmd: ['podman', 'pull', image], timeoutMs: PULL_MS });
     assert.equal(first.exitCode, 0, `node1 pull: ${show(first)}`);
     const afterFirst = upstream.blobGets();
     assert.ok(afterFirst >= 2, `upstream served the layer and config once (blob GETs: ${afterFirst})`);
     const servedFirst = mirror.counters.blobsServed;
-
     const second = await rt.driver.run(node2.id, { cmd: ['podman', 'pull', image], timeoutMs: PULL_MS });
     assert.equal(second.exitCode, 0, `node2 pull: ${show(second)}`);
     // The cache hit: the mirror served node2 the blobs, the upstream was not asked again.
@@ -78,6 +77,7 @@ describe('pulls through the host image mirror', rootSuite(), () => {
 describe('offline: the mirror serves the preloaded set and says plainly what is not there', rootSuite(), () => {
   let mirror: RunningMirror;
   let rt: ReturnType<typeof mirroredRuntime>;
+  let stopFirewall = (): void => undefined;
   let node: SandboxInfo;
 
   before(async () => {
@@ -85,9 +85,10 @@ describe('offline: the mirror serves the preloaded set and says plainly what is 
     mirror = await testMirror({ mirrorMode: 'offline' });
     rt = mirroredRuntime(mirror.port);
     node = await rt.driver.create({ hostname: 'node1' });
-    await ensureFirewall({ pool: rt.config.subnetPool, mirrorPort: mirror.port });
+    stopFirewall = keepFirewall(rt.config.subnetPool, mirror.port);
   });
   after(async () => {
+    stopFirewall();
     if (node) await rt.driver.destroy(node.id).catch(() => undefined);
     await mirror?.close();
   });
