@@ -322,7 +322,7 @@ export class SessionManager<T> {
       await this.#driver.destroyNetwork(network.id).catch((e: unknown) => this.#log.error({ err: e, session: id }, 'cannot remove the network of a failed session'));
       throw err;
     }
-    const session = this.#newSession({ id, owner, createdAt, expiresAt, extendedCount: 0, lessonId, networkId: network.id, classId: plan?.classId ?? null, memberId: plan?.memberId ?? null });
+    const session = this.#newSession({ id, owner, createdAt, expiresAt, extendedCount: 0, lessonId, networkId: network.id, classId: plan?.classId ?? null, memberId: plan?.memberId ?? null, internet: network.outbound });
     const terminals: TerminalState[] = [];
     infos.forEach((info, i) => {
       const name = names[i]!;
@@ -645,7 +645,9 @@ export class SessionManager<T> {
         report.ended.push({ id: row.id, reason: fate.reason });
         continue;
       }
-      const session = this.#newSession(fate.session);
+      // FIXME: the network's own outbound flag is not readable through the driver yet; an
+      // adopted session shows the deployment's policy (a class without internet shows "internet").
+      const session = this.#newSession({ ...fate.session, internet: this.#policy.outboundAllowed });
       for (const { node, sandbox } of fate.live) {
         session.nodes.set(node.name, { name: node.name, sandboxId: sandbox.id, status: 'running', address: sandbox.address, limits: limitsOf(sandbox), ports: [] });
       }

@@ -69,7 +69,7 @@ async function putBlob(base: string, name: string, data: Buffer): Promise<string
   if (start.status !== 202) throw new Error(`upload start: ${start.status}`);
   const loc = new URL(start.headers.get('location') ?? '', base);
   loc.searchParams.set('digest', digest);
-  const put = await fetch(loc, { method: 'PUT', body: data, headers: { 'content-type': 'application/octet-stream' } });
+  const put = await fetch(loc, { method: 'PUT', body: new Uint8Array(data), headers: { 'content-type': 'application/octet-stream' } });
   if (put.status !== 201) throw new Error(`blob put: ${put.status} ${await put.text()}`);
   return digest;
 }
@@ -95,7 +95,7 @@ export async function pushImage(base: string, name: string, tag: string): Promis
       layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: layer.length, digest: layerDigest }],
     }),
   );
-  const r = await fetch(`${base}/v2/${name}/manifests/${tag}`, { method: 'PUT', body: manifest, headers: { 'content-type': 'application/vnd.docker.distribution.manifest.v2+json' } });
+  const r = await fetch(`${base}/v2/${name}/manifests/${tag}`, { method: 'PUT', body: new Uint8Array(manifest), headers: { 'content-type': 'application/vnd.docker.distribution.manifest.v2+json' } });
   if (r.status !== 201) throw new Error(`manifest put: ${r.status} ${await r.text()}`);
   return sha(manifest);
 }
