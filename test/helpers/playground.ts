@@ -15,7 +15,7 @@ import { SESSION_LABEL } from '../../server/sessions/manager.js';
 /** A config for a test server: the real runtime (the image lives in the state dir), its own database. */
 export function testConfig(overrides: Partial<Config> = {}): { config: Config; cleanup: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'pier-server-'));
-  const config: Config = { ...loadConfig(), database: path.join(dir, 'pier.db'), logLevel: 'error', ...overrides };
+  const config: Config = { ...loadConfig(), database: path.join(dir, 'pier.db'), logLevel: 'error', mirrorPort: 0, ...overrides };
   return { config, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

@@ -12,6 +12,8 @@ import { show } from '../helpers/sandbox.js';
 import { keepFirewall, mirroredRuntime, testMirror, upstreamRegistry } from '../helpers/mirror.js';
 import type { RunningMirror } from '../../server/mirror/index.js';
 import type { SandboxInfo, NetworkInfo } from '../../sandbox/index.js';
+import { startServer, type RunningServer } from '../../server/main.js';
+import { testConfig } from '../helpers/playground.js';
 
 /** Generous for one pull on a loaded 2-core machine. */
 const PULL_MS = 120_000;
@@ -120,5 +122,44 @@ describe('offline: the mirror serves the preloaded set and says plainly what is 
     assert.match(lines[0] ?? '', /the shipped images \(.*nginx.*\)\. An admin can enable internet\./);
     const state = await rt.driver.run(node.id, { cmd: ['cat', '/etc/pier/network'], timeoutMs: 10_000 });
     assert.equal(state.stdout, 'offline\n');
+  });
+});
+
+describe('the server runs the mirror: started with it, restarted when it dies, stopped with it', rootSuite(), () => {
+  let server: RunningServer | undefined;
+  let cleanup = (): void => undefined;
+  after(async () => {
+    await server?.close();
+    cleanup();
+  });
+
+  test('a killed registry comes back; close stops it', async () => {
+    const c = testConfig({ mirrorMode: 'offline' });
+    cleanup = c.cleanup;
+    server = await startServer({ config: c.config, next: false, port: 0, hostname: '127.0.0.1' });
+    const mirror = server.mirror;
+    assert.ok(mirror !== null, 'the mirror started');
+    const pid = mirror.registry.pid;
+    assert.ok(pid !== null);
+    const answer = async () => (await fetch(`${mirror.registry.url}/v2/`)).status;
+    assert.equal(await answer(), 200);
+    process.kill(pid, 'SIGKILL');
+    // Supervision: a new process listens on the same loopback port.
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        const now = mirror.registry.pid;
+        if (now !== null && now !== pid && mirror.registry.starts >= 2) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 50);
+    });
+    for (let i = 0; i < 200 && (await answer().catch(() => 0)) !== 200; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await answer(), 200, 'the restarted registry answers');
+    const second = mirror.registry.pid;
+    await server.close();
+    server = undefined;
+    assert.equal(mirror.registry.pid, null);
+    assert.throws(() => process.kill(second ?? 0, 0), /ESRCH/, 'the registry is gone after close');
   });
 });
