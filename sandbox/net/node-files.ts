@@ -61,10 +61,16 @@ __pier_offline_hint() {
     apt\\ update*|apt-get\\ update*|*\\ apt\\ update*|*\\ apt-get\\ update*) failed=100 ;;
   esac
   [ "$failed" -eq 0 ] && return 0
+  local needs=
   case "$last" in
-    apt\\ *|apt-get\\ *|*\\ apt\\ *|*\\ apt-get\\ *|curl\\ *|*\\ curl\\ *|wget\\ *|*\\ wget\\ *|pip\\ *|pip3\\ *|git\\ clone*|git\\ pull*|git\\ fetch*|npm\\ install*|npm\\ i\\ *)
-      printf '%s\\n' "pier: offline — this playground has no internet. Available without it: the shipped images (${list}). An admin can enable internet. / 이 실습 환경은 인터넷이 없습니다. 관리자가 인터넷을 켤 수 있습니다." >&2 ;;
+    apt\\ *|apt-get\\ *|*\\ apt\\ *|*\\ apt-get\\ *|curl\\ *|*\\ curl\\ *|wget\\ *|*\\ wget\\ *|pip\\ *|pip3\\ *|git\\ clone*|git\\ pull*|git\\ fetch*|npm\\ install*|npm\\ i\\ *) needs=1 ;;
   esac
+  # Docker Engine falls back from the mirror to Docker Hub and prints Hub's lookup error,
+  # not the mirror's line (podman, whose docker.io *is* the mirror, prints the mirror's).
+  if [ -x /usr/bin/dockerd ]; then
+    case "$last" in docker\\ pull\\ *|docker\\ image\\ pull\\ *) needs=1 ;; esac
+  fi
+  [ -n "$needs" ] && printf '%s\\n' "pier: offline — this playground has no internet. Available without it: the shipped images (${list}). An admin can enable internet. / 이 실습 환경은 인터넷이 없습니다. 관리자가 인터넷을 켤 수 있습니다." >&2
   return "$status"
 }
 case ";\${PROMPT_COMMAND:-};" in
