@@ -31,7 +31,8 @@ Run \`pier image <command> --help\` for its options.`,
 Builds the sandbox root filesystem with mmdebstrap, unless the image for the current
 recipe (suite, packages, files) is already built; then the offline image set of nested
 \`docker\` (hello-world, busybox, debian, nginx, redis, postgres, python, registry), unless
-built. Needs root.
+built; then pushes that set into the host image mirror's storage (once per set), so nodes
+pull it through the mirror without internet. Needs root.
 
   --force   build again even if the image exists (refused while sandboxes use it)
   --json    print the image's details as JSON on stdout`,
