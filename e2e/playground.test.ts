@@ -53,6 +53,15 @@ describe('playground in the browser', { ...rootSuite(), timeout: 10 * 60_000 }, 
     await waitForText(page, /^42$/m);
   });
 
+  test('the header says the playground is offline (issue 14 point 2)', async () => {
+    const badge = page.locator('[data-testid="internet-badge"]');
+    await badge.waitFor({ timeout: 10_000 });
+    // e2e servers run with the default config: outbound off.
+    assert.equal(await badge.getAttribute('data-internet'), 'off');
+    assert.equal((await badge.textContent())?.trim(), 'Offline');
+    assert.match((await badge.getAttribute('title')) ?? '', /An admin can enable internet/);
+  });
+
   test('add node2 and ping it from node1', async () => {
     await page.click('[data-testid="add-node"]');
     await waitForCount(page, '[data-testid="node-item"]', 2, 30_000);

@@ -61,6 +61,8 @@ export const SessionView = z.object({
   lessonId: z.string().nullable(),
   nodes: z.array(NodeView),
   maxNodes: z.number(),
+  /** Whether the session's nodes reach the internet; false: offline (the shipped images only). */
+  internet: z.boolean(),
 });
 export type SessionView = z.infer<typeof SessionView>;
 

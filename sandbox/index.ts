@@ -40,6 +40,8 @@ export { PIER_BASH, PIER_BIN_DIR } from './runc/interpreter.js';
 export const OFFLINE_IMAGE_TAGS: readonly string[] = IMAGE_SET.images.flatMap((i) => i.tags);
 /** Pure IPv4 math of session subnets, for callers that check addresses (the port proxy). */
 export { parseIpv4, formatIpv4, parseCidr, type Cidr } from './net/subnet.js';
+/** Closes a stopped host image mirror's port to nodes again (its @mirror_ports element). */
+export { removeMirrorPort } from './net/firewall.js';
 
 /** Plain settings of the runtime (the server maps its config onto these). */
 export interface SandboxRuntimeOptions {
@@ -61,6 +63,8 @@ export interface SandboxRuntimeOptions {
   limits?: Partial<SandboxLimits>;
   /** What the parent cgroup of all sandboxes leaves to the server and the host. */
   hostReserve?: HostReserve;
+  /** Gateway port of the host image mirror new networks pull through (none: no mirror files). */
+  mirrorPort?: number | null;
 }
 
 /** The driver plus image management, sharing one state directory. */
@@ -84,6 +88,8 @@ export interface SandboxRuntime {
     build(options?: { force?: boolean; onProgress?: (p: ImageSetProgress) => void }): Promise<ImageSetInfo>;
     /** The built set of the current recipe, or null. */
     current(): ImageSetInfo | null;
+    /** Mounts the current set's store (read-only) and returns podman's store directory in it, or null when unbuilt. */
+    mountStore(): Promise<string | null>;
   };
 }
 
@@ -117,7 +123,7 @@ export function createSandboxRuntime(options: SandboxRuntimeOptions = {}): Sandb
   const driver = createRuncDriver({
     paths,
     runtime: options.runtime ?? 'auto',
-    network: { pool: options.subnetPool ?? '10.87.0.0/16', prefix: options.subnetPrefix ?? 27, outbound: options.outbound ?? false },
+    network: { pool: options.subnetPool ?? '10.87.0.0/16', prefix: options.subnetPrefix ?? 27, outbound: options.outbound ?? false, mirrorPort: options.mirrorPort ?? null },
     defaultLimits: { ...DEFAULT_LIMITS, ...options.limits },
     ids: { mode: options.uidMode ?? 'per-sandbox', ranges: options.uidRanges ?? DEFAULT_ID_RANGES },
     ...(options.hostReserve ? { hostReserve: options.hostReserve } : {}),
@@ -139,6 +145,7 @@ export function createSandboxRuntime(options: SandboxRuntimeOptions = {}): Sandb
   const imageSet: SandboxRuntime['imageSet'] = {
     build: async (o = {}) => buildImageSet(paths, driver, IMAGE_SET, { ...o, mirror: options.imageMirror ?? '', sandboxImage: (await images.current()).id }),
     current: () => currentImageSet(paths, IMAGE_SET),
+    mountStore: () => imageSetStoreForSandbox(paths, IMAGE_SET),
   };
   return { driver, paths, images, imageSet };
 }

@@ -19,6 +19,9 @@ declare -A NEED=(
   [runc]=runc [mmdebstrap]=mmdebstrap [newuidmap]=uidmap [nft]=nftables [ip]=iproute2
   [mkfs.ext4]=e2fsprogs [losetup]=mount [catatonit]=catatonit [chromium]=chromium
   [unshare]=util-linux [nsenter]=util-linux [cc]=gcc [sysctl]=procps
+  # The host image mirror (server/mirror/): the registry itself, and the copy tool that
+  # preloads it with the offline image set.
+  [docker-registry]=docker-registry [skopeo]=skopeo
 )
 [ "${PIER_SETUP_PREBUILT:-}" != 1 ] || unset 'NEED[chromium]'
 missing=()

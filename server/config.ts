@@ -174,6 +174,16 @@ export const ConfigSchema = z.object({
       z.string().transform((s) => s.split(':').filter((d) => d !== '')).pipe(z.array(z.string().startsWith('/', 'must be an absolute path'))),
     ])
     .default([]),
+  /**
+   * The host image mirror (server/mirror/): a registry every node pulls docker.io images
+   * through, on this port of its gateway (0 = any free port; `mirror: false` turns it off).
+   * `auto` mode: a pull-through cache of `mirrorUpstream` when `outbound` is on, otherwise
+   * offline (only the preloaded image set).
+   */
+  mirror: boolish.default(true),
+  mirrorPort: z.coerce.number().int().min(0).max(65535).default(5001),
+  mirrorMode: z.enum(['auto', 'proxy', 'offline']).default('auto'),
+  mirrorUpstream: z.string().url().default('https://registry-1.docker.io'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -219,6 +229,10 @@ const ENV_KEYS: Record<string, keyof Config> = {
   PIER_RECORDING_RETENTION: 'recordingRetention',
   PIER_WARM_POOL: 'warmPool',
   PIER_WARM_POOL_SHELL: 'warmPoolShell',
+  PIER_MIRROR: 'mirror',
+  PIER_MIRROR_PORT: 'mirrorPort',
+  PIER_MIRROR_MODE: 'mirrorMode',
+  PIER_MIRROR_UPSTREAM: 'mirrorUpstream',
 };
 
 /**

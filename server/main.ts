@@ -34,6 +34,7 @@ import { serveTerminalSocket } from './terminals/socket.js';
 import type { Terminal } from './terminals/terminal.js';
 import { createUpgradeRouter } from './ws/upgrade.js';
 import { hostAdmission } from './sessions/admission.js';
+import { shortImageName, startMirror, type RunningMirror } from './mirror/index.js';
 
 /** How long a client may take to send its request headers (ms): slowloris bound. */
 export const HEADERS_TIMEOUT_MS = 20_000;
@@ -72,6 +73,8 @@ export interface RunningServer {
   classroom: Classroom;
   /** The warm pool (config `warmPool`), or null when it is off. */
   pool: WarmPool | null;
+  /** The host image mirror (its port and counters), or null when off or not started. */
+  mirror: RunningMirror | null;
   /**
    * Stops serving: closes sockets, terminals (their ptys), timers and the database.
    * Sandboxes are kept. Idempotent.
@@ -114,7 +117,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     let serverId = store.getMeta('server_id');
     if (serverId === null) store.setMeta('server_id', (serverId = newId()));
 
-    const runtime = openRuntime(config);
+    // The host image mirror first: new networks name its port (server/mirror/).
+    let offlineImages: () => string[] = () => [];
+    const mirror = await startMirror(config, log, () => ({ images: offlineImages() }));
+    if (mirror !== null) cleanups.push(() => mirror.close());
+    const runtime = openRuntime(config, { mirrorPort: mirror?.port ?? null });
+    offlineImages = () => [...new Set((runtime.imageSet.current()?.images ?? []).flatMap((i) => i.tags.map(shortImageName)))];
     await checkRuntime(config, log);
     await runtime.images.current(); // IMAGE_NOT_FOUND now, not at the first student's click
     const lessonCatalog = new LessonCatalog({
@@ -284,6 +292,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       sessions: manager,
       classroom,
       pool,
+      mirror,
       close: () => (closing ??= undo().then(() => log.info('pier stopped'))),
     };
   } catch (err) {

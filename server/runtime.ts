@@ -32,9 +32,12 @@ export function runtimeOptions(config: Config): SandboxRuntimeOptions {
   };
 }
 
-/** Loads the configuration (unless given) and creates the sandbox runtime from it. */
-export function openRuntime(config: Config = loadConfig()): SandboxRuntime & { config: Config } {
-  return { ...createSandboxRuntime(runtimeOptions(config)), config };
+/**
+ * Loads the configuration (unless given) and creates the sandbox runtime from it.
+ * @param running what the server started: the host image mirror's gateway port (networks name it)
+ */
+export function openRuntime(config: Config = loadConfig(), running: { mirrorPort?: number | null } = {}): SandboxRuntime & { config: Config } {
+  return { ...createSandboxRuntime({ ...runtimeOptions(config), mirrorPort: running.mirrorPort ?? null }), config };
 }
 
 /**

@@ -26,6 +26,7 @@ import { usePrefs } from './prefs-provider';
 import { PrefsSwitches } from './prefs-switches';
 import { SessionEnded } from './session-ended';
 import { SessionTimer } from './session-timer';
+import { InternetBadge } from './internet-badge';
 import { StatsPanel } from './stats-panel';
 import { TerminalTabs } from './terminal-tabs';
 
@@ -232,6 +233,7 @@ export function Playground({ sessionId }: { sessionId: string }) {
         <span className="hidden font-mono text-xs text-muted sm:inline" title={session.id}>
           {session.id.slice(0, 8)}
         </span>
+        <InternetBadge internet={session.internet} />
         <div className="ml-auto flex items-center gap-3">
           {classId && <RaiseHand classId={classId} lessonId={session.lessonId} />}
           <SessionTimer expiresAt={session.expiresAt} skewMs={state.skewMs} warnBeforeSeconds={session.warnBeforeSeconds} />

@@ -56,6 +56,10 @@ const en = {
 
   'play.loading': 'Opening your playground…',
   'play.timeLeft': 'Time left',
+  'play.internet': 'Internet',
+  'play.offline': 'Offline',
+  'play.internetTitle': 'The nodes of this playground can reach the internet.',
+  'play.offlineTitle': 'No internet: apt, curl and pulls of images that are not shipped fail. An admin can enable internet.',
   'play.extend': 'Extend',
   'play.extending': 'Extending…',
   'play.cannotExtend': 'This playground cannot be extended any further.',
@@ -231,6 +235,10 @@ const ko: Record<MessageKey, string> = {
 
   'play.loading': '플레이그라운드를 여는 중…',
   'play.timeLeft': '남은 시간',
+  'play.internet': '인터넷',
+  'play.offline': '오프라인',
+  'play.internetTitle': '이 플레이그라운드의 노드는 인터넷에 연결됩니다.',
+  'play.offlineTitle': '인터넷이 없습니다: apt, curl, 기본 제공되지 않는 이미지 받기는 실패합니다. 관리자가 인터넷을 켤 수 있습니다.',
   'play.extend': '연장',
   'play.extending': '연장하는 중…',
   'play.cannotExtend': '이 플레이그라운드는 더 연장할 수 없습니다.',

@@ -23,6 +23,7 @@ const session = (nodes: NodeView[] = [node('node1')]): SessionView => ({
   lessonId: null,
   nodes,
   maxNodes: 5,
+  internet: false,
 });
 
 const stats = (name: string) => ({

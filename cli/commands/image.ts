@@ -4,6 +4,11 @@ import { parseArgs } from 'node:util';
 import { isSandboxError, type ImageInfo, type ImageSetInfo } from '../../sandbox/index.js';
 import { UsageError } from '../main.js';
 import { openRuntime } from '../../server/runtime.js';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pino } from 'pino';
+import { preloadMirror, registryPaths } from '../../server/mirror/index.js';
 
 /** Least time between two redraws of the progress bar. */
 const RENDER_INTERVAL_MS = 100;
@@ -26,7 +31,8 @@ Run \`pier image <command> --help\` for its options.`,
 Builds the sandbox root filesystem with mmdebstrap, unless the image for the current
 recipe (suite, packages, files) is already built; then the offline image set of nested
 \`docker\` (hello-world, busybox, debian, nginx, redis, postgres, python, registry), unless
-built. Needs root.
+built; then pushes that set into the host image mirror's storage (once per set), so nodes
+pull it through the mirror without internet. Needs root.
 
   --force   build again even if the image exists (refused while sandboxes use it)
   --json    print the image's details as JSON on stdout`,
@@ -111,7 +117,34 @@ async function buildCommand(argv: string[]): Promise<number> {
     console.log(`image ${image.id} is up to date (built ${localTime(image.createdAt)}): ${describe(image)}\n  ${image.rootfs}`);
   }
   if (!flags.json) console.log(setLine);
+  const preloaded = await preloadCommandStep(rt, set, flags.force === true);
+  if (!flags.json && preloaded !== null) console.log(preloaded);
   return 0;
+}
+
+/**
+ * Pushes the image set into the host image mirror's storage (once per set; --force again),
+ * so nodes pull it through the mirror without internet (server/mirror/preload.ts).
+ * @returns the line to print, or null when the mirror is off
+ */
+async function preloadCommandStep(rt: ReturnType<typeof openRuntime>, set: ImageSetInfo, force: boolean): Promise<string | null> {
+  if (!rt.config.mirror) return null;
+  const marker = path.join(registryPaths(rt.config.stateDir).dir, `preloaded-${set.id}`);
+  if (!force && existsSync(marker)) return `image mirror: holds image set ${set.id}`;
+  const store = await rt.imageSet.mountStore();
+  if (store === null) return null;
+  const started = performance.now();
+  const log = pino({ level: 'warn' }, pino.destination(2));
+  const n = await preloadMirror({
+    stateDir: rt.config.stateDir,
+    store,
+    images: set.images,
+    log,
+    onImage: (tag, i, total) => process.stderr.write(`\rimage mirror: pushing ${i + 1}/${total} ${tag}\x1b[K`),
+  });
+  process.stderr.write('\n');
+  await writeFile(marker, `${new Date().toISOString()}\n`);
+  return `image mirror: preloaded ${n} tags of image set ${set.id} in ${((performance.now() - started) / 1000).toFixed(1)} s`;
 }
 
 /** `pier image ls [--json]` */

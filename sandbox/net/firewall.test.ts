@@ -24,7 +24,9 @@ test('nodes reach only their own bridge; the host and other sessions never', () 
   assert.deepEqual(chain(text, 'input'), [
     'type filter hook input priority filter; policy accept;',
     'iifname "pierb*" ct state established,related accept',
+    'iifname "pierb*" tcp dport @mirror_ports fib daddr . iif type local ct state new accept',
     'iifname "pierb*" drop',
+    'iifname != "lo" tcp dport @mirror_ports drop',
   ]);
   assert.deepEqual(chain(text, 'forward').slice(0, 5), [
     'type filter hook forward priority filter; policy accept;',
@@ -70,4 +72,18 @@ test('only pier bridge names reach the ruleset text', () => {
     assert.throws(() => renderRuleset({ outboundBridges: [bad] }), (e) => isSandboxError(e, 'INVALID_ARGUMENT'), bad);
   }
   assert.throws(() => renderRuleset({ pools: ['10.87.0.1/16'] }), (e) => isSandboxError(e, 'INVALID_ARGUMENT'));
+});
+
+test('the host image mirror: its ports are set elements, reached only on the arriving bridge\'s own address', () => {
+  const text = renderRuleset({ intraPairs: [A], mirrorPorts: [5001, 5001, 4000] });
+  assert.match(text, /set mirror_ports \{\n\t\ttype inet_service\n\t\telements = \{ 4000, 5001 \}\n\t\}/);
+  const input = chain(text, 'input');
+  // Accepted before the bridge's drop, only towards an address of the very interface it came in on.
+  const accept = input.indexOf('iifname "pierb*" tcp dport @mirror_ports fib daddr . iif type local ct state new accept');
+  assert.ok(accept > 0 && accept < input.indexOf('iifname "pierb*" drop'));
+  // The rules do not depend on the ports: every process of one version finds them unchanged.
+  assert.equal(rulesetVersion(), rulesetVersion());
+  assert.equal(renderRuleset({ mirrorPorts: [1] }).match(/comment "pier ([0-9a-f]+)"/)?.[1], rulesetVersion());
+  assert.throws(() => renderRuleset({ mirrorPorts: [0] }), (e) => isSandboxError(e) && e.code === 'INVALID_ARGUMENT');
+  assert.throws(() => renderRuleset({ mirrorPorts: [70000] }), (e) => isSandboxError(e) && e.code === 'INVALID_ARGUMENT');
 });

@@ -53,11 +53,19 @@ export interface RulesetOptions {
   nameservers?: readonly string[];
   /** Subnet pools whose sources are masqueraded on the way out (@pools), e.g. `10.87.0.0/16`. */
   pools?: readonly string[];
+  /** TCP ports of host image mirrors (@mirror_ports): a node reaches these on its own gateway. */
+  mirrorPorts?: readonly number[];
 }
 
 /** Throws INVALID_ARGUMENT unless `name` is a pier bridge name (it is spliced into nft text). */
 function checkBridge(name: string): void {
   if (!BRIDGE_PATTERN.test(name)) throw new SandboxError('INVALID_ARGUMENT', `not a pier bridge: ${JSON.stringify(name)}`);
+}
+
+/** Throws INVALID_ARGUMENT unless `port` is a TCP port number; returns it. */
+function checkPort(port: number): number {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new SandboxError('INVALID_ARGUMENT', `not a TCP port: ${port}`);
+  return port;
 }
 
 /** `elements = { … }` line of a set, or nothing when empty (nft refuses `{ }`). */
@@ -71,9 +79,10 @@ interface Elements {
   outbound: string[];
   nameservers: string[];
   pools: string[];
+  mirrorPorts: string[];
 }
 
-const NO_ELEMENTS: Elements = { intra: [], outbound: [], nameservers: [], pools: [] };
+const NO_ELEMENTS: Elements = { intra: [], outbound: [], nameservers: [], pools: [], mirrorPorts: [] };
 
 /** The rules with the given elements, without the version comment; the version hashes them empty. */
 function renderRules(elements: Elements): string[] {
@@ -103,14 +112,26 @@ function renderRules(elements: Elements): string[] {
     '\t\tauto-merge',
     ...elementsLine(elements.pools),
     '\t}',
+    '\t# TCP ports of the host image mirror (server/mirror/): the one service of the host a node',
+    '\t# reaches, and only on its own network\'s gateway address.',
+    '\tset mirror_ports {',
+    '\t\ttype inet_service',
+    ...elementsLine(elements.mirrorPorts),
+    '\t}',
     '',
     '\tchain input {',
     '\t\ttype filter hook input priority filter; policy accept;',
     '\t\t# Replies to connections the host opened to a node (the port proxy).',
     `\t\tiifname ${ANY_BRIDGE} ct state established,related accept`,
+    '\t\t# The image mirror, on the address of the bridge the packet came in on (its gateway):',
+    '\t\t# `fib daddr . iif type local` holds only for an address of that very interface, so',
+    '\t\t# not another session\'s gateway nor the host\'s LAN address (docs/SECURITY.md 48).',
+    `\t\tiifname ${ANY_BRIDGE} tcp dport @mirror_ports fib daddr . iif type local ct state new accept`,
     '\t\t# Nothing else from a node reaches the host: not the gateway address, not the host\'s',
     '\t\t# other addresses, not the pier server\'s port (attack 25, and 26 for the gateway).',
     `\t\tiifname ${ANY_BRIDGE} drop`,
+    '\t\t# The mirror serves nodes only: from the LAN or other interfaces its port is closed.',
+    `\t\tiifname != "lo" tcp dport @mirror_ports drop`,
     '\t}',
     '',
     '\tchain forward {',
@@ -162,6 +183,7 @@ export function renderRuleset(o: RulesetOptions = {}): string {
     outbound: outbound.map((b) => `"${b}"`),
     nameservers: [...new Set(o.nameservers ?? [])].filter((a) => parseIpv4(a) !== null).sort(),
     pools: [...new Set((o.pools ?? []).map((p) => formatCidr(parseCidr(p))))].sort(),
+    mirrorPorts: [...new Set(o.mirrorPorts ?? [])].map(checkPort).sort((a, b) => a - b).map(String),
   });
   // The version goes in the table's comment; ensureFirewall compares it.
   rules.splice(1, 0, `\tcomment "pier ${rulesetVersion()}"`);
@@ -188,7 +210,7 @@ const SetSchema = z.object({ name: z.string(), elem: z.array(z.unknown()).option
 /**
  * The bridges currently in @intra and @outbound, or null when the table does not exist.
  */
-export async function readFirewallElements(): Promise<{ intra: string[]; outbound: string[] } | null> {
+export async function readFirewallElements(): Promise<{ intra: string[]; outbound: string[]; mirrorPorts: number[] } | null> {
   const r = await runCommand('nft', ['-j', 'list', 'table', ...FIREWALL_TABLE.split(' ')], { timeoutMs: NFT_TIMEOUT_MS });
   if (r.code !== 0) {
     if (isMissing(r.stderr)) return null;
@@ -196,11 +218,15 @@ export async function readFirewallElements(): Promise<{ intra: string[]; outboun
   }
   const parsed = NftJsonSchema.safeParse(JSON.parse(r.stdout));
   if (!parsed.success) throw new SandboxError('COMMAND_FAILED', `cannot parse nft JSON: ${parsed.error.message}`);
-  const out = { intra: [] as string[], outbound: [] as string[] };
+  const out = { intra: [] as string[], outbound: [] as string[], mirrorPorts: [] as number[] };
   for (const obj of parsed.data.nftables) {
     const set = SetSchema.safeParse(obj['set']);
     if (!set.success) continue;
     for (const e of set.data.elem ?? []) {
+      if (set.data.name === 'mirror_ports') {
+        if (typeof e === 'number' && Number.isInteger(e) && e > 0 && e < 65536) out.mirrorPorts.push(e);
+        continue;
+      }
       // @intra elements are {"concat": [a, b]}; @outbound elements are plain strings.
       const name = typeof e === 'string' ? e : z.object({ concat: z.tuple([z.string(), z.string()]) }).safeParse(e).data?.concat[0];
       if (name === undefined || !BRIDGE_PATTERN.test(name)) continue;
@@ -217,6 +243,8 @@ export interface FirewallConfig {
   pool: string;
   /** Nameservers to allow on port 53 from outbound networks; default: the host's. */
   nameservers?: readonly string[];
+  /** Gateway port of this process's host image mirror (added to @mirror_ports). */
+  mirrorPort?: number | null;
 }
 
 /**
@@ -236,8 +264,8 @@ export async function ensureFirewall(config: FirewallConfig): Promise<'unchanged
   if (listed.code !== 0 || !listed.stdout.includes(`comment "pier ${version}"`)) {
     // A window exists between reading the elements and applying: a network added by another
     // process in it loses its elements until reconcileNetworks re-adds them.
-    const elements = (await readFirewallElements()) ?? { intra: [], outbound: [] };
-    const applied = await nft(renderRuleset({ intraPairs: elements.intra, outboundBridges: elements.outbound }));
+    const elements = (await readFirewallElements()) ?? { intra: [], outbound: [], mirrorPorts: [] };
+    const applied = await nft(renderRuleset({ intraPairs: elements.intra, outboundBridges: elements.outbound, mirrorPorts: elements.mirrorPorts }));
     if (applied.code !== 0) {
       throw new SandboxError('COMMAND_FAILED', `nft -f - (pier ruleset) exited ${applied.code}: ${applied.stderr.trim()}`);
     }
@@ -246,6 +274,7 @@ export async function ensureFirewall(config: FirewallConfig): Promise<'unchanged
   // Adding an element that is there already is a no-op: one transaction, idempotent.
   const adds = [`add element ${FIREWALL_TABLE} pools { ${pool} }`];
   if (nameservers.length > 0) adds.push(`add element ${FIREWALL_TABLE} nameservers { ${nameservers.join(', ')} }`);
+  if (config.mirrorPort != null) adds.push(`add element ${FIREWALL_TABLE} mirror_ports { ${checkPort(config.mirrorPort)} }`);
   const added = await nft(`${adds.join('\n')}\n`);
   if (added.code !== 0) throw new SandboxError('COMMAND_FAILED', `nft (pier pools, nameservers) exited ${added.code}: ${added.stderr.trim()}`);
   return result;
@@ -296,4 +325,14 @@ export async function removeNetworkRules(bridge: string): Promise<void> {
   if (r.code !== 0 && !isMissing(r.stderr)) {
     throw new SandboxError('COMMAND_FAILED', `cannot remove ${bridge} from the firewall: ${r.stderr.trim()}`);
   }
+}
+
+/**
+ * Removes a mirror port from @mirror_ports (the mirror stopped): nodes then reach nothing on
+ * that port, whatever binds it later. Idempotent; a missing table counts as done.
+ */
+export async function removeMirrorPort(port: number): Promise<void> {
+  checkPort(port);
+  const r = await nft(`add element ${FIREWALL_TABLE} mirror_ports { ${port} }\ndelete element ${FIREWALL_TABLE} mirror_ports { ${port} }\n`);
+  if (r.code !== 0 && !isMissing(r.stderr)) throw new SandboxError('COMMAND_FAILED', `cannot remove mirror port ${port}: ${r.stderr.trim()}`);
 }

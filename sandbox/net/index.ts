@@ -1,6 +1,6 @@
 // The network side of the sandbox runtime: session networks (bridge + subnet + firewall
 // elements), nodes on them (veth + address + /etc/hosts), and their reconciliation.
-export { ensureFirewall, renderRuleset, rulesetVersion, addNetworkRules, removeNetworkRules, readFirewallElements, BLOCKED_DESTINATIONS_V4 } from './firewall.js';
+export { ensureFirewall, renderRuleset, rulesetVersion, addNetworkRules, removeNetworkRules, readFirewallElements, removeMirrorPort, BLOCKED_DESTINATIONS_V4 } from './firewall.js';
 export type { FirewallConfig, RulesetOptions } from './firewall.js';
 export { createNetwork, loadNetwork, listNetworks, destroyNetwork, listNodes, syncHosts, newNetworkId } from './network-store.js';
 export type { CreateNetworkOptions, NodeRecord } from './network-store.js';

@@ -10,6 +10,11 @@ import type { NetworkInfo } from '../types.js';
 import { bridgeName, ID_PATTERN, networkPaths, subnetClaimsDir, vethName, type RuntimePaths } from '../layout.js';
 import { claimLowest, formatCidr, gatewayOf, listClaims, nthSubnet, parseCidr, releaseClaim, subnetCount } from './subnet.js';
 import { hostNameservers, renderHosts, renderResolvConf, writeInPlace } from './hosts.js';
+import { writeNodeFiles } from './node-files.js';
+import { IMAGE_SET } from '../image/docker-images/recipes.js';
+
+/** The offline image set's names as students type them (for the offline hint). */
+const OFFLINE_IMAGE_NAMES = IMAGE_SET.images.map((i) => i.name);
 import { bridgeMac, createBridge, deleteBridge } from './bridge.js';
 import { addNetworkRules, removeNetworkRules } from './firewall.js';
 import { deleteLink } from './ip.js';
@@ -33,6 +38,8 @@ export interface CreateNetworkOptions {
   prefix: number;
   /** Removed together with its only sandbox. Default false. */
   ephemeral?: boolean;
+  /** Gateway port of the host image mirror that nodes pull through (node-files.ts); none when absent. */
+  mirrorPort?: number | null;
 }
 
 const NetworkRecordSchema = z.object({
@@ -129,6 +136,7 @@ export async function createNetwork(paths: RuntimePaths, options: CreateNetworkO
     await writeInPlace(np.hosts, renderHosts([]));
     const nameservers = options.outbound ? await hostNameservers() : [];
     await writeInPlace(np.resolvConf, renderResolvConf({ outbound: options.outbound, nameservers }));
+    await writeNodeFiles(np.dir, { gateway: record.gateway, outbound: options.outbound, mirrorPort: options.mirrorPort ?? null, offlineImages: OFFLINE_IMAGE_NAMES });
     // Firewall first: if pier's table is missing this fails before any bridge exists.
     await addNetworkRules(record.bridge, { outbound: record.outbound });
     await createBridge({ name: record.bridge, gateway: record.gateway, prefix: subnet.prefix, mac: bridgeMac(id), outbound: record.outbound });

@@ -33,6 +33,7 @@ import { toSandboxProcess } from '../procs/process-handle.js';
 import { chooseRuntime, installedRuntimes, type RuntimePreference } from '../host/oci-runtime.js';
 import { buildSpec, loadDockerSeccompProfile, nestedContainerBinds, translateSeccomp, GRANTED_CAPABILITIES, type LinuxSeccomp } from '../spec/index.js';
 import * as net from '../net/index.js';
+import { nodeFileBinds } from '../net/node-files.js';
 import { CGROUP_ROOT, detectCgroupMode, detectCgroupManager, readCgroupUsage, type CgroupMode } from '../stats/cgroup.js';
 import { CRUN_NO_SUBGROUP, delegateSubtree, SANDBOX_LEAF } from './delegate.js';
 import { applyParentLimits, hostTotals, parentLimits, sliceProperties, DEFAULT_HOST_RESERVE, type HostReserve, type ParentLimits } from '../host/parent-cgroup.js';
@@ -68,7 +69,7 @@ export interface ImageRef {
 export interface RuncDriverOptions {
   paths: RuntimePaths;
   /** Session subnets: the pool, the prefix of each, and whether new networks reach the internet by default. */
-  network: { pool: string; prefix: number; outbound: boolean };
+  network: { pool: string; prefix: number; outbound: boolean; mirrorPort?: number | null };
   defaultLimits?: SandboxLimits;
   /** Finds the image by id, or the current one when no id is given. */
   resolveImage: (id?: string) => Promise<ImageRef>;
@@ -166,7 +167,7 @@ class RuncDriver implements SandboxDriver {
       } else {
         await applyParentLimits(this.#cgroupMode, this.#parent, CGROUP_ROOT, this.#cgroupParent);
       }
-      await net.ensureFirewall({ pool: this.#opts.network.pool });
+      await net.ensureFirewall({ pool: this.#opts.network.pool, mirrorPort: this.#opts.network.mirrorPort ?? null });
     })();
     this.#ready.catch(() => {
       this.#ready = null;
@@ -181,6 +182,7 @@ class RuncDriver implements SandboxDriver {
       pool: this.#opts.network.pool,
       prefix: this.#opts.network.prefix,
       ephemeral: false,
+      mirrorPort: this.#opts.network.mirrorPort ?? null,
     });
   }
 
@@ -212,6 +214,7 @@ class RuncDriver implements SandboxDriver {
             pool: this.#opts.network.pool,
             prefix: this.#opts.network.prefix,
             ephemeral: true,
+            mirrorPort: this.#opts.network.mirrorPort ?? null,
           });
       const range =
         (spec.uidMode ?? this.#opts.ids?.mode ?? 'per-sandbox') === 'shared'
@@ -256,6 +259,8 @@ class RuncDriver implements SandboxDriver {
         { source: np.hosts, destination: '/etc/hosts', readonly: true },
         { source: np.resolvConf, destination: '/etc/resolv.conf', readonly: true },
         { source: hostnameFile, destination: '/etc/hostname', readonly: true },
+        // The host image mirror's address, internet or offline, the offline hint (node-files.ts).
+        ...nodeFileBinds(np.dir),
         ...Object.entries(DISK_DIRS).flatMap(([name, d]) =>
           'target' in d ? [{ source: path.join(p.disk, name), destination: d.target, readonly: false }] : [],
         ),

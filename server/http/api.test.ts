@@ -23,6 +23,7 @@ const VIEW: SessionView = {
   lessonId: null,
   nodes: [],
   maxNodes: 5,
+  internet: false,
 };
 
 /** Calls the fake received, as `method(args…)`. */

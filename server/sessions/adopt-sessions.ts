@@ -39,7 +39,9 @@ export async function adoptSessions<T>(c: SessionCore<T>, terminals: TerminalOps
       report.ended.push({ id: row.id, reason: fate.reason });
       continue;
     }
-    const session = newSession(fate.session);
+    // FIXME: the network's own outbound flag is not readable through the driver yet; an
+    // adopted session shows the deployment's policy (a class without internet shows "internet").
+    const session = newSession({ ...fate.session, internet: c.policy.outboundAllowed });
     for (const { node, sandbox } of fate.live) {
       session.nodes.set(node.name, { name: node.name, sandboxId: sandbox.id, status: 'running', address: sandbox.address, limits: limitsOf(sandbox), ports: [] });
     }

@@ -59,7 +59,7 @@ export class NodeLifecycle<T> {
       await c.driver.destroyNetwork(networkId).catch((e: unknown) => c.log.error({ err: e, session: id }, 'cannot remove the network of a failed session'));
       throw err;
     }
-    const session = c.newSession({ id, owner, createdAt, expiresAt, extendedCount: 0, lessonId, networkId, classId: plan?.classId ?? null, memberId: plan?.memberId ?? null }, (sid, reason) => this.end(sid, reason));
+    const session = c.newSession({ id, owner, createdAt, expiresAt, extendedCount: 0, lessonId, networkId, classId: plan?.classId ?? null, memberId: plan?.memberId ?? null, internet: outbound }, (sid, reason) => this.end(sid, reason));
     const terminals: TerminalState[] = [];
     infos.forEach((info, i) => {
       const name = names[i]!;

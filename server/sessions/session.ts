@@ -45,6 +45,8 @@ export interface SessionFacts {
   /** The class and member of a class session; null (or absent) for a free playground. */
   classId?: string | null;
   memberId?: string | null;
+  /** Whether the session's network reaches the internet (its outbound policy). */
+  internet?: boolean;
 }
 
 /** How the view is computed: the policy's numbers it shows. */
@@ -70,6 +72,7 @@ export class Session {
   readonly networkId: string;
   readonly classId: string | null;
   readonly memberId: string | null;
+  readonly internet: boolean;
   readonly nodes = new Map<string, NodeState>();
   readonly terminals = new Map<string, TerminalState>();
   readonly timers: SessionTimers;
@@ -86,6 +89,7 @@ export class Session {
     this.networkId = facts.networkId;
     this.classId = facts.classId ?? null;
     this.memberId = facts.memberId ?? null;
+    this.internet = facts.internet ?? false;
     this.timers = timers;
   }
 
@@ -130,6 +134,7 @@ export class Session {
       lessonId: this.lessonId,
       nodes: [...this.nodes.values()].sort((a, b) => nodeIndex(a.name) - nodeIndex(b.name)).map((n) => this.nodeView(n, namespacesOf)),
       maxNodes: MAX_NODES,
+      internet: this.internet,
     };
   }
 

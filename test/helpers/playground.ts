@@ -16,7 +16,7 @@ import { SESSION_LABEL } from '../../server/sessions/manager.js';
 export function testConfig(overrides: Partial<Config> = {}): { config: Config; cleanup: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'pier-server-'));
   // No warm pool unless a test asks: its sandboxes would outlive the test's database.
-  const config: Config = { ...loadConfig(), database: path.join(dir, 'pier.db'), logLevel: 'error', warmPool: 0, ...overrides };
+  const config: Config = { ...loadConfig(), database: path.join(dir, 'pier.db'), logLevel: 'error', warmPool: 0, mirrorPort: 0, ...overrides };
   return { config, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

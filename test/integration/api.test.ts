@@ -61,6 +61,7 @@ describe('playground API', rootSuite(), () => {
     assert.match(node1.address, /^10\.\d+\.\d+\.\d+$/);
     assert.equal(node1.terminals.length, 1);
     assert.equal(session.canExtend, true);
+    assert.equal(session.internet, false, 'offline unless the deployment allows outbound');
     assert.equal((await sandboxesOfSession(session.id)).length, 1);
     const again = await alice.call<SessionView>('GET', `/api/sessions/${session.id}`);
     assert.equal(again.status, 200);
