@@ -46,7 +46,11 @@ describe('docker swarm across two nodes', rootSuite(), () => {
     // The overlay becomes known on node2 when a container there attaches to it.
     const ping = await out(node2.id, `docker run --rm --network ov busybox sh -c 'for i in $(seq 1 40); do ping -c 1 -W 2 one && exit 0; sleep 0.5; done; exit 1'`, 120_000);
     assert.match(ping, new RegExp(`bytes from ${ip.replace(/\./g, '\\.')}`));
-    assert.match(await out(node2.id, 'docker network ls --filter driver=overlay --format "{{.Name}}"'), /^ov$/m);
+    // And back: a container on node2 stays attached, and node1's container reaches it by name.
+    await ok(node2.id, 'docker run -d --name two --network ov busybox sleep 600');
+    assert.match(await out(node2.id, 'docker network ls --filter driver=overlay --format "{{.Name}}"'), /^ov$/m, 'the overlay exists on node2 while used');
+    assert.match(await out(node1.id, `docker exec one sh -c 'for i in $(seq 1 40); do ping -c 1 -W 2 two && exit 0; sleep 0.5; done; exit 1'`, 120_000), /bytes from 10\.0\./);
+    await ok(node2.id, 'docker rm -f two');
     await ok(node1.id, 'docker rm -f one');
   });
 

@@ -260,7 +260,7 @@ describe('isolation from other sessions and the host (docs/SECURITY.md 20-22, 27
       const commands = ps.map((l) => l.replace(/^\d+\s+/, ''));
       assert.ok(commands.includes('sleep 999') && commands.includes('ps -eo pid=,args='), `ps does not work inside: ${show(look)}`);
       // The victim's init, its child, and this script's shell, ps and sed: nothing else.
-      const own = [/^\/usr\/bin\/catatonit\b/, /^(\/bin\/)?sleep (infinity|999)$/, /^\/bin\/sh -c /, /^ps -eo /, /^sed /];
+      const own = [/^\/usr\/bin\/catatonit\b/, /^\/\.pier\/init$/, /^(\/bin\/)?sleep (infinity|999)$/, /^\/bin\/sh -c /, /^ps -eo /, /^sed /];
       assert.deepEqual(commands.filter((c) => !own.some((re) => re.test(c))), [], `processes not of this sandbox are visible: ${show(look)}`);
       assert.doesNotMatch(look.stdout, new RegExp(`${hostMarker}|${bMarker}`), show(look));
       assert.match(look.stdout, /^strace-host .*No such process/m, `strace -p <host pid>: ${show(look)}`);
