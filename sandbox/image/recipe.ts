@@ -117,6 +117,8 @@ export const BASE_RECIPE: ImageRecipe = {
     // cgroup v1 hosts (without cgroups, see CGROUPS_V1).
     'podman', 'buildah', 'crun', 'catatonit', 'uidmap', 'fuse-overlayfs', 'slirp4netns',
     'netavark', 'aardvark-dns',
+    // trixie's netavark sets up podman's bridge networks with the `nft` command.
+    'nftables',
     // A static busybox: `podman import` of a tiny hand-made image needs one.
     'busybox-static',
   ],
