@@ -1,4 +1,4 @@
-// Issue 5, acceptance 2: in a playground, in Debian's Chromium against the real server and
+// Issue 5, acceptance 2 (issue 13: the real Docker Engine): in a playground, in Debian's Chromium against the real server and
 // sandboxes, a student runs nginx with `docker run -d -p 8080:80 nginx` in the terminal and
 // opens the port link the page shows for 8080 to see nginx's welcome page.
 import { describe, test, before, after } from 'node:test';
@@ -38,6 +38,11 @@ describe('docker in the playground', { ...rootSuite(), timeout: 5 * 60_000 }, ()
     await page.waitForSelector('[data-testid="terminal"]', { timeout: 30_000 });
     await waitForText(page, /[#$] $/m);
     assert.equal((await sessionSandboxes()).length, 1, 'the session\'s sandbox is labelled with its id');
+    // dockerd (started by this first docker command: pier says so) gets nginx from the
+    // offline set podman sees; the host image mirror serves `docker pull` the same image.
+    await typeLine(page, 'podman save docker.io/library/nginx:latest | docker load');
+    await waitForText(page, /starting Docker…/, 60_000);
+    await waitForText(page, /^Loaded image: nginx:latest$/m, 120_000);
     await typeLine(page, 'docker run -d -p 8080:80 nginx');
     // docker prints the new container's id.
     await waitForText(page, /^[0-9a-f]{64}$/m, 60_000);

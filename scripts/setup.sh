@@ -66,6 +66,14 @@ if [ ! -x "$idmap" ] || [ sandbox/native/pier-idmap.c -nt "$idmap" ]; then
   mkdir -p sandbox/native/build
   cc -O2 -Wall -Wextra -Werror -o "$idmap.tmp" sandbox/native/pier-idmap.c && mv "$idmap.tmp" "$idmap"
 fi
+# pier-init: PID 1 of every sandbox; holds Docker's socket until first use (static: it runs
+# inside the sandbox image, whatever its libc).
+init=sandbox/native/build/pier-init
+if [ ! -x "$init" ] || [ sandbox/native/pier-init.c -nt "$init" ]; then
+  say "building $init"
+  mkdir -p sandbox/native/build
+  cc -static -Os -Wall -Wextra -Werror -o "$init.tmp" sandbox/native/pier-init.c && mv "$init.tmp" "$init"
+fi
 
 # Host totals of the per-user kernel counters, sized for the configured uidRanges (no
 # systemd here to read /etc/sysctl.d at boot: applied now, and again by every setup run).

@@ -78,7 +78,7 @@ export const ConfigSchema = z.object({
   /** How many per-sandbox id ranges the pool holds: the most sandboxes at once. */
   uidRanges: z.coerce.number().int().min(1).max(50_000).default(512),
   /** Debian suite and mirror of the sandbox image (mirror empty: the host's apt sources). */
-  imageSuite: z.string().regex(/^[a-z]+$/).default('bookworm'),
+  imageSuite: z.string().regex(/^[a-z]+$/).default('trixie'),
   imageMirror: z.string().default(''),
   /** Default limits of a sandbox. */
   limits: z

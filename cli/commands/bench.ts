@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { UsageError } from '../main.js';
 import { openRuntime } from '../../server/runtime.js';
 import { benchSandbox } from '../bench/sandbox.js';
-import { benchDocker } from '../bench/docker.js';
+import { benchDocker, renderDockerBench } from '../bench/docker.js';
+import { loadavg } from 'node:os';
 import { table } from '../bench/stats.js';
 import { BenchInterrupted, benchTerminal } from '../bench/terminal.js';
 import { renderTerminalBench } from '../bench/terminal-report.js';
@@ -23,8 +24,9 @@ const HELP = `usage: pier bench sandbox [--runs N] [--json] [--docker-host unix:
   terminal  over the API and terminal sockets: start to first prompt (--runs sessions,
             default 20), keystroke echo with 1 and N terminals typing (default 200), cat of
             a 64 MiB file; starts the server in this process unless --url names one
-  docker    inside one sandbox: docker run --rm busybox true, and docker run -d -p 8080:80
-            nginx until curl answers (--runs each, default 50)
+  docker    inside one sandbox, the Docker Engine and podman interleaved: run --rm busybox
+            true, and run -d -p nginx until curl answers (--runs each, default 50); then
+            a session's idle host memory with dockerd never started and started
   class     one class of N students (default 60) joining, starting a lesson, typing its
             commands and checking at a human pace while the dashboard is open: check answer
             → dashboard cell (p50/p95) and errors; a server in this process`;
@@ -75,14 +77,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (what === 'docker') {
-    const r = await benchDocker(openRuntime(), runs, log);
-    if (values.json) return (console.log(JSON.stringify(r)), 0);
-    console.log(
-      table([
-        { name: 'docker run --rm busybox true', summary: r.runTrue, note: 'inside a sandbox, start to exit' },
-        { name: 'docker run -d nginx → answer', summary: r.nginxAnswer, note: '-p 8080:80 until curl gets the page' },
-      ]),
-    );
+    const r = await benchDocker(openRuntime(), runs, log, loadavg().map((n) => n.toFixed(2)).join(', '));
+    console.log(values.json ? JSON.stringify(r) : renderDockerBench(r));
     return 0;
   }
   if (what === 'terminal') {

@@ -1,5 +1,5 @@
 // Host prerequisite checks for `pier doctor`: kernel, cgroups, user namespaces, overlayfs,
-// loop devices, runc and its known CVEs, and the tools pier calls.
+// loop devices, runc and its known CVEs, the tools pier calls, and what Docker inside needs.
 import { readFileSync, existsSync, statfsSync } from 'node:fs';
 import { release } from 'node:os';
 import { runCommand } from './command.js';
@@ -7,6 +7,7 @@ import { detectCgroupMode, detectCgroupManager, type CgroupMode } from '../stats
 import { SYSTEMD_SLICE } from '../layout.js';
 import { chooseRuntime, describeChoice, installedRuntimes, type RuntimeChoice, type RuntimePreference } from './oci-runtime.js';
 import { HOST_STATIC_BASH } from '../runc/interpreter.js';
+import { dockerChecks } from './docker-checks.js';
 
 /** One line of the doctor's table. `fail` blocks sandboxes; `warn` is worth knowing. */
 export interface HostCheck {
@@ -137,6 +138,9 @@ export async function checkHost(stateDir: string, preference: RuntimePreference 
     const v = await toolVersion(t.cmd, t.args);
     checks.push({ name: t.cmd, status: v !== null ? 'ok' : 'fail', detail: v ?? `missing (${t.why})`, fix: `apt-get install ${t.pkg}` });
   }
+
+  // Docker inside sandboxes: pier's init, and what the kernel gives swarm.
+  checks.push(...dockerChecks(kernel));
 
   try {
     const s = statfsSync(existsSync(stateDir) ? stateDir : '/');

@@ -27,10 +27,10 @@ test('buildImage returns a cached image at once, without building or progress', 
 });
 
 test('mmdebstrapArgs: verbose, root mode, directory output, packages, then suite, target, mirrors', () => {
-  const args = mmdebstrapArgs({ ...BASE_RECIPE, packages: ['bash', 'podman'] }, '/x/rootfs', ['deb http://m/debian bookworm main']);
+  const args = mmdebstrapArgs({ ...BASE_RECIPE, packages: ['bash', 'podman'] }, '/x/rootfs', ['deb http://m/debian trixie main']);
   assert.deepEqual(args, [
     '--verbose', '--mode=root', '--format=directory', '--variant=apt', '--include=bash,podman',
-    '--', 'bookworm', '/x/rootfs', 'deb http://m/debian bookworm main',
+    '--', 'trixie', '/x/rootfs', 'deb http://m/debian trixie main',
   ]);
-  assert.deepEqual(mmdebstrapArgs(BASE_RECIPE, '/t', []).slice(-2), ['bookworm', '/t']);
+  assert.deepEqual(mmdebstrapArgs(BASE_RECIPE, '/t', []).slice(-2), ['trixie', '/t']);
 });

@@ -199,3 +199,14 @@ export const CONTAINERS_FILES: readonly RecipeFile[] = [
   { path: CRUN_WITHOUT_CGROUPS, content: CRUN_WITHOUT_CGROUPS_COMMAND, mode: 0o755 },
   { path: '/usr/local/bin/docker-compose', content: DOCKER_COMPOSE_COMMAND, mode: 0o755 },
 ];
+
+/**
+ * The same for the trixie image, where `docker` is the real Docker Engine (engine-config.ts):
+ * podman 5 keeps its own name and configuration; no podman-docker, no podman-compose.
+ */
+export const CONTAINERS_FILES_PODMAN5: readonly RecipeFile[] = CONTAINERS_FILES.filter(
+  (f) => !['/etc/containers/nodocker', '/usr/local/bin/docker', '/usr/local/bin/docker-compose'].includes(f.path),
+).map((f) =>
+  // podman 5 warns on every command that cgroup v1 is deprecated: the host's business, not the student's.
+  f.path === '/usr/local/bin/podman' ? { ...f, content: f.content.replace('\ncase ', '\nexport PODMAN_IGNORE_CGROUPSV1_WARNING=1\ncase ') } : f,
+);

@@ -2,6 +2,7 @@
 // and the hash of it that names the built image.
 import { createHash } from 'node:crypto';
 import { CONTAINERS_FILES } from './containers-config.js';
+import { ENGINE_FILES } from './engine-config.js';
 
 /**
  * Bump when the build procedure changes in a way the literal below does not show (how
@@ -56,8 +57,12 @@ alias ls='ls --color=auto'
 alias grep='grep --color=auto'
 `;
 
-/** The recipe for Debian bookworm; `defaultRecipe()` sets the suite and mirror. */
-export const BASE_RECIPE: ImageRecipe = {
+/**
+ * The earlier recipe, Debian bookworm with podman behind `docker` (its image id unchanged):
+ * what `imageSuite: bookworm` builds. Debian 12's docker.io 20.10 is not worth shipping
+ * (BuildKit and `--privileged` broken there).
+ */
+export const BOOKWORM_RECIPE: ImageRecipe = {
   version: RECIPE_VERSION,
   suite: 'bookworm',
   variant: 'apt',
@@ -89,12 +94,52 @@ export const BASE_RECIPE: ImageRecipe = {
 };
 
 /**
+ * The recipe for Debian trixie (13), the default; `defaultRecipe()` sets the suite and mirror.
+ * `docker` is the real Docker Engine (dockerd, containerd, runc; compose v2 and buildx
+ * plugins), started on first use by pier's init; podman 5 stays as `podman`.
+ */
+export const BASE_RECIPE: ImageRecipe = {
+  version: RECIPE_VERSION,
+  suite: 'trixie',
+  variant: 'apt',
+  packages: [
+    // A shell and the everyday tools.
+    'bash', 'bash-completion', 'coreutils', 'procps', 'psmisc', 'util-linux', 'less', 'file',
+    'tree', 'htop', 'lsof', 'strace', 'jq', 'git', 'nano', 'vim', 'man-db', 'manpages',
+    'python3', 'e2fsprogs',
+    // Networking lessons.
+    'iproute2', 'iputils-ping', 'netcat-openbsd', 'curl', 'ca-certificates', 'iptables',
+    // Docker lessons: the Docker Engine (engine-config.ts; docker-cli is only a Recommends of
+    // docker.io), docker-compose is the v2 plugin.
+    'docker.io', 'docker-cli', 'containerd', 'runc', 'docker-compose', 'docker-buildx',
+    // podman 5 as `podman`, nested in the sandbox's userns (containers-config.ts). netavark is
+    // named because `container-network-stack` is virtual; crun runs podman's containers on
+    // cgroup v1 hosts (without cgroups, see CGROUPS_V1).
+    'podman', 'buildah', 'crun', 'catatonit', 'uidmap', 'fuse-overlayfs', 'slirp4netns',
+    'netavark', 'aardvark-dns',
+    // trixie's netavark sets up podman's bridge networks with the `nft` command.
+    'nftables',
+    // A static busybox: `podman import` of a tiny hand-made image needs one.
+    'busybox-static',
+  ],
+  files: [
+    ...ENGINE_FILES,
+    // Each sandbox sets its own hostname; this only replaces the build host's name.
+    { path: '/etc/hostname', content: 'pier\n', mode: 0o644 },
+    { path: '/etc/motd', content: MOTD, mode: 0o644 },
+    { path: '/root/.bashrc', content: BASHRC, mode: 0o644, append: true },
+  ],
+};
+
+/**
  * The recipe pier builds.
- * @param options.suite Debian suite (config `imageSuite`), default `bookworm`
+ * @param options.suite Debian suite (config `imageSuite`), default `trixie`; `bookworm` gets
+ *   BOOKWORM_RECIPE, any other suite (e.g. `sid`) the trixie recipe's packages and files
  * @param options.mirror config `imageMirror`; empty or absent: see ImageRecipe.mirror
  */
 export function defaultRecipe(options: { suite?: string | undefined; mirror?: string | undefined } = {}): ImageRecipe {
-  const recipe: ImageRecipe = { ...BASE_RECIPE, suite: options.suite || BASE_RECIPE.suite };
+  const base = options.suite === BOOKWORM_RECIPE.suite ? BOOKWORM_RECIPE : BASE_RECIPE;
+  const recipe: ImageRecipe = { ...base, suite: options.suite || base.suite };
   if (options.mirror) recipe.mirror = options.mirror;
   return recipe;
 }

@@ -12,7 +12,7 @@ import { SANDBOX_ID_BASE } from '../layout.js';
 import type { IdRange } from '../types.js';
 
 /** Directories on the disk. upper/work back the overlay root; the others are bind-mounted
- * over the overlay so that nested overlayfs (podman's storage, a student's own
+ * over the overlay so that nested overlayfs (podman's and dockerd's storage, a student's own
  * `mount -t overlay`) has a real filesystem below it: overlayfs refuses another overlayfs
  * as its upper layer. */
 export const DISK_DIRS = {
@@ -21,6 +21,8 @@ export const DISK_DIRS = {
   root: { mode: 0o700, target: '/root' },
   tmp: { mode: 0o1777, target: '/tmp' },
   containers: { mode: 0o700, target: '/var/lib/containers' },
+  // dockerd's data root: overlay2 on the overlay root fails (EINVAL), on ext4 it works.
+  docker: { mode: 0o710, target: '/var/lib/docker' },
 } as const;
 
 /** At most one inode per this many bytes: inode tables must not eat a small disk. */

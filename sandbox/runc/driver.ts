@@ -40,6 +40,7 @@ import { applyParentLimits, hostTotals, parentLimits, sliceProperties, DEFAULT_H
 import { killTree } from '../host/processes.js';
 import { runChecked } from '../host/command.js';
 import { interpreterBind } from './interpreter.js';
+import { initArgs } from '../spec/init.js';
 import { readSandboxInfo, listSandboxes, reconcileHost } from './reconcile.js';
 import { spawnExecTty, withOnlcrHandshake } from './exec-tty.js';
 
@@ -255,6 +256,8 @@ class RuncDriver implements SandboxDriver {
       const hostnameFile = path.join(p.dir, 'hostname');
       await writeFile(hostnameFile, `${spec.hostname}\n`, { mode: 0o644 });
       const np = networkPaths(this.#paths, network.id);
+      // pier's own shell for lesson scripts (interpreter.ts) and init, whatever the image holds.
+      const pierBin = await interpreterBind(this.#paths);
       const binds = [
         { source: np.hosts, destination: '/etc/hosts', readonly: true },
         { source: np.resolvConf, destination: '/etc/resolv.conf', readonly: true },
@@ -273,7 +276,7 @@ class RuncDriver implements SandboxDriver {
           imageStore: ids.store,
         }).filter((b) => existsSync(b.source)),
         // pier's own shell for lesson scripts (interpreter.ts), whatever the image holds.
-        ...[await interpreterBind(this.#paths)].filter((b) => b !== null),
+        ...[pierBin].filter((b) => b !== null),
       ];
       const config = buildSpec({
         rootfs: p.rootfs,
@@ -286,6 +289,7 @@ class RuncDriver implements SandboxDriver {
         seccomp: this.#seccomp,
         cgroupMode: this.#cgroupMode ?? 'v1',
         cgroupDelegation: this.#delegates(),
+        init: initArgs(pierBin?.source ?? null),
       });
       if (this.#delegates()) config.annotations = { ...config.annotations, ...CRUN_NO_SUBGROUP };
       await mkdir(p.bundle, { mode: 0o700 });

@@ -6,6 +6,7 @@ import { chmod, copyFile, mkdir, rename, stat, symlink, rm } from 'node:fs/promi
 import path from 'node:path';
 import type { RuntimePaths } from '../layout.js';
 import type { SpecBind } from '../spec/build-spec.js';
+import { PIER_INIT, pierInitBinary } from '../spec/init.js';
 
 /** Folder inside every sandbox holding pier's shell (a read-only bind of a host folder). */
 export const PIER_BIN_DIR = '/.pier';
@@ -26,6 +27,17 @@ export async function interpreterBind(paths: RuntimePaths): Promise<SpecBind | n
   const dir = path.join(paths.stateDir, 'interpreter');
   const target = path.join(dir, 'bash');
   await mkdir(dir, { recursive: true, mode: 0o755 });
+  await refresh(source, target);
+  // pier's init (spec/init.ts), when scripts/setup.sh built it.
+  const init = pierInitBinary();
+  if (init !== null) await refresh(init, path.join(dir, path.basename(PIER_INIT)));
+  const sh = path.join(dir, 'sh');
+  if (!existsSync(sh)) await symlink('bash', sh).catch(async () => rm(sh, { force: true }).then(() => symlink('bash', sh)));
+  return { source: dir, destination: PIER_BIN_DIR, readonly: true };
+}
+
+/** Copies `source` to `target` (0755) unless the copy is there and as new. */
+async function refresh(source: string, target: string): Promise<void> {
   const [from, to] = await Promise.all([stat(source), stat(target).catch(() => null)]);
   if (to === null || to.size !== from.size || to.mtimeMs < from.mtimeMs) {
     // Copied beside and renamed into place: a sandbox starting meanwhile sees the old or the new file, never half.
@@ -34,7 +46,4 @@ export async function interpreterBind(paths: RuntimePaths): Promise<SpecBind | n
     await chmod(tmp, 0o755);
     await rename(tmp, target);
   }
-  const sh = path.join(dir, 'sh');
-  if (!existsSync(sh)) await symlink('bash', sh).catch(async () => rm(sh, { force: true }).then(() => symlink('bash', sh)));
-  return { source: dir, destination: PIER_BIN_DIR, readonly: true };
 }

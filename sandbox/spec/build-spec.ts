@@ -107,6 +107,8 @@ export interface SpecInput {
   cgroupMode?: CgroupMode;
   /** Whether the runtime delegates the sandbox's v2 subtree to it (runc/delegate.ts). */
   cgroupDelegation?: boolean;
+  /** argv of PID 1 (init.ts initArgs); default catatonit in pause mode. */
+  init?: string[];
 }
 
 /** runc's and crun's systemd cgroupsPath: `slice:prefix:name`. */
@@ -121,6 +123,7 @@ const INPUT_CHECKS: readonly { what: string; ok: (i: SpecInput) => boolean }[] =
   { what: 'cgroupsPath must be an absolute path or slice:prefix:name', ok: (i) => i.cgroupsPath.startsWith('/') || SYSTEMD_CGROUPS_PATH.test(i.cgroupsPath) },
   { what: 'idMap.hostId must be a positive integer', ok: (i) => Number.isSafeInteger(i.idMap.hostId) && i.idMap.hostId > 0 },
   { what: 'idMap.size must be a positive integer', ok: (i) => Number.isSafeInteger(i.idMap.size) && i.idMap.size > 0 },
+  { what: 'init must start with a clean absolute path', ok: (i) => i.init === undefined || (i.init.length > 0 && isCleanAbsolute(i.init[0]!)) },
   { what: 'userNamespacePath must be a clean absolute path', ok: (i) => i.userNamespacePath === undefined || isCleanAbsolute(i.userNamespacePath) },
   { what: 'limits.memoryBytes must be a positive integer', ok: (i) => isPositiveInt(i.limits.memoryBytes) },
   { what: 'limits.pids must be a positive integer', ok: (i) => isPositiveInt(i.limits.pids) },
@@ -302,6 +305,7 @@ export function buildSpec(input: SpecInput): OciSpec {
     (s) => withSeccomp(s, input.seccomp),
     (s) => withEnv(s, input.env ?? []),
     (s) => (input.cgroupMode ? withNestedCgroups(s, input.cgroupMode, input.cgroupDelegation) : s),
+    (s) => (input.init ? { ...s, process: { ...s.process, args: [...input.init] } } : s),
   ];
   return steps.reduce((spec, step) => step(spec), baseSpec());
 }

@@ -50,15 +50,17 @@ test('v2 with a delegated subtree: the sandbox\'s cgroup namespace is mounted re
   assert.equal(withNestedCgroups(base, 'v2'), base, 'no delegation: unchanged');
 });
 
-test('binds: the cgroup drop-in of the host\'s mode from the image, and the image store read-only when built', () => {
+test('binds: the cgroup drop-in and daemon.json of the host\'s mode from the image, and the image store read-only when built', () => {
   const rootfs = '/var/lib/pier/images/abc/rootfs';
   const store = '/var/lib/pier/container-images/def/mnt/storage';
   assert.deepEqual(nestedContainerBinds({ imageRootfs: rootfs, cgroupMode: 'v1', imageStore: store }), [
     { source: `${rootfs}/usr/share/pier/containers/cgroups-v1.conf`, destination: CGROUP_DROP_IN, readonly: true },
+    { source: `${rootfs}/usr/share/pier/docker/daemon-v1.json`, destination: '/etc/docker/daemon.json', readonly: true },
     { source: store, destination: NESTED_IMAGE_STORE, readonly: true },
   ]);
   assert.deepEqual(nestedContainerBinds({ imageRootfs: rootfs, cgroupMode: 'v2', imageStore: null, delegation: true }), [
     { source: `${rootfs}/usr/share/pier/containers/cgroups-v2.conf`, destination: CGROUP_DROP_IN, readonly: true },
+    { source: `${rootfs}/usr/share/pier/docker/daemon-v2.json`, destination: '/etc/docker/daemon.json', readonly: true },
   ]);
   assert.equal(nestedContainerBinds({ imageRootfs: rootfs, cgroupMode: 'v2', imageStore: null })[0]?.source.endsWith('cgroups-v1.conf'), true, 'v2 without delegation');
   assert.equal(nestedContainerBinds({ imageRootfs: rootfs, cgroupMode: 'hybrid', imageStore: null })[0]?.source.endsWith('cgroups-v1.conf'), true);

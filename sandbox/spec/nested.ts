@@ -3,6 +3,7 @@
 // calls for, and on cgroup v2 a writable cgroup mount for the delegated subtree.
 import path from 'node:path';
 import { CGROUP_CONF_SOURCES, CGROUP_DROP_IN, NESTED_IMAGE_STORE } from '../image/containers-config.js';
+import { DAEMON_CONF_SOURCES, DOCKER_DAEMON_CONF } from '../image/engine-config.js';
 import type { CgroupMode } from '../stats/cgroup.js';
 import type { SpecBind } from './build-spec.js';
 import type { OciSpec } from './oci-types.js';
@@ -40,14 +41,17 @@ export function nestedCgroups(mode: CgroupMode, delegation: boolean = V2_DELEGAT
 }
 
 /**
- * The binds of nested containers: podman's cgroup drop-in for this host (from the image)
- * and, when built, the offline image store at NESTED_IMAGE_STORE. Both read-only; the
+ * The binds of nested containers: podman's cgroup drop-in and dockerd's daemon.json for this
+ * host (from the image) and, when built, the offline image store at NESTED_IMAGE_STORE. Both read-only; the
  * store is also read-only at its superblock, since a bind's own `ro` is the sandbox's to
  * remount.
  */
 export function nestedContainerBinds(input: NestedContainersInput): SpecBind[] {
+  const cgroups = nestedCgroups(input.cgroupMode, input.delegation);
   const binds: SpecBind[] = [
-    { source: path.join(input.imageRootfs, CGROUP_CONF_SOURCES[nestedCgroups(input.cgroupMode, input.delegation)]), destination: CGROUP_DROP_IN, readonly: true },
+    { source: path.join(input.imageRootfs, CGROUP_CONF_SOURCES[cgroups]), destination: CGROUP_DROP_IN, readonly: true },
+    // dockerd's settings (trixie image; the driver drops binds whose source the image lacks).
+    { source: path.join(input.imageRootfs, DAEMON_CONF_SOURCES[cgroups]), destination: DOCKER_DAEMON_CONF, readonly: true },
   ];
   if (input.imageStore !== null) binds.push({ source: input.imageStore, destination: NESTED_IMAGE_STORE, readonly: true });
   return binds;

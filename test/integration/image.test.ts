@@ -69,7 +69,13 @@ describe('the sandbox image', rootSuite(), () => {
     const read = (f: string) => readFileSync(path.join(image.rootfs, f), 'utf8');
     assert.equal(read('etc/subuid'), 'root:1:65535\n');
     assert.equal(read('etc/subgid'), 'root:1:65535\n');
-    assert.ok(existsSync(path.join(image.rootfs, 'etc/containers/nodocker')));
+    // trixie: Docker's own CLI and daemon configuration; podman keeps its name.
+    assert.match(read('usr/local/bin/docker'), /exec \/usr\/bin\/docker "\$@"/);
+    assert.equal(JSON.parse(read('usr/share/pier/docker/daemon-v1.json')).rootless, true);
+    assert.ok(existsSync(path.join(image.rootfs, 'usr/sbin/dockerd')));
+    assert.ok(existsSync(path.join(image.rootfs, 'usr/libexec/docker/cli-plugins/docker-compose')));
+    assert.ok(existsSync(path.join(image.rootfs, 'usr/libexec/docker/cli-plugins/docker-buildx')));
+    assert.ok(!existsSync(path.join(image.rootfs, 'etc/containers/nodocker')), 'no podman-docker');
     assert.match(read('root/.bashrc'), /PS1=.*\\u@\\h/);
     assert.match(read('etc/motd'), /pier/);
   });

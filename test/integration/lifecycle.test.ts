@@ -23,7 +23,7 @@ function loopDevicesOfPier(): string[] {
 /** pids of processes whose command line names a pier sandbox init. */
 function sandboxInits(): string[] {
   const r = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
-  return r.split('\n').filter((l) => l.includes('catatonit -P'));
+  return r.split('\n').filter((l) => l.includes('catatonit -P') || /\s\/\.pier\/init$/.test(l));
 }
 
 function snapshot() {

@@ -45,7 +45,7 @@ describe('pier sandbox run', rootSuite(), () => {
     const [hostname, ...procs] = r.stdout.trim().split('\n');
     assert.equal(hostname, 'node7');
     const comms = procs.map((l) => l.trim().split(/\s+/));
-    assert.deepEqual(comms[0], ['1', 'catatonit'], 'PID 1 is the init');
+    assert.ok(['init', 'catatonit'].includes(comms[0]?.[1] ?? '') && comms[0]?.[0] === '1', `PID 1 is the init (pier's, or catatonit): ${procs.join(' | ')}`);
     assert.ok(comms.length <= 5, `only a handful of processes, got ${procs.join(' | ')}`);
     assert.ok(!comms.some(([, c]) => c === 'systemd' || c === 'node'), 'no host process visible');
   });

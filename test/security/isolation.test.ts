@@ -260,7 +260,7 @@ describe('isolation from other sessions and the host (docs/SECURITY.md 20-22, 27
       const commands = ps.map((l) => l.replace(/^\d+\s+/, ''));
       assert.ok(commands.includes('sleep 999') && commands.includes('ps -eo pid=,args='), `ps does not work inside: ${show(look)}`);
       // The victim's init, its child, and this script's shell, ps and sed: nothing else.
-      const own = [/^\/usr\/bin\/catatonit\b/, /^(\/bin\/)?sleep (infinity|999)$/, /^\/bin\/sh -c /, /^ps -eo /, /^sed /];
+      const own = [/^\/usr\/bin\/catatonit\b/, /^\/\.pier\/init$/, /^(\/bin\/)?sleep (infinity|999)$/, /^\/bin\/sh -c /, /^ps -eo /, /^sed /];
       assert.deepEqual(commands.filter((c) => !own.some((re) => re.test(c))), [], `processes not of this sandbox are visible: ${show(look)}`);
       assert.doesNotMatch(look.stdout, new RegExp(`${hostMarker}|${bMarker}`), show(look));
       assert.match(look.stdout, /^strace-host .*No such process/m, `strace -p <host pid>: ${show(look)}`);
@@ -411,9 +411,8 @@ describe('isolation from other sessions and the host (docs/SECURITY.md 20-22, 27
         c.on('error', () => resolve(false));
       });
       assert.equal(hostConnects, true, 'the abstract socket does not answer on the host');
+      // /run/docker.sock exists in trixie sandboxes: their own, held by their own init (checked below).
       const candidates = [
-        '/var/run/docker.sock',
-        '/run/docker.sock',
         '/run/containerd/containerd.sock',
         '/run/containerd',
         '/run/podman/podman.sock',
@@ -438,7 +437,16 @@ describe('isolation from other sessions and the host (docs/SECURITY.md 20-22, 27
       assert.match(r.stdout, /^done$/m, show(r));
       assert.deepEqual(r.stdout.split('\n').filter((l) => l.startsWith('present ')), [], `host paths present inside: ${show(r)}`);
       const inside = unixNames(r.stdout.split('\n').filter((l) => l.startsWith('unix ')).map((l) => l.slice(5)).join('\n'));
-      assert.deepEqual([...inside].filter((n) => hostNames.has(n)), [], `host unix sockets listed inside: ${show(r)}`);
+      assert.deepEqual([...inside].filter((n) => hostNames.has(n) && n !== '/run/docker.sock'), [], `host unix sockets listed inside: ${show(r)}`);
+      if (inside.has('/run/docker.sock')) {
+        // The sandbox's own Docker socket: its listener is the sandbox's PID 1 (pier's init), and
+        // its inode is none of the host's sockets.
+        assert.match(r.stdout, /^ss u_str LISTEN .*\/run\/docker\.sock .*users:\(\("init",pid=1,/m, show(r));
+        const inode = /^unix \S+ \S+ \S+ \S+ \S+ \S+ (\d+) \/run\/docker\.sock$/m.exec(r.stdout)?.[1];
+        assert.ok(inode, show(r));
+        const hostInodes = (hostRead('/proc/net/unix') ?? '').split('\n').map((l) => l.trim().split(/\s+/)[6]);
+        assert.ok(!hostInodes.includes(inode), `the sandbox's docker.sock (inode ${inode}) is a host socket`);
+      }
       assert.doesNotMatch(r.stdout, new RegExp(`pier-test-${rand}`), show(r));
       // Connecting by name: the abstract namespace belongs to the network namespace.
       const tries = await python<Record<string, string>>(a1.id, PY_UNIX_CONNECT, [abstract, pathSock, '@/org/freedesktop/systemd1/notify', '/run/systemd/private']);

@@ -1,16 +1,19 @@
-// docs/SECURITY.md attack 32: nested containers. `docker run --privileged`, `-v /:/host`,
+// docs/SECURITY.md attack 32: nested containers under the real Docker Engine (dockerd,
+// containerd, runc as the sandbox's root). `docker run --privileged`, `-v /:/host`,
 // `--pid host` and `--network host` inside a sandbox reach only the sandbox's own files,
-// processes and interfaces; the shared offline image store stays read-only; and a memory
-// hog, a fork bomb and a disk filler in a nested container stay inside the sandbox's limits.
-// Each attack runs from a real sandbox; the assertions look from the host.
+// processes and interfaces; the daemons run as the sandbox's unprivileged host uid; the shared
+// offline image store stays read-only; and a memory hog, a fork bomb and a disk filler in a
+// nested container stay inside the sandbox's limits. Each attack runs from a real sandbox;
+// the assertions look from the host.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { rootSuite } from '../helpers/root.js';
 import { driver, runtime, sh, shOk, show } from '../helpers/sandbox.js';
+import { loadOffline } from '../helpers/docker.js';
 import { CGROUP_MODE, MiB, cgroupDir, cgroupNumber, oomKills, sandboxDir, sleep } from '../helpers/host.js';
 import type { SandboxInfo } from '../../sandbox/index.js';
 import { nestedCgroups } from '../../sandbox/spec/nested.js';
@@ -37,6 +40,7 @@ describe('nested containers stay inside the sandbox (docs/SECURITY.md 32)', root
     // A host process whose command line names the marker.
     hostProc = spawn('sleep', ['600'], { stdio: 'ignore', argv0: marker });
     s = await driver.create({ hostname: 'node1' });
+    await loadOffline(s.id, ['busybox:latest']);
   });
   after(async () => {
     hostProc?.kill('SIGKILL');
@@ -80,7 +84,8 @@ describe('nested containers stay inside the sandbox (docs/SECURITY.md 32)', root
     assert.ok(hostProc.pid, 'host marker process started');
     const r = await sh(s.id, `docker run --rm --pid host busybox sh -c 'ps -ef; kill -9 ${hostProc.pid} 2>/dev/null && echo KILLED; true'`, { timeoutMs: CMD_MS });
     assert.equal(r.exitCode, 0, show(r));
-    assert.match(r.stdout, /^\s*1 \S+\s+\/usr\/bin\/catatonit -P$/m, 'PID 1 is the sandbox\'s init');
+    assert.match(r.stdout, /^\s*1 \S+\s+(\/\.pier\/init|\/usr\/bin\/catatonit -P)$/m, 'PID 1 is the sandbox\'s init');
+    assert.match(r.stdout, /dockerd --host fd:\/\//, 'the sandbox\'s own dockerd is listed');
     assert.ok(!r.stdout.includes(marker), 'the host process is not listed');
     assert.doesNotMatch(r.stdout, /^KILLED$/m);
     assert.equal(hostProc.exitCode, null);
@@ -102,6 +107,26 @@ describe('nested containers stay inside the sandbox (docs/SECURITY.md 32)', root
     for (const name of hostLinks) assert.ok(!nested.includes(`${name}:`) && !nested.includes(`${name}@`), name);
   });
 
+  test('dockerd, containerd and the shims run as the sandbox\'s unprivileged host uid', { timeout: TEST_TIMEOUT_MS }, async () => {
+    await shOk(s.id, 'docker run -d --name idle busybox sleep 600');
+    const initPid = (await driver.list()).find((l) => l.id === s.id)?.pid;
+    assert.ok(initPid, 'the sandbox\'s init pid');
+    const hostUid = s.idRange?.hostId;
+    assert.ok(hostUid !== undefined && hostUid > 0, 'the sandbox has an unprivileged host range');
+    // Every process of the sandbox's pid namespace, dockerd's among them, belongs to its range.
+    const ns = readlinkNs(initPid!);
+    let daemons = 0;
+    for (const pid of hostProcesses()) {
+      if (readlinkNs(pid) !== ns) continue;
+      const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+      const uid = Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+      if (/^(dockerd|containerd|containerd-shim)/.test(comm)) daemons += 1;
+      assert.ok(uid >= hostUid! && uid < hostUid! + (s.idRange?.size ?? 65536), `${comm} (${pid}) runs as host uid ${uid}`);
+    }
+    assert.ok(daemons >= 3, `dockerd, containerd and a shim seen from the host: ${daemons}`);
+    await shOk(s.id, 'docker rm -f idle');
+  });
+
   test('the shared image store is read-only, for the sandbox and for a privileged nested container', { timeout: TEST_TIMEOUT_MS }, async () => {
     const store = '/usr/lib/containers/storage';
     const r = await sh(
@@ -109,25 +134,41 @@ describe('nested containers stay inside the sandbox (docs/SECURITY.md 32)', root
       `touch ${store}/x 2>/dev/null && echo WROTE-STORE; ` +
         `mount -o remount,rw,bind ${store} 2>/dev/null && echo REMOUNTED; ` +
         `docker run --rm --privileged -v ${store}:/s busybox sh -c 'touch /s/x 2>/dev/null && echo NESTED-WROTE; rm -rf /s/overlay-images 2>/dev/null; ls /s/overlay-images >/dev/null && echo still-there'; ` +
-        'docker rmi nginx 2>&1; docker images --format "{{.Repository}}:{{.Tag}}" | grep -c "^docker.io/library/nginx:latest$"',
+        'podman rmi nginx 2>&1; podman images --format "{{.Repository}}:{{.Tag}}" | grep -c "^docker.io/library/nginx:latest$"',
       { timeoutMs: CMD_MS },
     );
     assert.doesNotMatch(r.stdout, /WROTE-STORE|REMOUNTED|NESTED-WROTE/, show(r));
     assert.match(r.stdout, /still-there/);
-    assert.match(r.stdout, /read-only/i, 'docker rmi of a shipped image says why not');
+    assert.match(r.stdout, /read-only/i, 'podman rmi of a shipped image says why not');
     assert.equal(r.stdout.trim().split('\n').at(-1), '1', 'nginx is still there');
   });
 });
 
+/** Every process id on the host. */
+function hostProcesses(): number[] {
+  return readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number);
+}
+
+/** The pid namespace of a host process ('' once it is gone). */
+function readlinkNs(pid: number): string {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/pid`);
+  } catch {
+    return '';
+  }
+}
+
 describe('nested containers stay within the sandbox\'s limits (docs/SECURITY.md 32)', rootSuite(), () => {
-  const MEMORY = 256 * MiB;
-  const PIDS = 128;
-  const DISK = 1024 * MiB;
+  // Room for dockerd and containerd (~130 MB, ~40 threads) besides each attack.
+  const MEMORY = 512 * MiB;
+  const PIDS = 256;
+  const DISK = 2048 * MiB;
   let s: SandboxInfo;
 
   before(async () => {
     await runtime.imageSet.build();
     s = await driver.create({ hostname: 'node1', limits: { memoryBytes: MEMORY, pids: PIDS, diskBytes: DISK } });
+    await loadOffline(s.id, ['busybox:latest', 'python:3']);
   });
   after(async () => {
     if (s) await driver.destroy(s.id);
@@ -135,7 +176,7 @@ describe('nested containers stay within the sandbox\'s limits (docs/SECURITY.md 
 
   test('a memory hog in a nested container is OOM-killed at the sandbox\'s limit; the sandbox goes on', { timeout: TEST_TIMEOUT_MS }, async () => {
     const kills = oomKills(s.id);
-    const r = await sh(s.id, 'docker run --rm python:3 python -c "b = bytearray(600 * 1024 * 1024); print(\'ALLOCATED\')"; echo "exit=$?"', { timeoutMs: CMD_MS });
+    const r = await sh(s.id, 'docker run --rm python:3 python -c "b = bytearray(900 * 1024 * 1024); print(\'ALLOCATED\')"; echo "exit=$?"', { timeoutMs: CMD_MS });
     assert.doesNotMatch(r.stdout, /ALLOCATED/, show(r));
     assert.match(r.stdout, /exit=137/, show(r));
     assert.ok(oomKills(s.id) > kills, 'the kernel killed it in the sandbox\'s memory cgroup');
@@ -150,7 +191,7 @@ describe('nested containers stay within the sandbox\'s limits (docs/SECURITY.md 
     const program = [
       'import os, time',
       'forked = 0',
-      'for _ in range(600):',
+      'for _ in range(900):',
       '    try:',
       '        if os.fork() == 0:',
       '            time.sleep(4)',
@@ -174,7 +215,7 @@ describe('nested containers stay within the sandbox\'s limits (docs/SECURITY.md 
     }
     const result = await bomb;
     const forked = Number(/forked (\d+)/.exec(result.stdout)?.[1]);
-    assert.ok(forked > 0 && forked < 600, `forked ${forked} of 600: ${show(result)}`);
+    assert.ok(forked > 0 && forked < 900, `forked ${forked} of 900: ${show(result)}`);
     assert.ok(peak <= PIDS, `pids.current peaked at ${peak} over ${PIDS}`);
     assert.ok(peak > PIDS / 2, `the bomb ran (peak ${peak})`);
     assert.ok(refusedForks(s.id) > refused, 'forks were refused at the sandbox\'s limit');
@@ -188,7 +229,7 @@ describe('nested containers stay within the sandbox\'s limits (docs/SECURITY.md 
   });
 
   test('a nested container filling its disk stops at the sandbox\'s disk limit', { timeout: TEST_TIMEOUT_MS }, async () => {
-    const r = await sh(s.id, 'docker run --rm busybox dd if=/dev/zero of=/big bs=1M count=2048 2>&1; echo "exit=$?"', { timeoutMs: 120_000 });
+    const r = await sh(s.id, 'docker run --rm busybox dd if=/dev/zero of=/big bs=1M count=3072 2>&1; echo "exit=$?"', { timeoutMs: 120_000 });
     assert.match(r.stdout, /No space left on device/, show(r));
     assert.doesNotMatch(r.stdout, /exit=0$/m);
     const image = statSync(path.join(sandboxDir(s.id), 'disk.img'));
