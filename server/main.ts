@@ -10,7 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { loadConfig, type Config } from './config.js';
 import { isServerError } from './errors.js';
 import { createApi } from './http/api.js';
@@ -33,6 +33,15 @@ import { serveTerminalSocket } from './terminals/socket.js';
 import type { Terminal } from './terminals/terminal.js';
 import { createUpgradeRouter } from './ws/upgrade.js';
 import { hostAdmission } from './sessions/admission.js';
+import { createAccessLog } from './ops/access-log.js';
+import { readHeadroom } from './ops/host.js';
+import { instrumentSessions } from './ops/instrument.js';
+import { createLogger } from './ops/logger.js';
+import { createMetrics, type PierMetrics } from './ops/metrics.js';
+import { createReadiness } from './ops/readiness.js';
+import { createOpsRoutes } from './ops/routes.js';
+import { decideClient, parseProxyTrust } from './http/proxy-trust.js';
+import { SERVER_LABEL } from './sessions/manager.js';
 
 /** How long a client may take to send its request headers (ms): slowloris bound. */
 export const HEADERS_TIMEOUT_MS = 20_000;
@@ -69,6 +78,8 @@ export interface RunningServer {
   sessions: SessionManager<Terminal>;
   /** The classroom (accounts, classes, the grid; its set-up code for tests). */
   classroom: Classroom;
+  /** The Prometheus metrics (/metrics). */
+  metrics: PierMetrics;
   /**
    * Stops serving: closes sockets, terminals (their ptys), timers and the database.
    * Sandboxes are kept. Idempotent.
@@ -96,7 +107,7 @@ function displayUrl(hostname: string, port: number): string {
 /** Starts the server; resolves once it listens. */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const config = options.config ?? loadConfig();
-  const log = options.logger ?? pino({ level: config.logLevel, base: { app: 'pier' } });
+  const log = options.logger ?? createLogger(config.logLevel);
   const port = options.port ?? config.port;
   const hostname = options.hostname ?? config.host;
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -111,6 +122,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     let serverId = store.getMeta('server_id');
     if (serverId === null) store.setMeta('server_id', (serverId = newId()));
 
+    const trust = parseProxyTrust(config.trustProxy);
     const runtime = openRuntime(config);
     await checkRuntime(config, log);
     await runtime.images.current(); // IMAGE_NOT_FOUND now, not at the first student's click
@@ -148,6 +160,25 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const manager = sessions;
     cleanups.push(() => manager.close());
     const adopted = await manager.adopt();
+    const reserve = { memoryBytes: config.admissionReserve.memory, diskBytes: config.admissionReserve.disk };
+    const metrics = createMetrics({
+      sessions: () => manager.liveSessions().map((s) => ({ classId: s.classId, nodes: s.nodes, terminals: s.terminals.length })),
+      sandboxes: async () => (await runtime.driver.list()).filter((b) => b.labels[SERVER_LABEL] === serverId).length,
+      classes: () => store.classesOf(null).length,
+      headroom: () => readHeadroom(config.stateDir),
+      reserve,
+      maxSessions: config.maxSessions,
+    });
+    instrumentSessions(manager as SessionManager<unknown>, metrics);
+    const readiness = createReadiness({
+      runtimeProblem: async () => (await runtimeStatus(config)).problem,
+      image: async () => (await runtime.images.current()).id,
+      database: () => void store.getMeta('server_id'),
+      liveSessions: () => manager.liveCount,
+      maxSessions: config.maxSessions,
+      headroom: () => readHeadroom(config.stateDir),
+      reserve,
+    });
 
     const classroom = new Classroom({
       store,
@@ -226,10 +257,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
               ensureOwner(req, res, secret);
               return nextApp.handleRequest(req, res);
             }
-          : null, log }));
+          : null, log, trust, accessLog: createAccessLog(log), ops: createOpsRoutes({ readiness, metrics, metricsToken: config.metricsToken }) }));
     server.headersTimeout = HEADERS_TIMEOUT_MS;
     server.requestTimeout = REQUEST_TIMEOUT_MS;
-    server.on('upgrade', upgrades.handle);
+    server.on('upgrade', (req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => {
+      decideClient(req, trust);
+      metrics.trackSocket(socket as import('node:net').Socket);
+      upgrades.handle(req, socket, head);
+    });
     server.on('clientError', (err, socket) => {
       log.debug({ err }, 'client error');
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
@@ -263,6 +298,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       adopted,
       sessions: manager,
       classroom,
+      metrics,
       close: () => (closing ??= undo().then(() => log.info('pier stopped'))),
     };
   } catch (err) {

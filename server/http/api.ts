@@ -2,7 +2,6 @@
 // parameters and body at the edge, calls one session-manager method, and answers JSON.
 // Unknown sessions and other owners' sessions both answer 404 (existence is not revealed).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { CreateSessionRequest, NodeName, PortLinkRequest, SessionId, TerminalId, type PortLink } from '../../protocol/http.js';
@@ -11,6 +10,7 @@ import { parsePort } from '../proxy/index.js';
 import type { SessionManager } from '../sessions/manager.js';
 import { parseBody, readJsonBody } from './body.js';
 import { requestOrigin } from './origin.js';
+import { clientOf } from './proxy-trust.js';
 import { ensureOwner } from './owner-cookie.js';
 import { newPortGrant, portLinkUrl, signPortGrant, subdomainBaseHost } from './port-token.js';
 import type { CreateLimiter } from './rate-limit.js';
@@ -93,7 +93,8 @@ function portParam(p: Params): number {
 }
 
 /** Whether the client's connection to pier is TLS. */
-const isSecure = (req: IncomingMessage) => (req.socket as TLSSocket).encrypted === true;
+/** Whether the browser's connection was https (directly, or to a trusted proxy). */
+const isSecure = (req: IncomingMessage) => clientOf(req).secure;
 
 /** The routes of the API. */
 function routes(o: ApiOptions): Router<Handler> {
@@ -191,7 +192,7 @@ export function createApi(o: ApiOptions): (req: IncomingMessage, res: ServerResp
         throw new ServerError('METHOD_NOT_ALLOWED', `${method} ${pathname}`);
       }
       const body = await readJsonBody(req);
-      const answer = await match.handler({ req, owner, params: match.params, body, address: req.socket.remoteAddress ?? 'unknown' });
+      const answer = await match.handler({ req, owner, params: match.params, body, address: clientOf(req).address });
       if (answer.cookies) res.appendHeader('set-cookie', answer.cookies);
       if (answer.text) sendText(res, answer.status, answer.text);
       else sendJson(res, answer.status, answer.body);
