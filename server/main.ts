@@ -38,10 +38,13 @@ import { readHeadroom } from './ops/host.js';
 import { instrumentSessions } from './ops/instrument.js';
 import { createLogger } from './ops/logger.js';
 import { createMetrics, type PierMetrics } from './ops/metrics.js';
-import { createReadiness } from './ops/readiness.js';
+import { capacityVerdict, createReadiness } from './ops/readiness.js';
 import { createOpsRoutes } from './ops/routes.js';
 import { decideClient, parseProxyTrust } from './http/proxy-trust.js';
-import { SERVER_LABEL } from './sessions/manager.js';
+import { SERVER_LABEL, SESSION_LABEL } from './sessions/manager.js';
+import { createAdminTerminals } from './ops/admin-terminal.js';
+import { SessionQueue } from './queue/queue.js';
+import type { SessionUsage } from './http/admin-api.js';
 
 /** How long a client may take to send its request headers (ms): slowloris bound. */
 export const HEADERS_TIMEOUT_MS = 20_000;
@@ -170,6 +173,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       maxSessions: config.maxSessions,
     });
     instrumentSessions(manager as SessionManager<unknown>, metrics);
+    const capacity = { liveSessions: () => manager.liveCount, maxSessions: config.maxSessions, headroom: () => readHeadroom(config.stateDir), reserve };
+    const queue = new SessionQueue({ hasRoom: () => capacityVerdict(capacity).ok });
     const readiness = createReadiness({
       runtimeProblem: async () => (await runtimeStatus(config)).problem,
       image: async () => (await runtime.images.current()).id,
@@ -251,7 +256,31 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       },
       classroom: { classroom, secret, log: log.child({ area: 'classroom' }), hostStatus: () => runtimeStatus(config) },
       live: classLive.api,
+      queue,
+      admin: {
+        classroom,
+        sessions: manager,
+        store,
+        usage: async () => {
+          const use = new Map<string, SessionUsage>();
+          const mine = (await runtime.driver.list()).filter((b) => b.labels[SERVER_LABEL] === serverId && b.status === 'running');
+          await Promise.all(mine.map(async (b) => {
+            const id = b.labels[SESSION_LABEL];
+            const st = id === undefined ? null : await runtime.driver.stats(b.id).catch(() => null);
+            if (id === undefined || st === null) return;
+            const u = use.get(id) ?? { memoryBytes: 0, pids: 0, diskUsedBytes: 0 };
+            use.set(id, { memoryBytes: u.memoryBytes + st.memoryBytes, pids: u.pids + st.pids, diskUsedBytes: u.diskUsedBytes + st.diskUsedBytes });
+          }));
+          return use;
+        },
+        capacity: () => {
+          const h = readHeadroom(config.stateDir);
+          return { live: manager.liveCount, maxSessions: config.maxSessions, memoryAvailableBytes: h.memoryAvailableBytes, memoryTotalBytes: h.memoryTotalBytes, diskFreeBytes: h.diskFreeBytes, queued: queue.length };
+        },
+      },
     });
+    const adminTerminals = createAdminTerminals({ classroom, sessions: manager, log: log.child({ area: 'admin' }) });
+    cleanups.push(() => adminTerminals.close());
     const server = http.createServer(createRequestHandler({ api, proxy, pages: nextApp
           ? (req, res) => {
               ensureOwner(req, res, secret);
@@ -263,7 +292,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     server.on('upgrade', (req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => {
       decideClient(req, trust);
       metrics.trackSocket(socket as import('node:net').Socket);
-      upgrades.handle(req, socket, head);
+      if (!adminTerminals.handle(req, socket, head)) upgrades.handle(req, socket, head);
     });
     server.on('clientError', (err, socket) => {
       log.debug({ err }, 'client error');

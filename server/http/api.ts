@@ -18,6 +18,9 @@ import { sendError, sendJson, sendText } from './respond.js';
 import { Router, type Params } from './router.js';
 import { addLessonRoutes, isLessonAssetPath, serveLessonAsset, type LessonApiOptions } from './lesson-api.js';
 import { addClassroomRoutes, type ClassroomApiOptions } from './classroom-api.js';
+import { throughQueue } from '../queue/gate.js';
+import { addAdminRoutes, type AdminApiOptions } from './admin-api.js';
+import type { SessionQueue } from '../queue/queue.js';
 import { addLiveRoutes, isRecordingCastPath, serveRecordingCast, type LiveApiOptions } from './classroom-live-api.js';
 
 /** What a route handler gets. */
@@ -66,6 +69,10 @@ export interface ApiOptions {
   classroom?: ClassroomApiOptions;
   /** The classroom's live routes (hands, announcements, class actions, recordings); absent, they answer 404. */
   live?: LiveApiOptions;
+  /** The queue of starts while the host is full; absent, a full host refuses outright. */
+  queue?: SessionQueue | null;
+  /** The admin page's session routes; absent, they answer 404. */
+  admin?: AdminApiOptions;
 }
 
 /** Bodies of POSTs that take no fields: absent or `{}`. */
@@ -104,25 +111,31 @@ function routes(o: ApiOptions): Router<Handler> {
   if (o.lessons) addLessonRoutes(router, o.lessons);
   if (o.classroom) addClassroomRoutes(router, o.classroom);
   if (o.live) addLiveRoutes(router, o.live);
+  if (o.admin) addAdminRoutes(router, o.admin);
+  /** Starts a free playground or a class session (rate limits, then the session core). */
+  const startSession = async (owner: string, request: z.infer<typeof CreateSessionRequest>, address: string) => {
+    const classroom = o.classroom?.classroom ?? null;
+    if (request.classId !== undefined) {
+      // A class session: a student of the class starts one of its open lessons.
+      if (classroom === null) throw new ServerError('CLASS_NOT_FOUND', 'no classroom on this server');
+      if (request.lessonId === undefined) throw new ServerError('INVALID_REQUEST', 'class session without lessonId', { userMessage: 'Invalid request: lessonId: a class session needs its lesson' });
+      const plan = classroom.sessionPlan(owner, request.classId, request.lessonId);
+      // A class behind one NAT address starts together: only the per-browser bucket applies
+      // (the address key is the browser's own); the class's per-student cap bounds the rest.
+      const decision = limiter.take(owner, `owner:${owner}`);
+      if (!decision.ok) throw new ServerError('RATE_LIMITED', `create rate limit for ${owner}`, { retryAfterSeconds: decision.retryAfterMs / 1000 });
+      return sessions.create(owner, { lessonId: request.lessonId, plan });
+    }
+    if (classroom !== null && !classroom.openPlayground) throw new ServerError('PLAYGROUND_CLOSED', 'openPlayground is off');
+    const decision = limiter.take(owner, address);
+    if (!decision.ok) throw new ServerError('RATE_LIMITED', `create rate limit for ${address}`, { retryAfterSeconds: decision.retryAfterMs / 1000 });
+    return sessions.create(owner, request.lessonId === undefined ? { address } : { lessonId: request.lessonId, address });
+  };
   return router
     .add('POST', '/api/sessions', async ({ owner, body, address }) => {
       const request = parse(CreateSessionRequest.optional(), body) ?? {};
-      const classroom = o.classroom?.classroom ?? null;
-      if (request.classId !== undefined) {
-        // A class session: a student of the class starts one of its open lessons.
-        if (classroom === null) throw new ServerError('CLASS_NOT_FOUND', 'no classroom on this server');
-        if (request.lessonId === undefined) throw new ServerError('INVALID_REQUEST', 'class session without lessonId', { userMessage: 'Invalid request: lessonId: a class session needs its lesson' });
-        const plan = classroom.sessionPlan(owner, request.classId, request.lessonId);
-        // A class behind one NAT address starts together: only the per-browser bucket applies
-        // (the address key is the browser's own); the class's per-student cap bounds the rest.
-        const decision = limiter.take(owner, `owner:${owner}`);
-        if (!decision.ok) throw new ServerError('RATE_LIMITED', `create rate limit for ${owner}`, { retryAfterSeconds: decision.retryAfterMs / 1000 });
-        return { status: 201, body: await sessions.create(owner, { lessonId: request.lessonId, plan }) };
-      }
-      if (classroom !== null && !classroom.openPlayground) throw new ServerError('PLAYGROUND_CLOSED', 'openPlayground is off');
-      const decision = limiter.take(owner, address);
-      if (!decision.ok) throw new ServerError('RATE_LIMITED', `create rate limit for ${address}`, { retryAfterSeconds: decision.retryAfterMs / 1000 });
-      return { status: 201, body: await sessions.create(owner, request.lessonId === undefined ? { address } : { lessonId: request.lessonId, address }) };
+      // While the host is full, a start gets its place in line instead (server/queue/).
+      return { status: 201, body: await throughQueue(o.queue, owner, () => startSession(owner, request, address)) };
     })
     .add('GET', '/api/sessions/:id', async ({ owner, params }) => ({ status: 200, body: await sessions.view(sessionParam(params), owner) }))
     .add('DELETE', '/api/sessions/:id', async ({ owner, params }) => {

@@ -117,7 +117,7 @@ describe('pier backup and restore', rootSuite(), () => {
     await pier(['backup', dir], { PIER_DATABASE: database });
     const db = path.join(dir, 'pier.db');
     const bytes = readFileSync(db);
-    bytes[bytes.length - 1] ^= 0xff;
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
     writeFileSync(db, bytes);
     const target = path.join(work, 'never.db');
     const err = await pier(['restore', dir, '--force'], { PIER_DATABASE: target, PIER_STATE_DIR: path.join(work, 'state-x') }).catch((e: { stderr: string; code: number }) => e);

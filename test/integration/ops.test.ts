@@ -78,7 +78,7 @@ describe('ops endpoints', rootSuite(), () => {
   });
 
   after(async () => {
-    for (const id of created) await alice.call('DELETE', `/api/sessions/${id}`);
+    for (const id of created) await alice.call('DELETE', `/api/sessions/${id}`); // 404 for those ended in the test
     await server?.close();
     cleanup?.();
     rmSync(fixtures, { recursive: true, force: true });
@@ -150,8 +150,35 @@ describe('ops endpoints', rootSuite(), () => {
     assert.ok(value('pier_classes') >= 0);
     assert.equal(value('pier_classes_active'), 0);
 
-    const refused = await alice.call<{ error: { code: string } }>('POST', '/api/sessions', {});
-    assert.equal(refused.status, 503, 'the host is full');
+  });
+
+  test('a full host answers with a place in line, first come first served, instead of a bare refusal', async () => {
+    type Refusal = { error: { code: string; message: string } };
+    const bob = new Browser(base);
+    const carol = new Browser(base);
+    const first = await bob.call<Refusal>('POST', '/api/sessions', {});
+    assert.equal(first.status, 503);
+    assert.equal(first.headers.get('retry-after'), '5');
+    assert.match(first.body.error.message, /you are 1st in line \(1 waiting\)/);
+    const second = await carol.call<Refusal>('POST', '/api/sessions', {});
+    assert.match(second.body.error.message, /you are 2nd in line \(2 waiting\)/);
+    assert.match((await bob.call<Refusal>('POST', '/api/sessions', {})).body.error.message, /1st in line/, 'asking again keeps the place');
+    const admin = await (await fetch(`${base}/metrics`)).text();
+    assert.match(admin, /^pier_sessions\{kind="free"\} 1$/m);
+
+    assert.equal((await alice.call('DELETE', `/api/sessions/${created[0]}`)).status, 204);
+    const early = await carol.call<Refusal>('POST', '/api/sessions', {});
+    assert.equal(early.status, 503, 'carol may not jump ahead of bob');
+    assert.match(early.body.error.message, /2nd in line/);
+    const started = await bob.call<SessionView>('POST', '/api/sessions', {});
+    assert.equal(started.status, 201, JSON.stringify(started.body));
+    created.push(started.body.id);
+    assert.match((await carol.call<Refusal>('POST', '/api/sessions', {})).body.error.message, /1st in line \(1 waiting\)/, 'carol moved up');
+    assert.equal((await bob.call('DELETE', `/api/sessions/${started.body.id}`)).status, 204);
+    const carolStarts = await carol.call<SessionView>('POST', '/api/sessions', {});
+    assert.equal(carolStarts.status, 201);
+    created.push(carolStarts.body.id);
+    assert.equal((await carol.call('DELETE', `/api/sessions/${carolStarts.body.id}`)).status, 204);
   });
 
   test('/metrics from a client behind a proxy header is refused without a token', async () => {
@@ -160,7 +187,7 @@ describe('ops endpoints', rootSuite(), () => {
   });
 
   test('each request left one access-log line with a request id (echoed as X-Request-Id) and the session id', async () => {
-    const r = await fetch(`${base}/api/sessions/${created[0]}`, { headers: { cookie: alice.upgradeHeaders().cookie ?? '' } });
+    const r = await fetch(`${base}/api/sessions/${created[0]}`, { headers: { cookie: alice.cookie ?? '' } });
     const id = r.headers.get('x-request-id');
     assert.match(id ?? '', /^[0-9a-f-]{36}$/);
     await r.arrayBuffer();
@@ -169,8 +196,8 @@ describe('ops endpoints', rootSuite(), () => {
     assert.equal(mine.length, 1);
     assert.equal(mine[0]!.sessionId, created[0]);
     assert.equal(mine[0]!.client, '127.0.0.1');
-    assert.equal((mine[0]!.res as { status: number }).status, 200);
-    assert.match(String(mine[0]!.msg), new RegExp(`^GET /api/sessions/${created[0]} 200 \\d+ms$`));
+    assert.equal((mine[0]!.res as { status: number }).status, 404, 'that session has ended');
+    assert.match(String(mine[0]!.msg), new RegExp(`^GET /api/sessions/${created[0]} 404 \\d+ms$`));
   });
 });
 
