@@ -1,0 +1,86 @@
+// The admin page in Debian's Chromium against the real server and real sandboxes: the
+// admin sets up, two visitors start playgrounds, /admin lists both live sessions with
+// capacity and resources; opening one read-only shows its terminal; extending moves its
+// end; ending one (confirmed) removes its row and its sandboxes, the other stays.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { AdminSessions } from '../protocol/classroom.js';
+import { rootSuite } from '../test/helpers/root.js';
+import { sandboxesOfSession } from '../test/helpers/playground.js';
+import { launchBrowser } from './helpers/browser.js';
+import { startServer, type RunningServer } from './helpers/server.js';
+import { pollUntil, startPlayground } from './helpers/session.js';
+import { typeLine, waitForText } from './helpers/terminal.js';
+import { ADMIN_PASSWORD } from './helpers/classroom.js';
+import { PAGE_TIMEOUT_MS, fetchInPage, setUpAdminInPage, waitForTextIn } from './helpers/classroom-pages.js';
+
+describe('the admin page (issue 16, acceptance 2)', { ...rootSuite(), timeout: 10 * 60_000 }, () => {
+  let server: RunningServer;
+  let dbDir = '';
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  let admin: Page, ann: Page, ben: Page;
+  const ids: string[] = [];
+
+  before(async () => {
+    dbDir = mkdtempSync(path.join(tmpdir(), 'pier-tests-admin-e2e-'));
+    process.env.PIER_DATABASE = path.join(dbDir, 'pier.db');
+    server = await startServer();
+    browser = await launchBrowser();
+    const page = async () => {
+      const c = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+      contexts.push(c);
+      return c.newPage();
+    };
+    [admin, ann, ben] = [await page(), await page(), await page()];
+  });
+  after(async () => {
+    for (const p of [ann, ben]) {
+      const mine = await fetchInPage<{ sessions: { id: string }[] }>(p, '/api/me/sessions').catch(() => null);
+      for (const s of mine?.json?.sessions ?? []) await fetchInPage(p, `/api/sessions/${s.id}`, { method: 'DELETE' }).catch(() => undefined);
+    }
+    await browser?.close();
+    await server?.stop();
+    for (const id of ids) assert.deepEqual(await sandboxesOfSession(id), [], `sandboxes of ${id} left`);
+    if (dbDir) rmSync(dbDir, { recursive: true, force: true });
+  });
+
+  test('lists live sessions; read-only view, extend; ending one removes its sandboxes', async () => {
+    await setUpAdminInPage(admin, server.url, 'admin', ADMIN_PASSWORD);
+    ids.push(await startPlayground(ann, server.url));
+    await waitForText(ann, /[#$] $/m, PAGE_TIMEOUT_MS);
+    await typeLine(ann, 'echo ann-was-$((40+2))');
+    await waitForText(ann, /ann-was-42/);
+    ids.push(await startPlayground(ben, server.url));
+    const [annId, benId] = ids as [string, string];
+    assert.equal((await sandboxesOfSession(annId)).length, 1);
+
+    await admin.goto(`${server.url}/admin`);
+    const row = (id: string) => `[data-testid="admin-session-row"][data-session="${id}"]`;
+    await admin.waitForSelector(row(annId), { timeout: PAGE_TIMEOUT_MS });
+    await admin.waitForSelector(row(benId));
+    assert.match(await admin.textContent('[data-testid="admin-capacity"]') ?? '', /^2 of 200 sessions/);
+    assert.match(await admin.textContent(row(annId)) ?? '', /browser [0-9a-f]{8}.*MiB · \d+ ·/);
+
+    await admin.click(`${row(annId)} [data-testid="admin-session-watch"]`);
+    await waitForTextIn(admin, '[data-testid="admin-watch"]', /ann-was-42/, PAGE_TIMEOUT_MS);
+
+    const before = await fetchInPage<AdminSessions>(admin, '/api/admin/sessions');
+    const endsBefore = before.json!.sessions.find((s) => s.id === benId)!.expiresAt;
+    await admin.click(`${row(benId)} [data-testid="admin-session-extend"]`);
+    const extended = await pollUntil(async () => (await fetchInPage<AdminSessions>(admin, '/api/admin/sessions')).json!.sessions.find((s) => s.id === benId)!.expiresAt, (at) => at > endsBefore);
+    assert.ok(extended > endsBefore, 'extend moved the end');
+
+    await admin.click(`[data-testid="admin-session-end-${benId}"]`);
+    await admin.click(`[data-testid="admin-session-end-${benId}-confirm"]`);
+    await admin.waitForSelector(row(benId), { state: 'detached', timeout: PAGE_TIMEOUT_MS });
+    assert.deepEqual(await pollUntil(() => sandboxesOfSession(benId), (left) => left.length === 0), [], "ending removed ben's sandboxes");
+    await ben.waitForSelector('[data-testid="session-ended"]', { timeout: PAGE_TIMEOUT_MS });
+    assert.equal((await sandboxesOfSession(annId)).length, 1, "ann's session is untouched");
+    assert.ok(await admin.isVisible(row(annId)));
+  });
+});
