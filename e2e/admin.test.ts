@@ -18,6 +18,21 @@ import { typeLine, waitForText } from './helpers/terminal.js';
 import { ADMIN_PASSWORD } from './helpers/classroom.js';
 import { PAGE_TIMEOUT_MS, fetchInPage, setUpAdminInPage, waitForTextIn } from './helpers/classroom-pages.js';
 
+/**
+ * Opens `url`, again when Chromium aborted it because the host's interfaces changed (every
+ * sandbox start adds a veth on this host: net::ERR_NETWORK_CHANGED is Chromium's reaction).
+ */
+async function goto(page: Page, url: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.goto(url);
+      return;
+    } catch (err) {
+      if (attempt >= 5 || !/ERR_NETWORK_CHANGED/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
 describe('the admin page (issue 16, acceptance 2)', { ...rootSuite(), timeout: 10 * 60_000 }, () => {
   let server: RunningServer;
   let dbDir = '';
@@ -59,7 +74,7 @@ describe('the admin page (issue 16, acceptance 2)', { ...rootSuite(), timeout: 1
     const [annId, benId] = ids as [string, string];
     assert.equal((await sandboxesOfSession(annId)).length, 1);
 
-    await admin.goto(`${server.url}/admin`);
+    await goto(admin, `${server.url}/admin`);
     const row = (id: string) => `[data-testid="admin-session-row"][data-session="${id}"]`;
     await admin.waitForSelector(row(annId), { timeout: PAGE_TIMEOUT_MS });
     await admin.waitForSelector(row(benId));
@@ -78,7 +93,7 @@ describe('the admin page (issue 16, acceptance 2)', { ...rootSuite(), timeout: 1
     await admin.click(`[data-testid="admin-session-end-${benId}"]`);
     await admin.click(`[data-testid="admin-session-end-${benId}-confirm"]`);
     await admin.waitForSelector(row(benId), { state: 'detached', timeout: PAGE_TIMEOUT_MS });
-    assert.deepEqual(await pollUntil(() => sandboxesOfSession(benId), (left) => left.length === 0), [], "ending removed ben's sandboxes");
+    assert.deepEqual(await pollUntil(() => sandboxesOfSession(benId), (left) => left.length === 0, 90_000), [], "ending removed ben's sandboxes");
     await ben.waitForSelector('[data-testid="session-ended"]', { timeout: PAGE_TIMEOUT_MS });
     assert.equal((await sandboxesOfSession(annId)).length, 1, "ann's session is untouched");
     assert.ok(await admin.isVisible(row(annId)));

@@ -257,6 +257,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       classroom: { classroom, secret, log: log.child({ area: 'classroom' }), hostStatus: () => runtimeStatus(config) },
       live: classLive.api,
       queue,
+      busyCode: () => (manager.liveCount >= config.maxSessions ? 'SERVER_FULL' : 'HOST_BUSY'),
       admin: {
         classroom,
         sessions: manager,

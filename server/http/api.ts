@@ -18,7 +18,7 @@ import { sendError, sendJson, sendText } from './respond.js';
 import { Router, type Params } from './router.js';
 import { addLessonRoutes, isLessonAssetPath, serveLessonAsset, type LessonApiOptions } from './lesson-api.js';
 import { addClassroomRoutes, type ClassroomApiOptions } from './classroom-api.js';
-import { throughQueue } from '../queue/gate.js';
+import { throughQueue, type BusyCode } from '../queue/gate.js';
 import { addAdminRoutes, type AdminApiOptions } from './admin-api.js';
 import type { SessionQueue } from '../queue/queue.js';
 import { addLiveRoutes, isRecordingCastPath, serveRecordingCast, type LiveApiOptions } from './classroom-live-api.js';
@@ -71,6 +71,8 @@ export interface ApiOptions {
   live?: LiveApiOptions;
   /** The queue of starts while the host is full; absent, a full host refuses outright. */
   queue?: SessionQueue | null;
+  /** Which refusal a queued start carries: the session cap or the host's reserves. */
+  busyCode?: () => BusyCode;
   /** The admin page's session routes; absent, they answer 404. */
   admin?: AdminApiOptions;
 }
@@ -135,7 +137,7 @@ function routes(o: ApiOptions): Router<Handler> {
     .add('POST', '/api/sessions', async ({ owner, body, address }) => {
       const request = parse(CreateSessionRequest.optional(), body) ?? {};
       // While the host is full, a start gets its place in line instead (server/queue/).
-      return { status: 201, body: await throughQueue(o.queue, owner, () => startSession(owner, request, address)) };
+      return { status: 201, body: await throughQueue(o.queue, owner, () => startSession(owner, request, address), o.busyCode) };
     })
     .add('GET', '/api/sessions/:id', async ({ owner, params }) => ({ status: 200, body: await sessions.view(sessionParam(params), owner) }))
     .add('DELETE', '/api/sessions/:id', async ({ owner, params }) => {

@@ -159,9 +159,11 @@ describe('ops endpoints', rootSuite(), () => {
     const first = await bob.call<Refusal>('POST', '/api/sessions', {});
     assert.equal(first.status, 503);
     assert.equal(first.headers.get('retry-after'), '5');
-    assert.match(first.body.error.message, /you are 1st in line \(1 waiting\)/);
+    assert.equal(first.body.error.code, 'SERVER_FULL');
+    assert.match(first.body.error.message, /^The server is at capacity right now/);
+    assert.match(first.body.error.message, /You are 1st in line \(1 waiting\)/);
     const second = await carol.call<Refusal>('POST', '/api/sessions', {});
-    assert.match(second.body.error.message, /you are 2nd in line \(2 waiting\)/);
+    assert.match(second.body.error.message, /You are 2nd in line \(2 waiting\)/);
     assert.match((await bob.call<Refusal>('POST', '/api/sessions', {})).body.error.message, /1st in line/, 'asking again keeps the place');
     const admin = await (await fetch(`${base}/metrics`)).text();
     assert.match(admin, /^pier_sessions\{kind="free"\} 1$/m);
