@@ -1,7 +1,8 @@
 // The admin page in Debian's Chromium against the real server and real sandboxes: the
-// admin sets up, two visitors start playgrounds, /admin lists both live sessions with
-// capacity and resources; opening one read-only shows its terminal; extending moves its
-// end; ending one (confirmed) removes its row and its sandboxes, the other stays.
+// admin sets up in the browser; two visitors (API clients with their own cookies) start
+// playgrounds; /admin lists both live sessions with capacity and resources; opening one
+// read-only shows its terminal; extending moves its end; ending one (confirmed) removes its
+// row and its sandboxes, the other stays.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,13 +10,13 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { AdminSessions } from '../protocol/classroom.js';
+import type { SessionView } from '../protocol/http.js';
 import { rootSuite } from '../test/helpers/root.js';
 import { sandboxesOfSession } from '../test/helpers/playground.js';
 import { launchBrowser } from './helpers/browser.js';
 import { startServer, type RunningServer } from './helpers/server.js';
-import { pollUntil, startPlayground } from './helpers/session.js';
-import { typeLine, waitForText } from './helpers/terminal.js';
-import { ADMIN_PASSWORD } from './helpers/classroom.js';
+import { pollUntil } from './helpers/session.js';
+import { ADMIN_PASSWORD, ClassroomClient, firstTerminal, runInTerminal } from './helpers/classroom.js';
 import { PAGE_TIMEOUT_MS, fetchInPage, setUpAdminInPage, waitForTextIn } from './helpers/classroom-pages.js';
 
 /**
@@ -38,7 +39,8 @@ describe('the admin page (issue 16, acceptance 2)', { ...rootSuite(), timeout: 1
   let dbDir = '';
   let browser: Browser;
   const contexts: BrowserContext[] = [];
-  let admin: Page, ann: Page, ben: Page;
+  let admin: Page;
+  let ann: ClassroomClient, ben: ClassroomClient;
   const ids: string[] = [];
 
   before(async () => {
@@ -51,13 +53,11 @@ describe('the admin page (issue 16, acceptance 2)', { ...rootSuite(), timeout: 1
       contexts.push(c);
       return c.newPage();
     };
-    [admin, ann, ben] = [await page(), await page(), await page()];
+    admin = await page();
+    [ann, ben] = [new ClassroomClient(server.url), new ClassroomClient(server.url)];
   });
   after(async () => {
-    for (const p of [ann, ben]) {
-      const mine = await fetchInPage<{ sessions: { id: string }[] }>(p, '/api/me/sessions').catch(() => null);
-      for (const s of mine?.json?.sessions ?? []) await fetchInPage(p, `/api/sessions/${s.id}`, { method: 'DELETE' }).catch(() => undefined);
-    }
+    for (const [c, id] of [[ann, ids[0]], [ben, ids[1]]] as const) if (c && id) await c.expect(204, 'DELETE', `/api/sessions/${id}`).catch(() => undefined);
     await browser?.close();
     await server?.stop();
     for (const id of ids) assert.deepEqual(await sandboxesOfSession(id), [], `sandboxes of ${id} left`);
@@ -66,11 +66,10 @@ describe('the admin page (issue 16, acceptance 2)', { ...rootSuite(), timeout: 1
 
   test('lists live sessions; read-only view, extend; ending one removes its sandboxes', async () => {
     await setUpAdminInPage(admin, server.url, 'admin', ADMIN_PASSWORD);
-    ids.push(await startPlayground(ann, server.url));
-    await waitForText(ann, /[#$] $/m, PAGE_TIMEOUT_MS);
-    await typeLine(ann, 'echo ann-was-$((40+2))');
-    await waitForText(ann, /ann-was-42/);
-    ids.push(await startPlayground(ben, server.url));
+    const annSession = await ann.expect<SessionView>(201, 'POST', '/api/sessions', {});
+    ids.push(annSession.id);
+    await runInTerminal(ann, firstTerminal(annSession), 'echo ann-was-$((40+2))');
+    ids.push((await ben.expect<SessionView>(201, 'POST', '/api/sessions', {})).id);
     const [annId, benId] = ids as [string, string];
     assert.equal((await sandboxesOfSession(annId)).length, 1);
 
@@ -94,7 +93,8 @@ describe('the admin page (issue 16, acceptance 2)', { ...rootSuite(), timeout: 1
     await admin.click(`[data-testid="admin-session-end-${benId}-confirm"]`);
     await admin.waitForSelector(row(benId), { state: 'detached', timeout: PAGE_TIMEOUT_MS });
     assert.deepEqual(await pollUntil(() => sandboxesOfSession(benId), (left) => left.length === 0, 90_000), [], "ending removed ben's sandboxes");
-    await ben.waitForSelector('[data-testid="session-ended"]', { timeout: PAGE_TIMEOUT_MS });
+    const bens = await ben.expect<{ sessions: { id: string }[] }>(200, 'GET', '/api/me/sessions');
+    assert.ok(!bens.sessions.some((x) => x.id === benId), "ben's live sessions no longer list it");
     assert.equal((await sandboxesOfSession(annId)).length, 1, "ann's session is untouched");
     assert.ok(await admin.isVisible(row(annId)));
   });

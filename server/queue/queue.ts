@@ -17,8 +17,11 @@ export interface QueueOptions {
   now?: () => number;
 }
 
-/** Default place-holding time: the page asks every few seconds. */
-export const QUEUE_HOLD_MS = 60_000;
+/**
+ * Default place-holding time: three of the page's 5 s retries. Short, because a page that
+ * was closed holds up everyone behind it until its place lapses.
+ */
+export const QUEUE_HOLD_MS = 15_000;
 
 /** English ordinal: 1st, 2nd, 3rd, 4th, 11th, 21st… */
 export function ordinal(n: number): string {
