@@ -14,10 +14,13 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   bench: { summary: 'measure start, teardown, terminals', load: async () => (await import('./commands/bench.js')).benchCommand },
   lesson: { summary: 'write, lint, test and import lessons', load: async () => (await import('./commands/lesson.js')).lessonCommand },
   admin: { summary: 'create staff accounts (the first administrator)', load: async () => (await import('./commands/admin.js')).adminCommand },
+  'install-service': { summary: 'write and enable the systemd unit', load: async () => (await import('./commands/service.js')).installServiceCommand },
+  backup: { summary: 'back up database, secret, config, lessons', load: async () => (await import('./commands/backup.js')).backupCommand },
+  restore: { summary: 'restore a backup (pier stopped)', load: async () => (await import('./commands/restore.js')).restoreCommand },
 };
 
 function usage(): string {
-  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`);
+  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(15)} ${c.summary}`);
   return `usage: pier <command> [options]\n\n${rows.join('\n')}\n\nRun \`pier <command> --help\` for a command's options.`;
 }
 

@@ -21,6 +21,10 @@
 // GET    /api/admin/host                                A → 200 AdminHost (the sandbox runtime, and its known escapes)
 // POST   /api/admin/users       CreateStaffRequest      A → 201 StaffView; 409 USERNAME_TAKEN
 // DELETE /api/admin/users/:user                         A → 204 (disables the account, ends its sign-ins)
+// GET    /api/admin/sessions                            A → 200 AdminSessions (every live session, host capacity, the queue)
+// POST   /api/admin/sessions/:session/end               A → 204 (ends it: its sandboxes are removed)
+// POST   /api/admin/sessions/:session/extend            A → 200 AdminSession (one sessionExtension more, within the cap)
+// WS     /ws/admin/terminals/:terminal                  A → protocol/terminal.ts, read-only
 // GET    /api/classes                                   S → 200 ClassList (an instructor's own; an admin's all)
 // POST   /api/classes           ClassInput              S → 201 ClassView (the caller is its instructor)
 // GET    /api/classes/:class                            I → 200 ClassView
@@ -112,6 +116,41 @@ export const AdminHost = z.object({
   problem: z.string().nullable(),
 });
 export type AdminHost = z.infer<typeof AdminHost>;
+
+/** A live session as the admin page lists it. */
+export const AdminSession = z.object({
+  id: SessionId,
+  /** The browser that owns it (its owner id's first 8 characters), or the student's display name in a class. */
+  owner: z.string(),
+  classId: z.string().nullable(),
+  className: z.string().nullable(),
+  lessonId: z.string().nullable(),
+  createdAt: z.number(),
+  expiresAt: z.number(),
+  lastActivity: z.number(),
+  nodes: z.number().int(),
+  terminals: z.array(z.object({ id: TerminalId, node: z.string(), title: z.string() })),
+  /** Summed over the session's sandboxes, now. */
+  memoryBytes: z.number(),
+  pids: z.number().int(),
+  diskUsedBytes: z.number(),
+});
+export type AdminSession = z.infer<typeof AdminSession>;
+
+/** The host's capacity and every live session (GET /api/admin/sessions). */
+export const AdminSessions = z.object({
+  capacity: z.object({
+    live: z.number().int(),
+    maxSessions: z.number().int(),
+    memoryAvailableBytes: z.number(),
+    memoryTotalBytes: z.number(),
+    diskFreeBytes: z.number(),
+    /** Browsers waiting in the queue for a free place. */
+    queued: z.number().int(),
+  }),
+  sessions: z.array(AdminSession),
+});
+export type AdminSessions = z.infer<typeof AdminSessions>;
 
 /** `setupCode`: the code the server prints in its log; needed unless the browser runs on the server's own host. */
 export const SetupRequest = z.object({ username: Username, password: Password, setupCode: z.string().max(40).optional() }).strict();

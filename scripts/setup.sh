@@ -22,8 +22,12 @@ declare -A NEED=(
   # The host image mirror (server/mirror/): the registry itself, and the copy tool that
   # preloads it with the offline image set.
   [docker-registry]=docker-registry [skopeo]=skopeo
+  # Tests: the proxy-trust suite runs a real nginx on loopback; the service unit is checked
+  # with systemd-analyze (Debian's systemd package; safe without systemd as PID 1: only
+  # systemd-sysv makes it the init).
+  [nginx]=nginx [systemd-analyze]=systemd
 )
-[ "${PIER_SETUP_PREBUILT:-}" != 1 ] || unset 'NEED[chromium]'
+[ "${PIER_SETUP_PREBUILT:-}" != 1 ] || unset 'NEED[chromium]' 'NEED[nginx]' 'NEED[systemd-analyze]'
 missing=()
 for cmd in "${!NEED[@]}"; do command -v "$cmd" >/dev/null 2>&1 || missing+=("${NEED[$cmd]}"); done
 # The seccomp profile pier translates for every sandbox.
@@ -37,26 +41,60 @@ if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # No package may start a daemon (nginx's postinst would take port 80): policy-rc.d says no.
+  policy=/usr/sbin/policy-rc.d; own_policy=
+  [ -e "$policy" ] || { printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod 755 "$policy"; own_policy=1; }
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || { [ -z "$own_policy" ] || rm -f "$policy"; exit 1; }
+  [ -z "$own_policy" ] || rm -f "$policy"
 fi
+
+# A stamp records what produced a step's result (a hash of its inputs); a step whose stamp
+# matches is current and skipped, so a second `npm start` goes straight to serving.
+stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
+# What the build reads (tsc compiles test/ and e2e/ too), by content. Edits count before
+# they are committed.
+BUILD_INPUTS=(app server protocol cli sandbox e2e test next.config.mjs postcss.config.mjs tsconfig.json tsconfig.server.json package.json package-lock.json)
+source_hash() {
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    # Content of committed files by their blob ids, then files changed or new since.
+    { git ls-files -s -- "${BUILD_INPUTS[@]}"
+      git ls-files -m -o --exclude-standard -z -- "${BUILD_INPUTS[@]}" | xargs -0r sha256sum 2>/dev/null || true
+    } | sha256sum | cut -c1-64
+  else
+    find "${BUILD_INPUTS[@]}" -type f -not -path '*/node_modules/*' -print0 2>/dev/null | sort -z | xargs -0r sha256sum | sha256sum | cut -c1-64
+  fi
+}
 
 # A prebuilt checkout (the VM suite's guest) brings its node modules; there is no npm there.
 if [ "${PIER_SETUP_PREBUILT:-}" = 1 ]; then
   [ -d node_modules ] || { echo "pier setup: PIER_SETUP_PREBUILT=1 but no node_modules/" >&2; exit 1; }
-elif [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing node modules"
-  # `npm install` against the committed lock, not `npm ci`: npm 11 refuses `ci` when the
-  # lock lacks optional packages of other platforms (@next/swc-*, @tailwindcss/oxide-*).
-  npm install --no-audit --no-fund --loglevel=error
+else
+  # `npm ci` against the committed lock (complete: it lists every platform's optional
+  # packages), so an install never rewrites package-lock.json.
+  lock_hash=$(sha256sum package-lock.json | cut -c1-64)
+  if stamp_ok node_modules/.pier-lock-hash "$lock_hash"; then
+    say "node modules current (lock $(cut -c1-12 <<<"$lock_hash"))"
+  else
+    say "installing node modules (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error
+    echo "$lock_hash" > node_modules/.pier-lock-hash
+  fi
 fi
 
 if [ "${PIER_SETUP_PREBUILT:-}" = 1 ]; then
   [ -f dist/cli/main.js ] || { echo "pier setup: PIER_SETUP_PREBUILT=1 but no dist/ build" >&2; exit 1; }
   say "build shipped with the checkout (PIER_SETUP_PREBUILT=1)"
 else
-  say "building (server and UI)"
-  export NEXT_TELEMETRY_DISABLED=1
-  npm run --silent build
+  src_hash=$(source_hash)
+  if [ -f dist/cli/main.js ] && [ -f .next/BUILD_ID ] && stamp_ok dist/.pier-source-hash "$src_hash"; then
+    say "build current (sources $(cut -c1-12 <<<"$src_hash"))"
+  else
+    say "building (server and UI)"
+    export NEXT_TELEMETRY_DISABLED=1
+    rm -f dist/.pier-source-hash
+    npm run --silent build
+    echo "$src_hash" > dist/.pier-source-hash
+  fi
 fi
 
 # pier-idmap: idmapped image views and per-sandbox user namespaces (sandbox/native/).

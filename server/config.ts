@@ -2,6 +2,7 @@
 // with zod. The only module that reads process.env.
 import { readFileSync, existsSync } from 'node:fs';
 import { z } from 'zod';
+import { parseProxyTrust } from './http/proxy-trust.js';
 
 const sizeRe = /^(\d+(?:\.\d+)?)\s*([kmgt]i?b?|b)?$/i;
 const UNIT: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
@@ -184,6 +185,21 @@ export const ConfigSchema = z.object({
   mirrorPort: z.coerce.number().int().min(0).max(65535).default(5001),
   mirrorMode: z.enum(['auto', 'proxy', 'offline']).default('auto'),
   mirrorUpstream: z.string().url().default('https://registry-1.docker.io'),
+   * Reverse proxies (addresses or CIDRs) whose X-Forwarded-For/-Proto/-Host pier believes: an
+   * array in the JSON file, or comma-separated in `PIER_TRUST_PROXY`. Empty: none.
+   */
+  trustProxy: z
+    .union([z.array(z.string()), z.string().transform((s) => s.split(',').map((e) => e.trim()).filter((e) => e !== ''))])
+    .default([])
+    .superRefine((entries, ctx) => {
+      try {
+        parseProxyTrust(entries);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
+  /** Bearer token for GET /metrics; empty: /metrics answers only to loopback clients (not through a proxy). */
+  metricsToken: z.string().refine((t) => t === '' || t.length >= 16, 'must be empty or at least 16 characters').default(''),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -233,6 +249,8 @@ const ENV_KEYS: Record<string, keyof Config> = {
   PIER_MIRROR_PORT: 'mirrorPort',
   PIER_MIRROR_MODE: 'mirrorMode',
   PIER_MIRROR_UPSTREAM: 'mirrorUpstream',
+  PIER_TRUST_PROXY: 'trustProxy',
+  PIER_METRICS_TOKEN: 'metricsToken',
 };
 
 /**

@@ -10,7 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { loadConfig, type Config } from './config.js';
 import { isServerError } from './errors.js';
 import { createApi } from './http/api.js';
@@ -35,6 +35,18 @@ import type { Terminal } from './terminals/terminal.js';
 import { createUpgradeRouter } from './ws/upgrade.js';
 import { hostAdmission } from './sessions/admission.js';
 import { shortImageName, startMirror, type RunningMirror } from './mirror/index.js';
+import { createAccessLog } from './ops/access-log.js';
+import { readHeadroom } from './ops/host.js';
+import { instrumentSessions } from './ops/instrument.js';
+import { createLogger } from './ops/logger.js';
+import { createMetrics, type PierMetrics } from './ops/metrics.js';
+import { capacityVerdict, createReadiness } from './ops/readiness.js';
+import { createOpsRoutes } from './ops/routes.js';
+import { decideClient, parseProxyTrust } from './http/proxy-trust.js';
+import { SERVER_LABEL, SESSION_LABEL } from './sessions/manager.js';
+import { createAdminTerminals } from './ops/admin-terminal.js';
+import { SessionQueue } from './queue/queue.js';
+import type { SessionUsage } from './http/admin-api.js';
 
 /** How long a client may take to send its request headers (ms): slowloris bound. */
 export const HEADERS_TIMEOUT_MS = 20_000;
@@ -75,6 +87,8 @@ export interface RunningServer {
   pool: WarmPool | null;
   /** The host image mirror (its port and counters), or null when off or not started. */
   mirror: RunningMirror | null;
+  /** The Prometheus metrics (/metrics). */
+  metrics: PierMetrics;
   /**
    * Stops serving: closes sockets, terminals (their ptys), timers and the database.
    * Sandboxes are kept. Idempotent.
@@ -102,7 +116,7 @@ function displayUrl(hostname: string, port: number): string {
 /** Starts the server; resolves once it listens. */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const config = options.config ?? loadConfig();
-  const log = options.logger ?? pino({ level: config.logLevel, base: { app: 'pier' } });
+  const log = options.logger ?? createLogger(config.logLevel);
   const port = options.port ?? config.port;
   const hostname = options.hostname ?? config.host;
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -117,6 +131,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     let serverId = store.getMeta('server_id');
     if (serverId === null) store.setMeta('server_id', (serverId = newId()));
 
+    const trust = parseProxyTrust(config.trustProxy);
     // The host image mirror first: new networks name its port (server/mirror/).
     let offlineImages: () => string[] = () => [];
     const mirror = await startMirror(config, log, () => ({ images: offlineImages() }));
@@ -176,6 +191,27 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const manager = sessions;
     cleanups.push(() => manager.close());
     const adopted = await manager.adopt();
+    const reserve = { memoryBytes: config.admissionReserve.memory, diskBytes: config.admissionReserve.disk };
+    const metrics = createMetrics({
+      sessions: () => manager.liveSessions().map((s) => ({ classId: s.classId, nodes: s.nodes, terminals: s.terminals.length })),
+      sandboxes: async () => (await runtime.driver.list()).filter((b) => b.labels[SERVER_LABEL] === serverId).length,
+      classes: () => store.classesOf(null).length,
+      headroom: () => readHeadroom(config.stateDir),
+      reserve,
+      maxSessions: config.maxSessions,
+    });
+    instrumentSessions(manager as SessionManager<unknown>, metrics);
+    const capacity = { liveSessions: () => manager.liveCount, maxSessions: config.maxSessions, headroom: () => readHeadroom(config.stateDir), reserve };
+    const queue = new SessionQueue({ hasRoom: () => capacityVerdict(capacity).ok });
+    const readiness = createReadiness({
+      runtimeProblem: async () => (await runtimeStatus(config)).problem,
+      image: async () => (await runtime.images.current()).id,
+      database: () => void store.getMeta('server_id'),
+      liveSessions: () => manager.liveCount,
+      maxSessions: config.maxSessions,
+      headroom: () => readHeadroom(config.stateDir),
+      reserve,
+    });
 
     const classroom = new Classroom({
       store,
@@ -248,16 +284,45 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       },
       classroom: { classroom, secret, log: log.child({ area: 'classroom' }), hostStatus: () => runtimeStatus(config) },
       live: classLive.api,
+      queue,
+      busyCode: () => (manager.liveCount >= config.maxSessions ? 'SERVER_FULL' : 'HOST_BUSY'),
+      admin: {
+        classroom,
+        sessions: manager,
+        store,
+        usage: async () => {
+          const use = new Map<string, SessionUsage>();
+          const mine = (await runtime.driver.list()).filter((b) => b.labels[SERVER_LABEL] === serverId && b.status === 'running');
+          await Promise.all(mine.map(async (b) => {
+            const id = b.labels[SESSION_LABEL];
+            const st = id === undefined ? null : await runtime.driver.stats(b.id).catch(() => null);
+            if (id === undefined || st === null) return;
+            const u = use.get(id) ?? { memoryBytes: 0, pids: 0, diskUsedBytes: 0 };
+            use.set(id, { memoryBytes: u.memoryBytes + st.memoryBytes, pids: u.pids + st.pids, diskUsedBytes: u.diskUsedBytes + st.diskUsedBytes });
+          }));
+          return use;
+        },
+        capacity: () => {
+          const h = readHeadroom(config.stateDir);
+          return { live: manager.liveCount, maxSessions: config.maxSessions, memoryAvailableBytes: h.memoryAvailableBytes, memoryTotalBytes: h.memoryTotalBytes, diskFreeBytes: h.diskFreeBytes, queued: queue.length };
+        },
+      },
     });
+    const adminTerminals = createAdminTerminals({ classroom, sessions: manager, log: log.child({ area: 'admin' }) });
+    cleanups.push(() => adminTerminals.close());
     const server = http.createServer(createRequestHandler({ api, proxy, pages: nextApp
           ? (req, res) => {
               ensureOwner(req, res, secret);
               return nextApp.handleRequest(req, res);
             }
-          : null, log }));
+          : null, log, trust, accessLog: createAccessLog(log), ops: createOpsRoutes({ readiness, metrics, metricsToken: config.metricsToken }) }));
     server.headersTimeout = HEADERS_TIMEOUT_MS;
     server.requestTimeout = REQUEST_TIMEOUT_MS;
-    server.on('upgrade', upgrades.handle);
+    server.on('upgrade', (req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => {
+      decideClient(req, trust);
+      metrics.trackSocket(socket as import('node:net').Socket);
+      if (!adminTerminals.handle(req, socket, head)) upgrades.handle(req, socket, head);
+    });
     server.on('clientError', (err, socket) => {
       log.debug({ err }, 'client error');
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
@@ -293,6 +358,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       classroom,
       pool,
       mirror,
+      metrics,
       close: () => (closing ??= undo().then(() => log.info('pier stopped'))),
     };
   } catch (err) {

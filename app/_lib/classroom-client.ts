@@ -3,6 +3,8 @@
 // answer is validated with the shared zod schema; failures come back as results, never thrown.
 import {
   AdminHost,
+  AdminSession,
+  AdminSessions,
   Announcement,
   ClassActionResult,
   ClassList,
@@ -82,6 +84,26 @@ export function createStaff(request: CreateStaffRequest): Promise<ApiResult<Staf
 /** DELETE /api/admin/users/:user: disables the account. */
 export function disableStaff(userId: string): Promise<ApiResult<void>> {
   return call<void>('DELETE', `/api/admin/users/${enc(userId)}`, null);
+}
+
+/** GET /api/admin/sessions: host capacity and every live session. */
+export function listAdminSessions(): Promise<ApiResult<AdminSessions>> {
+  return call('GET', '/api/admin/sessions', AdminSessions);
+}
+
+/** POST /api/admin/sessions/:session/end: ends a session (its sandboxes are removed). */
+export function endAdminSession(sessionId: string): Promise<ApiResult<void>> {
+  return call<void>('POST', `/api/admin/sessions/${enc(sessionId)}/end`, null, {});
+}
+
+/** POST /api/admin/sessions/:session/extend */
+export function extendAdminSession(sessionId: string): Promise<ApiResult<AdminSession>> {
+  return call('POST', `/api/admin/sessions/${enc(sessionId)}/extend`, AdminSession, {});
+}
+
+/** The admin's read-only socket of any live terminal. */
+export function adminTerminalPath(terminalId: string): string {
+  return `/ws/admin/terminals/${enc(terminalId)}`;
 }
 
 // ── classes (instructor) ─────────────────────────────────────────────────────────────

@@ -2,7 +2,6 @@
 // parameters and body at the edge, calls one session-manager method, and answers JSON.
 // Unknown sessions and other owners' sessions both answer 404 (existence is not revealed).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { CreateSessionRequest, NodeName, PortLinkRequest, SessionId, TerminalId, type PortLink } from '../../protocol/http.js';
@@ -11,6 +10,7 @@ import { parsePort } from '../proxy/index.js';
 import type { SessionManager } from '../sessions/manager.js';
 import { parseBody, readJsonBody } from './body.js';
 import { requestOrigin } from './origin.js';
+import { clientOf } from './proxy-trust.js';
 import { ensureOwner } from './owner-cookie.js';
 import { newPortGrant, portLinkUrl, signPortGrant, subdomainBaseHost } from './port-token.js';
 import type { CreateLimiter } from './rate-limit.js';
@@ -18,6 +18,9 @@ import { sendError, sendJson, sendText } from './respond.js';
 import { Router, type Params } from './router.js';
 import { addLessonRoutes, isLessonAssetPath, serveLessonAsset, type LessonApiOptions } from './lesson-api.js';
 import { addClassroomRoutes, type ClassroomApiOptions } from './classroom-api.js';
+import { throughQueue, type BusyCode } from '../queue/gate.js';
+import { addAdminRoutes, type AdminApiOptions } from './admin-api.js';
+import type { SessionQueue } from '../queue/queue.js';
 import { addLiveRoutes, isRecordingCastPath, serveRecordingCast, type LiveApiOptions } from './classroom-live-api.js';
 
 /** What a route handler gets. */
@@ -66,6 +69,12 @@ export interface ApiOptions {
   classroom?: ClassroomApiOptions;
   /** The classroom's live routes (hands, announcements, class actions, recordings); absent, they answer 404. */
   live?: LiveApiOptions;
+  /** The queue of starts while the host is full; absent, a full host refuses outright. */
+  queue?: SessionQueue | null;
+  /** Which refusal a queued start carries: the session cap or the host's reserves. */
+  busyCode?: () => BusyCode;
+  /** The admin page's session routes; absent, they answer 404. */
+  admin?: AdminApiOptions;
 }
 
 /** Bodies of POSTs that take no fields: absent or `{}`. */
@@ -93,7 +102,8 @@ function portParam(p: Params): number {
 }
 
 /** Whether the client's connection to pier is TLS. */
-const isSecure = (req: IncomingMessage) => (req.socket as TLSSocket).encrypted === true;
+/** Whether the browser's connection was https (directly, or to a trusted proxy). */
+const isSecure = (req: IncomingMessage) => clientOf(req).secure;
 
 /** The routes of the API. */
 function routes(o: ApiOptions): Router<Handler> {
@@ -103,25 +113,31 @@ function routes(o: ApiOptions): Router<Handler> {
   if (o.lessons) addLessonRoutes(router, o.lessons);
   if (o.classroom) addClassroomRoutes(router, o.classroom);
   if (o.live) addLiveRoutes(router, o.live);
+  if (o.admin) addAdminRoutes(router, o.admin);
+  /** Starts a free playground or a class session (rate limits, then the session core). */
+  const startSession = async (owner: string, request: z.infer<typeof CreateSessionRequest>, address: string) => {
+    const classroom = o.classroom?.classroom ?? null;
+    if (request.classId !== undefined) {
+      // A class session: a student of the class starts one of its open lessons.
+      if (classroom === null) throw new ServerError('CLASS_NOT_FOUND', 'no classroom on this server');
+      if (request.lessonId === undefined) throw new ServerError('INVALID_REQUEST', 'class session without lessonId', { userMessage: 'Invalid request: lessonId: a class session needs its lesson' });
+      const plan = classroom.sessionPlan(owner, request.classId, request.lessonId);
+      // A class behind one NAT address starts together: only the per-browser bucket applies
+      // (the address key is the browser's own); the class's per-student cap bounds the rest.
+      const decision = limiter.take(owner, `owner:${owner}`);
+      if (!decision.ok) throw new ServerError('RATE_LIMITED', `create rate limit for ${owner}`, { retryAfterSeconds: decision.retryAfterMs / 1000 });
+      return sessions.create(owner, { lessonId: request.lessonId, plan });
+    }
+    if (classroom !== null && !classroom.openPlayground) throw new ServerError('PLAYGROUND_CLOSED', 'openPlayground is off');
+    const decision = limiter.take(owner, address);
+    if (!decision.ok) throw new ServerError('RATE_LIMITED', `create rate limit for ${address}`, { retryAfterSeconds: decision.retryAfterMs / 1000 });
+    return sessions.create(owner, request.lessonId === undefined ? { address } : { lessonId: request.lessonId, address });
+  };
   return router
     .add('POST', '/api/sessions', async ({ owner, body, address }) => {
       const request = parse(CreateSessionRequest.optional(), body) ?? {};
-      const classroom = o.classroom?.classroom ?? null;
-      if (request.classId !== undefined) {
-        // A class session: a student of the class starts one of its open lessons.
-        if (classroom === null) throw new ServerError('CLASS_NOT_FOUND', 'no classroom on this server');
-        if (request.lessonId === undefined) throw new ServerError('INVALID_REQUEST', 'class session without lessonId', { userMessage: 'Invalid request: lessonId: a class session needs its lesson' });
-        const plan = classroom.sessionPlan(owner, request.classId, request.lessonId);
-        // A class behind one NAT address starts together: only the per-browser bucket applies
-        // (the address key is the browser's own); the class's per-student cap bounds the rest.
-        const decision = limiter.take(owner, `owner:${owner}`);
-        if (!decision.ok) throw new ServerError('RATE_LIMITED', `create rate limit for ${owner}`, { retryAfterSeconds: decision.retryAfterMs / 1000 });
-        return { status: 201, body: await sessions.create(owner, { lessonId: request.lessonId, plan }) };
-      }
-      if (classroom !== null && !classroom.openPlayground) throw new ServerError('PLAYGROUND_CLOSED', 'openPlayground is off');
-      const decision = limiter.take(owner, address);
-      if (!decision.ok) throw new ServerError('RATE_LIMITED', `create rate limit for ${address}`, { retryAfterSeconds: decision.retryAfterMs / 1000 });
-      return { status: 201, body: await sessions.create(owner, request.lessonId === undefined ? { address } : { lessonId: request.lessonId, address }) };
+      // While the host is full, a start gets its place in line instead (server/queue/).
+      return { status: 201, body: await throughQueue(o.queue, owner, () => startSession(owner, request, address), o.busyCode) };
     })
     .add('GET', '/api/sessions/:id', async ({ owner, params }) => ({ status: 200, body: await sessions.view(sessionParam(params), owner) }))
     .add('DELETE', '/api/sessions/:id', async ({ owner, params }) => {
@@ -191,7 +207,7 @@ export function createApi(o: ApiOptions): (req: IncomingMessage, res: ServerResp
         throw new ServerError('METHOD_NOT_ALLOWED', `${method} ${pathname}`);
       }
       const body = await readJsonBody(req);
-      const answer = await match.handler({ req, owner, params: match.params, body, address: req.socket.remoteAddress ?? 'unknown' });
+      const answer = await match.handler({ req, owner, params: match.params, body, address: clientOf(req).address });
       if (answer.cookies) res.appendHeader('set-cookie', answer.cookies);
       if (answer.text) sendText(res, answer.status, answer.text);
       else sendJson(res, answer.status, answer.body);

@@ -3,7 +3,6 @@
 // link, joining, and a browser's own sessions and class. Parameters and bodies are checked
 // here; the Classroom service decides who may see what (404 when not).
 import type { IncomingMessage } from 'node:http';
-import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import {
@@ -24,6 +23,7 @@ import { ServerError } from '../errors.js';
 import { parseBody } from './body.js';
 import { langOf } from './lesson-api.js';
 import { ownerSetCookie } from './owner-cookie.js';
+import { clientOf } from './proxy-trust.js';
 import type { Params, Router } from './router.js';
 import { staffClearCookie, staffSetCookie } from './staff-cookie.js';
 
@@ -63,7 +63,8 @@ const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip', 'x-forw
 
 const parse = parseBody;
 
-const isSecure = (req: IncomingMessage) => (req.socket as TLSSocket).encrypted === true;
+/** Whether the browser's connection was https (directly, or to a trusted proxy). */
+const isSecure = (req: IncomingMessage) => clientOf(req).secure;
 
 /** `<scheme>://<host>` of the request, for links shown on the projector. */
 function originOf(req: IncomingMessage): string {

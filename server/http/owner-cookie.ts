@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TLSSocket } from 'node:tls';
+import { clientOf } from './proxy-trust.js';
 import { ServerError } from '../errors.js';
 import { idSigner } from './signed-id.js';
 
@@ -92,7 +92,7 @@ export function ensureOwner(req: IncomingMessage, res: ServerResponse, secret: B
   const known = ownerOf(req, secret);
   if (known !== null) return known;
   const owner = newOwnerId();
-  const secure = (req.socket as TLSSocket).encrypted === true;
+  const secure = clientOf(req).secure;
   res.appendHeader('set-cookie', ownerSetCookie(owner, secret, { secure }));
   return owner;
 }

@@ -8,10 +8,10 @@
 //
 // Both re-check on every request that the owner still owns the live session.
 import type { IncomingMessage } from 'node:http';
-import type { TLSSocket } from 'node:tls';
 import type { SessionManager } from '../sessions/manager.js';
 import { parseProxyHost, type ProxyAddress, type ProxyRefusal, type ProxySignIn, type ProxyTarget } from '../proxy/index.js';
 import { ownerOf } from './owner-cookie.js';
+import { clientOf } from './proxy-trust.js';
 import { PORT_COOKIE, PORT_TOKEN_PARAM, cookieValues, newPortGrant, portSetCookie, signPortGrant, verifyPortGrant, type PortGrantRefusal } from './port-token.js';
 
 /** The session queries port access needs. */
@@ -46,7 +46,7 @@ const CROSS_ORIGIN: ProxyRefusal = { status: 403, message: 'A WebSocket from ano
 
 /** Whether the client's connection to pier is TLS. */
 function isSecure(req: IncomingMessage): boolean {
-  return (req.socket as TLSSocket).encrypted === true;
+  return clientOf(req).secure;
 }
 
 /**

@@ -98,6 +98,9 @@ export class SessionManager<T> {
     return [...this.#core.sessions.values()].filter((s) => s.owner === owner && !s.ended).map(summaryOf);
   }
 
+  /** Every live session, oldest first (metrics, the admin page, the queue). */
+  liveSessions(): LiveSessionSummary[] { return [...this.#sessions.values()].filter((s) => !s.ended).map(summaryOf); }
+
   /** Live sessions of a class, oldest first. */
   sessionsOfClass(classId: string): LiveSessionSummary[] {
     return [...this.#core.sessions.values()].filter((s) => s.classId === classId && !s.ended).map(summaryOf);

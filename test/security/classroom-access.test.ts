@@ -76,6 +76,8 @@ const c1 = (f: Fixture) => `/api/classes/${f.c1.id}`;
 const CASES: Case[] = [
   { route: 'GET /api/admin/users', path: () => '/api/admin/users', wrong: ['anon', 'studentA', 'inst1'], right: ['admin'], ok: 200 },
   { route: 'GET /api/admin/host', path: () => '/api/admin/host', wrong: ['anon', 'studentA', 'inst1'], right: ['admin'], ok: 200 },
+  { route: 'GET /api/admin/sessions', path: () => '/api/admin/sessions', wrong: ['anon', 'studentA', 'inst1'], right: ['admin'], ok: 200 },
+  { route: 'POST /api/admin/sessions/:session/extend', path: (f) => `/api/admin/sessions/${f.sessionB.id}/extend`, wrong: ['anon', 'studentA', 'studentB', 'inst1', 'inst2'], right: ['admin'], ok: 200, mutates: true },
   { route: 'POST /api/admin/users', path: () => '/api/admin/users', body: () => ({ username: 'intruder', password: 'intruder-password', role: 'admin' }), wrong: ['anon', 'studentA', 'inst1'], right: [], ok: 201, mutates: true },
   { route: 'GET /api/classes', path: () => '/api/classes', wrong: ['anon', 'studentA'], right: ['inst1', 'inst2', 'admin'], ok: 200 },
   { route: 'POST /api/classes', path: () => '/api/classes', body: () => ({ name: 'made by the test', lessons: [LESSON_A] }), wrong: ['anon', 'studentA'], right: ['inst1'], ok: 201, mutates: true },
@@ -100,6 +102,7 @@ const CASES: Case[] = [
   { route: 'DELETE /api/admin/users/:user', path: (f) => `/api/admin/users/${f.spare.id}`, wrong: ['anon', 'studentA', 'inst1', 'inst2'], right: ['admin'], ok: 204, mutates: true },
   // The peer's session (made by the POST /api/sessions case): Alice's terminal stays for the socket tests.
   { route: 'POST /api/classes/:class/students/:student/reset', path: (f) => `${c1(f)}/students/${f.peer.studentId}/reset`, body: (f) => ({ sessionId: f.peerSession, node: 'node1' }), wrong: I_WRONG, right: ['inst1'], ok: 204, mutates: true },
+  { route: 'POST /api/admin/sessions/:session/end', path: (f) => `/api/admin/sessions/${f.peerSession}/end`, wrong: ['anon', 'studentA', 'peer', 'inst1', 'inst2'], right: ['admin'], ok: 204, mutates: true },
 ];
 function c1me(f: Fixture): string {
   return `/api/me/classes/${f.c1.id}`;
@@ -110,7 +113,7 @@ const OPEN_ROUTES = ['GET /api/auth/me', 'POST /api/auth/setup', 'POST /api/auth
 /** Staff-only account routes, proven in their own tests (they end sign-ins). */
 const ACCOUNT_ROUTES = ['POST /api/auth/sign-out', 'POST /api/auth/password'];
 /** Sockets, proven in their own tests. */
-const SOCKET_ROUTES = ['WS /ws/classes/:class/events', 'WS /ws/classes/:class/terminals/:terminal', 'WS /ws/me/classes/:class/events'];
+const SOCKET_ROUTES = ['WS /ws/classes/:class/events', 'WS /ws/classes/:class/terminals/:terminal', 'WS /ws/me/classes/:class/events', 'WS /ws/admin/terminals/:terminal'];
 
 /** The routes protocol/classroom.ts's header lists, as `METHOD /pattern`. */
 function headerRoutes(): string[] {
@@ -393,6 +396,25 @@ describe('classroom access (acceptance 2)', { ...rootSuite(), timeout: 10 * 60_0
     join.conn.input('echo joined-$((40+2))\r');
     await own.waitFor(/joined-42/);
     await Promise.all([watch.conn.close(), join.conn.close(), own.conn.close()]);
+  });
+
+  test("the admin's read-only terminal: refused to everyone else and cross-site; the admin's keys never reach the shell", async () => {
+    const path = `/ws/admin/terminals/${f.termA}`;
+    for (const w of ['anon', 'studentA', 'peer', 'inst1', 'inst2'] as const) {
+      const c = as(w);
+      const r = await upgradeStatus(c.wsUrl(path), c.upgradeHeaders());
+      assert.ok(REFUSED.includes(r.status), `${path} as ${w}: ${r.status}`);
+    }
+    assert.equal((await upgradeStatus(who.admin.wsUrl(path), who.admin.upgradeHeaders(EVIL_ORIGIN))).status, 403);
+    const watch = await openTerminal(who.admin, path);
+    watch.conn.input('touch /root/typed-by-admin\r');
+    await assert.rejects(watch.waitFor(/typed-by-admin/, 1500), /never showed/);
+    const own = await openTerminal(who.studentA, `/ws/terminals/${f.termA}`);
+    own.conn.input('ls /root/typed-by-admin 2>&1; echo "@@a-$((2+1))@@"\r');
+    await own.waitFor(/@@a-3@@/);
+    assert.match(own.text(), /No such file/, 'a read-only admin typed into the student’s shell');
+    await watch.waitFor(/@@a-3@@/);
+    await Promise.all([watch.conn.close(), own.conn.close()]);
   });
 
   test('a class whose watching needs a raised hand: refused (403) until the student raises it, and again once resolved', async () => {
