@@ -20,7 +20,7 @@ import { planAdoption, SERVER_LABEL, SESSION_LABEL } from './adoption.js';
 import { SessionEventBus, type SessionListener } from './event-bus.js';
 import { LessonSession, type LessonSource } from './lesson-session.js';
 import { lessonLimits } from '../lessons/runner/limits.js';
-import type { CheckResult, LessonState } from '../../protocol/lesson.js';
+import type { CheckResult, LessonLang, LessonState } from '../../protocol/lesson.js';
 import type { ClassSessionPlan } from '../classroom/classes.js';
 import type { StepChange } from '../classroom/events.js';
 
@@ -587,18 +587,18 @@ export class SessionManager<T> {
   }
 
   /** Opens a step (background/foreground scripts, watch). @throws SESSION_NOT_FOUND, LESSON_NOT_FOUND, STEP_* */
-  openStep(sessionId: string, owner: string, step: number): Promise<LessonState> {
-    return this.#lesson(sessionId, owner).open(step);
+  openStep(sessionId: string, owner: string, step: number, lang?: LessonLang): Promise<LessonState> {
+    return this.#lesson(sessionId, owner).open(step, lang);
   }
 
   /** Runs a step's check; a pass is stored first. @throws SESSION_NOT_FOUND, LESSON_NOT_FOUND, STEP_* */
-  checkStep(sessionId: string, owner: string, step: number): Promise<CheckResult> {
-    return this.#lesson(sessionId, owner).check(step);
+  checkStep(sessionId: string, owner: string, step: number, lang?: LessonLang): Promise<CheckResult> {
+    return this.#lesson(sessionId, owner).check(step, 'student', lang);
   }
 
   /** Runs a step's solution and check. @throws SOLVE_DISABLED, SESSION_NOT_FOUND, LESSON_NOT_FOUND, STEP_* */
-  solveStep(sessionId: string, owner: string, step: number): Promise<CheckResult> {
-    return this.#lesson(sessionId, owner).solve(step);
+  solveStep(sessionId: string, owner: string, step: number, lang?: LessonLang): Promise<CheckResult> {
+    return this.#lesson(sessionId, owner).solve(step, lang);
   }
 
   // ── classroom live (server/classroom/live): staff acting on a student's session ──
