@@ -2,14 +2,14 @@
 # Passes when container arch runs, oci-runtime names the engine's runtime, and monitor-pid is the
 # live parent (conmon) of the container's main process.
 if [ "$(docker inspect arch --format '{{.State.Running}}' 2>/dev/null)" != true ]; then
-  echo "FAIL: No running container named arch. / arch 라는 이름의 실행 중인 컨테이너가 없습니다."
+  printf '%s\n' "FAIL: No running container named arch." "FAIL[ko]: arch 라는 이름의 실행 중인 컨테이너가 없습니다."
   echo "HINT: docker run -d --name arch busybox sleep 3600"
   exit 1
 fi
 rt=$(docker info --format '{{.Host.OCIRuntime.Name}}' 2>/dev/null)
 got=$(tr -d '[:space:]' < /root/answers/oci-runtime 2>/dev/null)
 if [ "$got" != "$rt" ]; then
-  echo "FAIL: /root/answers/oci-runtime should name the OCI runtime the engine uses ('${got:-missing}' is not it). / /root/answers/oci-runtime 에는 엔진이 쓰는 OCI 런타임 이름이 있어야 합니다('${got:-없음}'이 아님)."
+  printf '%s\n' "FAIL: /root/answers/oci-runtime should name the OCI runtime the engine uses ${got:+ (it now holds '$got')}." "FAIL[ko]: /root/answers/oci-runtime 에는 엔진이 쓰는 OCI 런타임 이름이 있어야 합니다${got:+ (지금 내용: '$got')}."
   echo "HINT: docker info --format '{{.Host.OCIRuntime.Name}}'"
   exit 1
 fi
@@ -17,7 +17,7 @@ cpid=$(docker inspect arch --format '{{.State.Pid}}')
 mon=$(ps -o ppid= -p "$cpid" | tr -d ' ')
 got=$(tr -d '[:space:]' < /root/answers/monitor-pid 2>/dev/null)
 if [ "$got" != "$mon" ]; then
-  echo "FAIL: /root/answers/monitor-pid is not the parent of the container's process ($cpid). / /root/answers/monitor-pid 가 컨테이너 프로세스($cpid)의 부모가 아닙니다."
+  printf '%s\n' "FAIL: /root/answers/monitor-pid is not the parent of the container's process ($cpid)." "FAIL[ko]: /root/answers/monitor-pid 가 컨테이너 프로세스($cpid)의 부모가 아닙니다."
   echo "HINT: ps -o ppid= -p \$(docker inspect arch --format '{{.State.Pid}}') > /root/answers/monitor-pid"
   exit 1
 fi
