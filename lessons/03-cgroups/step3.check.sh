@@ -9,7 +9,7 @@ if [ "${n:-0}" -lt 1 ]; then
 fi
 got=$(tr -d '[:space:]' < /root/answers/oom-exit 2>/dev/null)
 if [ "$got" != 137 ]; then
-  printf '%s\n' "FAIL: /root/answers/oom-exit should hold the exit status of the killed python ${got:+ (it now holds '$got')}." "FAIL[ko]: /root/answers/oom-exit 에는 죽은 python 의 종료 상태가 있어야 합니다${got:+ (지금 내용: '$got')}."
+  printf '%s\n' "FAIL: /root/answers/oom-exit should hold the exit status of the killed python${got:+ (it now holds '$got')}." "FAIL[ko]: /root/answers/oom-exit 에는 죽은 python 의 종료 상태가 있어야 합니다${got:+ (지금 내용: '$got')}."
   printf '%s\n' "HINT: echo \$? right after the command prints its status; SIGKILL gives 128 + 9." "HINT[ko]: 명령 바로 뒤의 echo \$? 가 상태를 보여 줍니다. SIGKILL 은 128 + 9 입니다."
   exit 1
 fi

@@ -7,7 +7,7 @@ if [ -z "$want" ]; then
 fi
 got=$(tr -d '[:space:]' < /root/answers/nginx-layers 2>/dev/null)
 if [ "$got" != "$want" ]; then
-  printf '%s\n' "FAIL: /root/answers/nginx-layers should hold the number of nginx's layers ${got:+ (it now holds '$got')}." "FAIL[ko]: /root/answers/nginx-layers 에는 nginx 의 레이어 개수가 있어야 합니다${got:+ (지금 내용: '$got')}."
+  printf '%s\n' "FAIL: /root/answers/nginx-layers should hold the number of nginx's layers${got:+ (it now holds '$got')}." "FAIL[ko]: /root/answers/nginx-layers 에는 nginx 의 레이어 개수가 있어야 합니다${got:+ (지금 내용: '$got')}."
   printf '%s\n' "HINT: Count the lines of docker image inspect nginx --format '{{range .RootFS.Layers}}{{println .}}{{end}}'" "HINT[ko]: 레이어 목록의 줄 수를 세세요."
   exit 1
 fi

@@ -3,7 +3,7 @@
 want=$(docker version --format '{{.Client.Version}}' 2>/dev/null)
 got=$(tr -d '[:space:]' < /root/answers/docker-version 2>/dev/null)
 if [ -z "$got" ] || [ "$got" != "$want" ]; then
-  printf '%s\n' "FAIL: /root/answers/docker-version should hold the client version ${got:+ (it now holds '$got')}." "FAIL[ko]: /root/answers/docker-version 에는 클라이언트 버전이 있어야 합니다${got:+ (지금 내용: '$got')}."
+  printf '%s\n' "FAIL: /root/answers/docker-version should hold the client version${got:+ (it now holds '$got')}." "FAIL[ko]: /root/answers/docker-version 에는 클라이언트 버전이 있어야 합니다${got:+ (지금 내용: '$got')}."
   echo "HINT: docker version --format '{{.Client.Version}}' > /root/answers/docker-version"
   exit 1
 fi

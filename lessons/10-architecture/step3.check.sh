@@ -4,7 +4,7 @@
 want_uid=$(awk 'NR==1{print $2}' /proc/self/uid_map)
 got_uid=$(tr -d '[:space:]' < /root/answers/host-uid 2>/dev/null)
 if [ "$got_uid" != "$want_uid" ]; then
-  printf '%s\n' "FAIL: /root/answers/host-uid should hold the host uid that root here maps to ${got_uid:+ (it now holds '$got_uid')}." "FAIL[ko]: /root/answers/host-uid 에는 이곳의 root가 대응하는 호스트 uid가 있어야 합니다${got_uid:+ (지금 내용: '$got_uid')}."
+  printf '%s\n' "FAIL: /root/answers/host-uid should hold the host uid that root here maps to${got_uid:+ (it now holds '$got_uid')}." "FAIL[ko]: /root/answers/host-uid 에는 이곳의 root가 대응하는 호스트 uid가 있어야 합니다${got_uid:+ (지금 내용: '$got_uid')}."
   printf '%s\n' "HINT: The line 0 X N in /proc/self/uid_map means uid 0 here is uid X on the host." "HINT[ko]: /proc/self/uid_map 의 0 X N 은 이곳의 uid 0 이 호스트의 uid X 라는 뜻입니다."
   exit 1
 fi
