@@ -13,9 +13,9 @@ import { actionKeystrokes, type TextAction } from '../markdown/text-actions.js';
 export const TEXT_COMMAND_TIMEOUT_MS = 180_000;
 /** How long a command that the next click interrupts may take to show its first output. */
 export const TEXT_FIRST_OUTPUT_TIMEOUT_MS = 10_000;
-/** After a Ctrl-C, a sync marker not answered within this is typed again (at most SYNC_RETRIES_AFTER_INTERRUPT times). */
+/** A sync marker not answered within this is typed again, the wait doubling each time, at most SYNC_RETRIES times. */
 const SYNC_RETRY_MS = 2_000;
-const SYNC_RETRIES_AFTER_INTERRUPT = 5;
+const SYNC_RETRIES = 5;
 /** Output kept per terminal for reports. */
 const TRANSCRIPT_MAX_CHARS = 64 * 1024;
 
@@ -170,13 +170,17 @@ export class StudentTerminals {
 
   /**
    * Types the sync marker; resolves whether its output came (false: timeout or the shell
-   * ended). Right after a Ctrl-C the shell may still be throwing away typed input while it
-   * draws its new prompt, so there a marker that did not come back soon is typed again.
+   * ended). Keystrokes typed while one program hands the terminal back to another (`exit`
+   * from `docker exec -it`, a Ctrl-C) can be lost, so a marker that did not come back is
+   * typed again after SYNC_RETRY_MS, doubling each time; any of them answering will do.
+   * After a Ctrl-C that did not bring a prompt, Ctrl-C is pressed again first.
    */
   async #prompt(term: Terminal, afterInterrupt = false): Promise<boolean> {
     const deadline = Date.now() + TEXT_COMMAND_TIMEOUT_MS;
+    const first = this.#sync + 1;
+    const answered = (t: string) => [...t.matchAll(/pier-sync-(\d+)-done/g)].some((m) => Number(m[1]) >= first);
     for (let attempt = 0; ; attempt++) {
-      if (attempt > 0) {
+      if (attempt > 0 && afterInterrupt && attempt <= SYNC_RETRIES) {
         // Still not at a prompt after the Ctrl-C: press it again, as a student would.
         const echoed = term.total;
         term.tty.write('\x03');
@@ -185,10 +189,10 @@ export class StudentTerminals {
       const n = ++this.#sync;
       const mark = term.total;
       term.tty.write(` echo pier-sync-${n}''-done\r`);
-      const retry = afterInterrupt && attempt < SYNC_RETRIES_AFTER_INTERRUPT;
-      const wait = retry ? SYNC_RETRY_MS : Math.max(0, deadline - Date.now());
-      if (await term.waitFor(mark, (t) => t.includes(`pier-sync-${n}-done`), wait)) return true;
-      if (!retry || term.exited) return false;
+      const retry = attempt < SYNC_RETRIES;
+      const wait = Math.max(0, retry ? Math.min(SYNC_RETRY_MS * 2 ** attempt, deadline - Date.now()) : deadline - Date.now());
+      if (await term.waitFor(mark, answered, wait)) return true;
+      if (!retry || term.exited || Date.now() >= deadline) return false;
     }
   }
 
