@@ -1,13 +1,24 @@
 // Lint of "one language at a time" (docs/LESSON-FORMAT.md "Check messages"): a check's
 // `FAIL:` line needs a `FAIL[ko]:` translation right after it, a message line must not mix
 // both languages ("… / …" with Korean), and the Korean text of a step offers the same
-// clickable commands as the English one. All warnings: a lesson in one language is valid;
-// the built-in course must have none (test/integration/course.test.ts).
+// clickable commands as the English one. Only for lessons that offer Korean at all, and all
+// warnings: a lesson in one language is valid; the built-in course must have none
+// (test/integration/course.test.ts).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { koPath } from './load.js';
 import { textActions, type TextAction } from './markdown/text-actions.js';
 import type { LessonProblem, LoadedLesson } from './model.js';
+
+/** Whether the lesson offers Korean anywhere (a translated title, intro or step text). */
+export function hasKorean(lesson: LoadedLesson): boolean {
+  const titled = (t: LoadedLesson['meta']['title']) => typeof t !== 'string';
+  return (
+    titled(lesson.meta.title) ||
+    lesson.intro.ko !== lesson.intro.en ||
+    lesson.steps.some((s) => titled(s.title) || s.markdown.ko !== s.markdown.en)
+  );
+}
 
 /** Hangul syllables. */
 const HANGUL = /[\uac00-\ud7a3]/;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { koPath, loadLesson, splitFrontMatter } from './load.js';
 import type { LessonProblem } from './model.js';
 import { renderMarkdown } from './render.js';
-import { messageLanguageProblems, textActionProblems } from './lint-language.js';
+import { hasKorean, messageLanguageProblems, textActionProblems } from './lint-language.js';
 
 /** The result of linting one folder. */
 export interface LintReport {
@@ -53,8 +53,10 @@ export function lintLesson(dirIn: string): LintReport {
     if (lesson.setupPath) scripts.add(path.relative(dir, lesson.setupPath));
     for (const rel of scripts) problems.push(...shellSyntax(dir, rel));
     // One language at a time: translated check messages, the same commands in both texts.
-    for (const s of lesson.steps) if (s.checkPath) problems.push(...messageLanguageProblems(dir, path.relative(dir, s.checkPath)));
-    problems.push(...textActionProblems(lesson));
+    if (hasKorean(lesson)) {
+      for (const s of lesson.steps) if (s.checkPath) problems.push(...messageLanguageProblems(dir, path.relative(dir, s.checkPath)));
+      problems.push(...textActionProblems(lesson));
+    }
 
     // Step files beyond the steps listed in lesson.md are probably a forgotten entry.
     const count = lesson.steps.length;
