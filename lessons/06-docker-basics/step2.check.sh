@@ -1,6 +1,6 @@
 #!/bin/bash
 # Passes when container hellonginx runs from nginx and port 80 of the node answers with nginx's page.
-st=$(docker inspect hellonginx --format '{{.State.Running}} {{.ImageName}}' 2>/dev/null)
+st=$(docker inspect hellonginx --format '{{.State.Running}} {{.Config.Image}}' 2>/dev/null)
 if [ -z "$st" ]; then
   printf '%s\n' "FAIL: There is no container named hellonginx." "FAIL[ko]: hellonginx 라는 컨테이너가 없습니다."
   echo "HINT: docker run -d -p 80:80 --name hellonginx nginx"

@@ -10,7 +10,7 @@ for f in ps-host ps-isolated hostname-host hostname-isolated ip-host ip-isolated
   fi
 done
 init=$(cat /proc/1/comm)
-addr=$(ip -4 -o addr show dev eth0 | awk '{print $4}' | cut -d/ -f1 | head -n 1)
+addr=$(ip -4 -o addr show scope global | awk '$2 !~ /^(docker|br-|veth)/ {print $4}' | cut -d/ -f1 | head -n 1)
 if ! grep -q "$init" $a/ps-host; then
   printf '%s\n' "FAIL: ps-host does not show the node's PID 1 ($init): was it run in the container with --pid host?" "FAIL[ko]: ps-host 에 노드의 PID 1($init)이 없습니다. --pid host 컨테이너에서 실행했나요?"
   exit 1

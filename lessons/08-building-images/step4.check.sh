@@ -22,7 +22,7 @@ if ! docker image inspect localhost:5000/myapp:2 >/dev/null 2>&1; then
   echo "HINT: docker pull localhost:5000/myapp:2"
   exit 1
 fi
-img=$(docker inspect from-registry --format '{{.ImageName}}' 2>/dev/null)
+img=$(docker inspect from-registry --format '{{.Config.Image}}' 2>/dev/null)
 if [ "$img" != localhost:5000/myapp:2 ] || ! docker logs from-registry 2>&1 | grep -q "Hello, version 2"; then
   printf '%s\n' "FAIL: No container from-registry that ran localhost:5000/myapp:2." "FAIL[ko]: localhost:5000/myapp:2 를 실행한 from-registry 컨테이너가 없습니다."
   echo "HINT: docker run --name from-registry localhost:5000/myapp:2"
