@@ -17,7 +17,8 @@ if [ "$(docker inspect hellonginx --format '{{.State.Running}}' 2>/dev/null)" !=
   echo "HINT: docker run -d -p 80:80 --name hellonginx -v site:/var/www/html nginx"
   exit 1
 fi
-created=$(docker inspect hellonginx --format '{{.Created.Unix}}' 2>/dev/null || echo 0)
+# podman's Created is a time (.Unix works); Docker's is an RFC 3339 string.
+created=$(docker inspect hellonginx --format '{{.Created.Unix}}' 2>/dev/null) || created=$(date -d "$(docker inspect hellonginx --format '{{.Created}}' 2>/dev/null)" +%s 2>/dev/null || echo 0)
 written=$(stat -c %Y "$mp/index.html")
 if [ "$created" -lt "$written" ]; then
   printf '%s\n' "FAIL: This hellonginx was created before the page was written: show that the page outlives a container." "FAIL[ko]: 이 hellonginx 는 페이지를 쓰기 전에 만들어졌습니다. 페이지가 컨테이너보다 오래 산다는 것을 보여 주세요."

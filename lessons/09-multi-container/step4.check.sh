@@ -13,7 +13,7 @@ if [ -z "$reply" ]; then
 fi
 if [ "$(echo "$reply" | tail -n 1)" != "hello from node1" ]; then
   printf '%s\n' "FAIL: The Redis on node2 does not hold greeting = hello from node1." "FAIL[ko]: node2 의 Redis 에 greeting = hello from node1 이 없습니다."
-  echo "HINT: docker run --rm --network host redis redis-cli -h node2 set greeting \"hello from node1\""
+  echo "HINT: docker run --rm --add-host node2:$(getent hosts node2 | cut -d" " -f1) redis redis-cli -h node2 set greeting \"hello from node1\""
   exit 1
 fi
 echo "cross-node ok"
