@@ -2,7 +2,8 @@
 // sandboxes: the course on the home page, Start, a clicked {{exec}} block running in the
 // terminal, Check failing with the check's FAIL reason, the step done and passing, the next
 // step unlocking, copy and port links, a watch step, progress surviving a reload and showing
-// on the home page, Solve, a failed setup, and the author preview reloading on save.
+// on the home page, Solve, a failed setup, a Korean student seeing the check's FAIL/HINT
+// only in Korean (FAIL[ko]:, issue 14.7), and the author preview reloading on save.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,8 +21,10 @@ import { waitForText } from './helpers/terminal.js';
 const LESSON = 'e2e-marker-lesson';
 /** A hidden lesson whose setup script fails. */
 const BROKEN = 'e2e-broken-setup';
-/** What step 1's check says while the marker is missing. */
+/** What step 1's check says while the marker is missing, in English and (FAIL[ko]:) in Korean. */
 const REASON = 'the marker file /root/e2e-marker does not exist yet';
+const REASON_KO = '표시 파일 /root/e2e-marker 가 아직 없습니다';
+const HINT_KO = '본문의 touch 명령을 클릭하세요';
 
 /** Writes the fixture lessons into `dir/`: a three-step one (check, watch, solve) and one whose setup fails. */
 function writeLesson(dir: string): void {
@@ -57,7 +60,11 @@ function writeLesson(dir: string): void {
     'step1.md',
     ['First say hello:', '', '`echo hello-$((40+2))`{{exec}}', '', 'Then leave the marker:', '', '```', 'touch /root/e2e-marker', '```{{exec}}', ''].join('\n'),
   );
-  file('step1.check.sh', `#!/bin/bash\nif [ ! -f /root/e2e-marker ]; then\n  echo "FAIL: ${REASON}"\n  echo "HINT: run touch /root/e2e-marker"\n  exit 1\nfi\n`, 0o755);
+  file(
+    'step1.check.sh',
+    `#!/bin/bash\nif [ ! -f /root/e2e-marker ]; then\n  echo "FAIL: ${REASON}"\n  echo "FAIL[ko]: ${REASON_KO}"\n  echo "HINT: run touch /root/e2e-marker"\n  echo "HINT[ko]: ${HINT_KO}"\n  echo "LANG-SEEN=$PIER_LANG"\n  exit 1\nfi\n`,
+    0o755,
+  );
   file('step1.solution.sh', '#!/bin/bash\ntouch /root/e2e-marker\n', 0o755);
   file(
     'step2.md',
@@ -150,6 +157,8 @@ describe('a lesson in the browser', { ...rootSuite(), timeout: 10 * 60_000 }, ()
     await result.waitFor({ timeout: 30_000 });
     assert.match(await result.innerText(), new RegExp(REASON.replace(/[/.]/g, '\\$&')));
     assert.match(await result.innerText(), /touch \/root\/e2e-marker/);
+    // One language at a time: the Korean lines of the same check are not shown in English.
+    assert.doesNotMatch(await result.innerText(), /[\uac00-\ud7a3]/);
     assert.equal(await page.isDisabled('[data-testid="lesson-next"]'), true);
   });
 
@@ -235,6 +244,30 @@ describe('a lesson in the browser', { ...rootSuite(), timeout: 10 * 60_000 }, ()
     await endSessionInPage(page);
     const left = await pollUntil(async () => (await driver.list()).length, (n) => n <= sandboxesBefore);
     assert.equal(left, sandboxesBefore);
+  });
+
+  test('a Korean student sees the check’s reason and hint only in Korean', async () => {
+    // A new browser (its own owner, so step 1 is not passed) whose UI language is Korean.
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'ko-KR' });
+    await context.addCookies([{ name: 'pier-lang', value: 'ko', url: server.url }]);
+    await context.addInitScript(() => window.localStorage.setItem('pier-lang', 'ko'));
+    const ko = await context.newPage();
+    await ko.goto(server.url);
+    await ko.click(`${CARD} [data-testid="course-start"]`);
+    await ko.waitForURL(PLAY_URL, { timeout: 30_000 });
+    await ko.waitForSelector('[data-testid="lesson-preparing"]', { state: 'detached', timeout: 60_000 });
+    await ko.click('[data-testid="lesson-begin"]');
+    await ko.waitForSelector('[data-testid="lesson-step"][data-step="1"]');
+    await ko.click('[data-testid="lesson-check"]');
+    const result = ko.locator('[data-testid="lesson-check-result"][data-passed="false"]');
+    await result.waitFor({ timeout: 30_000 });
+    const text = await result.innerText();
+    assert.ok(text.includes(REASON_KO), text);
+    assert.ok(text.includes(HINT_KO), text);
+    assert.ok(!text.includes(REASON), `the English reason is shown too: ${text}`);
+    assert.ok(!/run touch/.test(text), `the English hint is shown too: ${text}`);
+    await endSessionInPage(ko);
+    await context.close();
   });
 
   test('the author preview shows every page and reloads when a file is saved', async () => {

@@ -8,10 +8,13 @@
 // GET  /api/lessons/:lesson/assets/<path>               → the lesson's image/asset file (no `..`, no symlink out)
 // POST /api/sessions  { lessonId }                      → 201 SessionView (nodes per the lesson; setup runs)
 // GET  /api/sessions/:id/lesson                         → 200 LessonState
-// POST /api/sessions/:id/lesson/steps/:step/open        → 200 LessonState (starts background/foreground scripts once)
-// POST /api/sessions/:id/lesson/steps/:step/check       → 200 CheckResult (progress written before the answer)
-// POST /api/sessions/:id/lesson/steps/:step/solve       → 200 CheckResult (403 SOLVE_DISABLED unless the lesson allows it)
+// POST /api/sessions/:id/lesson/steps/:step/open?lang=  → 200 LessonState (starts background/foreground scripts once)
+// POST /api/sessions/:id/lesson/steps/:step/check?lang= → 200 CheckResult (progress written before the answer)
+// POST /api/sessions/:id/lesson/steps/:step/solve?lang= → 200 CheckResult (403 SOLVE_DISABLED unless the lesson allows it)
 // POST /api/sessions/:id/lesson/steps/:step/write  WriteRequest → 200 WriteResult (the step's {{write}} block n, into its node)
+// `lang` (en|ko, default en) is the student's language: checks get it as PIER_LANG and the
+// CheckResult carries their FAIL/HINT lines in that language only (FAIL[ko]: lines, see
+// docs/LESSON-FORMAT.md); a watched check speaks the language of the last request.
 // Live: SessionEvent `{ type: 'lesson', state: LessonState }` on /ws/sessions/:id/events when setup
 // progresses or a step passes (see protocol/http.ts).
 import { z } from 'zod';
@@ -88,9 +91,9 @@ export type LessonState = z.infer<typeof LessonState>;
 export const CheckResult = z.object({
   step: z.number().int().min(1),
   passed: z.boolean(),
-  /** `FAIL: …` lines, shown as the reason. */
+  /** `FAIL: …` lines in the request's language, shown as the reason. */
   failures: z.array(z.string()),
-  /** `HINT: …` lines. */
+  /** `HINT: …` lines in the request's language. */
   hints: z.array(z.string()),
   timedOut: z.boolean(),
   durationMs: z.number(),

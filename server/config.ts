@@ -185,6 +185,7 @@ export const ConfigSchema = z.object({
   mirrorPort: z.coerce.number().int().min(0).max(65535).default(5001),
   mirrorMode: z.enum(['auto', 'proxy', 'offline']).default('auto'),
   mirrorUpstream: z.string().url().default('https://registry-1.docker.io'),
+  /**
    * Reverse proxies (addresses or CIDRs) whose X-Forwarded-For/-Proto/-Host pier believes: an
    * array in the JSON file, or comma-separated in `PIER_TRUST_PROXY`. Empty: none.
    */

@@ -30,18 +30,18 @@ export function getLessonState(sessionId: string): Promise<ApiResult<LessonState
 }
 
 /** POST …/lesson/steps/:step/open: the student opened a step (starts its scripts once). */
-export function openStep(sessionId: string, step: number): Promise<ApiResult<LessonState>> {
-  return call('POST', `${sessionLessonPath(sessionId)}/steps/${step}/open`, LessonState, {});
+export function openStep(sessionId: string, step: number, lang: LessonLang): Promise<ApiResult<LessonState>> {
+  return call('POST', `${sessionLessonPath(sessionId)}/steps/${step}/open?lang=${lang}`, LessonState, {});
 }
 
-/** POST …/lesson/steps/:step/check: runs the step's check in the node. */
-export function checkStep(sessionId: string, step: number): Promise<ApiResult<CheckResult>> {
-  return call('POST', `${sessionLessonPath(sessionId)}/steps/${step}/check`, CheckResult, {});
+/** POST …/lesson/steps/:step/check: runs the step's check in the node; its FAIL/HINT lines come in `lang`. */
+export function checkStep(sessionId: string, step: number, lang: LessonLang): Promise<ApiResult<CheckResult>> {
+  return call('POST', `${sessionLessonPath(sessionId)}/steps/${step}/check?lang=${lang}`, CheckResult, {});
 }
 
 /** POST …/lesson/steps/:step/solve: runs the step's solution, then its check. */
-export function solveStep(sessionId: string, step: number): Promise<ApiResult<CheckResult>> {
-  return call('POST', `${sessionLessonPath(sessionId)}/steps/${step}/solve`, CheckResult, {});
+export function solveStep(sessionId: string, step: number, lang: LessonLang): Promise<ApiResult<CheckResult>> {
+  return call('POST', `${sessionLessonPath(sessionId)}/steps/${step}/solve?lang=${lang}`, CheckResult, {});
 }
 
 /** POST …/lesson/steps/:step/write: writes the step's file block `block` (as numbered in `lang`) into its node. */

@@ -74,9 +74,9 @@ export function parseInterleaved(stdout: string, runs: number, bodies: number): 
   return times;
 }
 
-/** Host pids of every process in the pid namespace of host process `initPid`. */
-function namespaceProcesses(initPid: number): number[] {
-  const ns = readlinkSync(`/proc/${initPid}/ns/pid`);
+/** Host pids of every process in the pid namespace whose inode is `pidNs` (driver.namespaces). */
+function namespaceProcesses(pidNs: number): number[] {
+  const ns = `pid:[${pidNs}]`;
   return readdirSync('/proc')
     .filter((n) => /^\d+$/.test(n))
     .map(Number)
@@ -103,9 +103,9 @@ function rollup(pids: readonly number[], field: 'Rss' | 'Pss'): number {
 }
 
 async function idleMemory(rt: SandboxRuntime, id: string): Promise<IdleMemory> {
-  const initPid = (await rt.driver.list()).find((s) => s.id === id)?.pid;
-  if (!initPid) throw new Error(`sandbox ${id} has no init process`);
-  const pids = namespaceProcesses(initPid);
+  const pidNs = (await rt.driver.namespaces(id)).pid;
+  if (!pidNs) throw new Error(`sandbox ${id} has no pid namespace (not running?)`);
+  const pids = namespaceProcesses(pidNs);
   const processes = pids.map((p) => {
     try {
       return readFileSync(`/proc/${p}/comm`, 'utf8').trim();

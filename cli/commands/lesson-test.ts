@@ -11,15 +11,23 @@ import { loadConfig } from '../../server/config.js';
 import { DEFAULT_LIMITS } from '../../sandbox/index.js';
 import { NOTHING_CHECKED, testLesson, tail, type LessonReport, type StepReport } from '../../server/lessons/runner/tester.js';
 import type { ScriptResult } from '../../server/lessons/runner/script.js';
+import { TERMINAL_COMMAND } from '../../server/sessions/manager.js';
 
-const HELP = `usage: pier lesson test [--json] DIR…
+const HELP = `usage: pier lesson test [--text] [--json] DIR…
   Lints each lesson folder first: a lesson with any lint error or warning fails untested.
   Then replays it in fresh sandboxes: assets and setup, then for every step its check must
   fail, its solution must succeed, and its check must then pass. A lesson without any
   check is reported as "nothing checked" and fails.
+  --text  as a student: instead of the hidden solution, type the step's clickable
+          {{exec}} commands into real terminals, in order; the check must pass after them.
   Exit code 0 when every lesson passes, 1 otherwise.`;
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** The tester's options for `--text`: the student's clicks typed into the playground's shell. */
+function textMode(on: boolean): { mode?: 'text'; terminalCommand?: string[] } {
+  return on ? { mode: 'text', terminalCommand: TERMINAL_COMMAND } : {};
+}
 
 function lines(prefix: string, r: ScriptResult | null): string[] {
   if (!r) return [];
@@ -27,7 +35,7 @@ function lines(prefix: string, r: ScriptResult | null): string[] {
 }
 
 function printStep(s: StepReport): void {
-  const timing = [s.before && `check ${secs(s.before.durationMs)}`, s.solution && `solution ${secs(s.solution.durationMs)}`, s.after && `check ${secs(s.after.durationMs)}`]
+  const timing = [s.typed !== undefined && `${s.typed} typed`, s.before && `check ${secs(s.before.durationMs)}`, s.solution && `solution ${secs(s.solution.durationMs)}`, s.after && `check ${secs(s.after.durationMs)}`]
     .filter(Boolean)
     .join(', ');
   console.log(`  ${s.ok ? 'ok  ' : 'FAIL'} step ${s.index} (${s.node}) ${s.title} — ${secs(s.durationMs)}${timing ? ` (${timing})` : ''}`);
@@ -37,6 +45,7 @@ function printStep(s: StepReport): void {
     console.log(`         ${s.problem}`);
     const failed = s.after ?? s.solution ?? s.before;
     if (failed) for (const l of tail(failed).split('\n')) if (l.trim() !== '') console.log(`         | ${l}`);
+    if (s.terminals) for (const l of s.terminals.split('\n')) console.log(`         > ${l}`);
   }
 }
 
@@ -45,7 +54,7 @@ function printStep(s: StepReport): void {
  * @returns the exit code: 0 all passed, 1 a lesson failed, 2 usage
  */
 export async function runLessonTests(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, text: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) {
     console.log(HELP);
     return 0;
@@ -87,6 +96,7 @@ export async function runLessonTests(args: string[]): Promise<number> {
         signal: abort.signal,
         onNetwork: (id) => networks.add(id),
         onStep: values.json ? undefined : printStep,
+        ...textMode(values.text === true),
       });
       networks.clear();
       reports.push(report);

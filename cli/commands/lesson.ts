@@ -119,13 +119,16 @@ echo hello > ~/hello.txt
 그리고 **확인**을 누르세요.
 `,
     'step1.check.sh': `#!/bin/bash
-# Runs as root in the node. Exit 0 when the step is done; print "FAIL: why" otherwise.
+# Runs as root in the node. Exit 0 when the step is done; print "FAIL: why" otherwise,
+# each line followed by its Korean form "FAIL[ko]: …" (a student sees one language).
 if [ ! -f /root/hello.txt ]; then
-  echo "FAIL: /root/hello.txt does not exist yet"
+  echo "FAIL: /root/hello.txt does not exist yet: run the command in the text"
+  echo "FAIL[ko]: /root/hello.txt 가 아직 없습니다. 본문의 명령을 실행하세요"
   echo "HINT: use echo and > to write a file"
+  echo "HINT[ko]: echo 와 > 로 파일을 씁니다"
   exit 1
 fi
-grep -qx hello /root/hello.txt || { echo "FAIL: /root/hello.txt does not contain the line hello"; exit 1; }
+grep -qx hello /root/hello.txt || { printf '%s\\n' "FAIL: /root/hello.txt does not contain the line hello: write it again" "FAIL[ko]: /root/hello.txt 에 hello 줄이 없습니다. 다시 쓰세요"; exit 1; }
 `,
     'step1.solution.sh': `#!/bin/bash
 # What the student should do, non-interactively (pier lesson test replays it).

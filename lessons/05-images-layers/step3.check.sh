@@ -2,13 +2,13 @@
 # Passes when /root/answers/nginx-layers equals the number of layers of the nginx image.
 want=$(docker image inspect nginx --format '{{len .RootFS.Layers}}' 2>/dev/null)
 if [ -z "$want" ]; then
-  echo "FAIL: There is no nginx image on this node (docker images). / 이 노드에 nginx 이미지가 없습니다(docker images)."
+  printf '%s\n' "FAIL: There is no nginx image on this node (docker images)." "FAIL[ko]: 이 노드에 nginx 이미지가 없습니다(docker images)."
   exit 1
 fi
 got=$(tr -d '[:space:]' < /root/answers/nginx-layers 2>/dev/null)
 if [ "$got" != "$want" ]; then
-  echo "FAIL: /root/answers/nginx-layers should hold the number of nginx's layers ('${got:-missing}' is not it). / /root/answers/nginx-layers 에는 nginx 의 레이어 개수가 있어야 합니다('${got:-없음}'이 아님)."
-  echo "HINT: Count the lines of docker image inspect nginx --format '{{range .RootFS.Layers}}{{println .}}{{end}}' / 레이어 목록의 줄 수를 세세요."
+  printf '%s\n' "FAIL: /root/answers/nginx-layers should hold the number of nginx's layers${got:+ (it now holds '$got')}." "FAIL[ko]: /root/answers/nginx-layers 에는 nginx 의 레이어 개수가 있어야 합니다${got:+ (지금 내용: '$got')}."
+  printf '%s\n' "HINT: Count the lines of docker image inspect nginx --format '{{range .RootFS.Layers}}{{println .}}{{end}}'" "HINT[ko]: 레이어 목록의 줄 수를 세세요."
   exit 1
 fi
 echo "layers ok: $want"

@@ -1,21 +1,22 @@
 #!/bin/bash
-# Passes when the API socket answers now and /root/answers/api-version.json is that server's answer.
-s=/run/podman/podman.sock
-if [ "$(curl -s -m 3 --unix-socket $s http://d/_ping 2>/dev/null)" != OK ]; then
-  echo "FAIL: Nothing answers on $s: the API server is not running. / $s 에서 아무도 응답하지 않습니다. API 서버가 떠 있지 않습니다."
-  echo "HINT: mkdir -p /run/podman && podman system service --time=0 unix://$s &   (the & keeps it running) / 끝의 & 가 서버를 계속 띄워 둡니다."
+# Passes when the Engine answers on its socket now and /root/answers/api-version.json is its /version.
+s=/var/run/docker.sock
+if [ "$(curl -s -m 10 --unix-socket $s http://localhost/_ping 2>/dev/null)" != OK ]; then
+  printf '%s\n' "FAIL: The Docker Engine does not answer on $s: run docker version once to start it, then check again." "FAIL[ko]: $s 에서 Docker Engine 이 응답하지 않습니다. docker version 을 한 번 실행해 띄운 뒤 다시 확인하세요."
+  echo "HINT: docker version"
   exit 1
 fi
 f=/root/answers/api-version.json
 got=$(jq -r '.Version // empty' $f 2>/dev/null)
 if [ -z "$got" ]; then
-  echo "FAIL: /root/answers/api-version.json is missing or not the JSON of /version. / /root/answers/api-version.json 이 없거나 /version 의 JSON 이 아닙니다."
-  echo "HINT: curl -s --unix-socket $s http://d/v1.41/version > $f"
+  printf '%s\n' "FAIL: /root/answers/api-version.json is missing or not the JSON of /version: save curl's answer into it." "FAIL[ko]: /root/answers/api-version.json 이 없거나 /version 의 JSON 이 아닙니다. curl 의 응답을 저장하세요."
+  echo "HINT: curl -s --unix-socket $s http://localhost/version > $f"
   exit 1
 fi
-want=$(curl -s -m 3 --unix-socket $s http://d/v1.41/version | jq -r .Version)
+want=$(curl -s -m 10 --unix-socket $s http://localhost/version | jq -r .Version)
 if [ "$got" != "$want" ]; then
-  echo "FAIL: The saved version ($got) is not what the server says ($want). / 저장한 버전($got)이 서버의 응답($want)과 다릅니다."
+  printf '%s\n' "FAIL: The saved version ($got) is not what the Engine says now ($want): save its answer again." "FAIL[ko]: 저장한 버전($got)이 지금 엔진의 답($want)과 다릅니다. 다시 저장하세요."
+  echo "HINT: curl -s --unix-socket $s http://localhost/version > $f"
   exit 1
 fi
 echo "api ok: $want"

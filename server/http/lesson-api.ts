@@ -103,17 +103,17 @@ export function addLessonRoutes<R extends LessonRequest>(router: Router<(r: R) =
     .add('GET', '/api/lessons/:lesson', async ({ req, params }) => ({ status: 200, body: renderLesson(lessonParam(o, params), langOf(req)) }))
     .add('GET', '/api/lessons/:lesson/version', async ({ params }) => ({ status: 200, body: { version: lessonParam(o, params).version } }))
     .add('GET', '/api/sessions/:id/lesson', async ({ owner, params }) => ({ status: 200, body: o.sessions.lessonState(sessionParam(params), owner) }))
-    .add('POST', '/api/sessions/:id/lesson/steps/:step/open', async ({ owner, params, body }) => {
+    .add('POST', '/api/sessions/:id/lesson/steps/:step/open', async ({ req, owner, params, body }) => {
       checkEmpty(body);
-      return { status: 200, body: await o.sessions.openStep(sessionParam(params), owner, stepParam(params)) };
+      return { status: 200, body: await o.sessions.openStep(sessionParam(params), owner, stepParam(params), langOf(req)) };
     })
-    .add('POST', '/api/sessions/:id/lesson/steps/:step/check', async ({ owner, params, body }) => {
+    .add('POST', '/api/sessions/:id/lesson/steps/:step/check', async ({ req, owner, params, body }) => {
       checkEmpty(body);
-      return { status: 200, body: await o.sessions.checkStep(sessionParam(params), owner, stepParam(params)) };
+      return { status: 200, body: await o.sessions.checkStep(sessionParam(params), owner, stepParam(params), langOf(req)) };
     })
-    .add('POST', '/api/sessions/:id/lesson/steps/:step/solve', async ({ owner, params, body }) => {
+    .add('POST', '/api/sessions/:id/lesson/steps/:step/solve', async ({ req, owner, params, body }) => {
       checkEmpty(body);
-      return { status: 200, body: await o.sessions.solveStep(sessionParam(params), owner, stepParam(params)) };
+      return { status: 200, body: await o.sessions.solveStep(sessionParam(params), owner, stepParam(params), langOf(req)) };
     })
     .add('POST', '/api/sessions/:id/lesson/steps/:step/write', async ({ owner, params, body }) => {
       // The body names a block of the lesson, never a path or text: what is written, and

@@ -10,6 +10,7 @@ import type { LessonProblem, LoadedLesson } from './model.js';
 import { renderMarkdown } from './render.js';
 import { markdownActions } from './markdown/blocks.js';
 import { localImages, scanShell, type ScanOptions } from './import/unsupported.js';
+import { hasKorean, messageLanguageProblems, textActionProblems } from './lint-language.js';
 
 /** The result of linting one folder. */
 export interface LintReport {
@@ -57,6 +58,11 @@ export function lintLesson(dirIn: string, options: LintOptions = {}): LintReport
     if (lesson.setupPath) scripts.add(path.relative(dir, lesson.setupPath));
     if (lesson.backgroundPath) scripts.add(path.relative(dir, lesson.backgroundPath));
     for (const rel of scripts) problems.push(...shellSyntax(dir, rel));
+    // One language at a time: translated check messages, the same commands in both texts.
+    if (hasKorean(lesson)) {
+      for (const s of lesson.steps) if (s.checkPath) problems.push(...messageLanguageProblems(dir, path.relative(dir, s.checkPath)));
+      problems.push(...textActionProblems(lesson));
+    }
     problems.push(...unsupportedProblems(lesson, [...markdownFiles], options.outbound ?? false));
 
     // Step files beyond the steps listed in lesson.md are probably a forgotten entry,

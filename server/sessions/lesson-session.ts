@@ -3,7 +3,7 @@
 // and the owner's progress, written to the store before any answer says a step passed.
 import type { Logger } from 'pino';
 import type { SandboxDriver } from '../../sandbox/index.js';
-import type { CheckResult, LessonState } from '../../protocol/lesson.js';
+import type { CheckResult, LessonLang, LessonState, WriteResult } from '../../protocol/lesson.js';
 import { ServerError } from '../errors.js';
 import type { LoadedLesson, LoadedStep } from '../lessons/model.js';
 import { prepareLesson, PrepareError } from '../lessons/runner/prepare.js';
@@ -11,7 +11,6 @@ import type { ScriptResult } from '../lessons/runner/script.js';
 import { foregroundText, runCheck, runSolution, startBackground } from '../lessons/runner/steps.js';
 import { writeActions } from '../lessons/markdown/blocks.js';
 import { writeNodeFile } from '../lessons/runner/write.js';
-import type { LessonLang, WriteResult } from '../../protocol/lesson.js';
 import type { Store } from '../store/store.js';
 
 /** Where the session core finds lessons by id (the lesson catalog). */
@@ -43,6 +42,12 @@ export interface LessonSessionOptions {
   onActivity?: (lessonId: string, step: number) => void;
 }
 
+/** The reason shown when a check failed without a FAIL line, in the student's language. */
+function noReason(lang: LessonLang, timedOut: boolean, timeoutS: number): string {
+  if (lang === 'ko') return timedOut ? `검사가 ${timeoutS}초 안에 끝나지 않았습니다.` : '아직 완료되지 않았습니다.';
+  return timedOut ? `The check took longer than ${timeoutS} s.` : 'Not done yet.';
+}
+
 /** One session's lesson. */
 export class LessonSession {
   readonly #o: LessonSessionOptions;
@@ -58,6 +63,8 @@ export class LessonSession {
   /** Solves running per step (a Check meanwhile waits for the Solve's result). */
   readonly #solving = new Map<number, Promise<CheckResult>>();
   #disposed = false;
+  /** The language of the student's last request: watched checks speak it too. */
+  #lang: LessonLang = 'en';
 
   constructor(options: LessonSessionOptions) {
     this.#o = options;
@@ -122,8 +129,9 @@ export class LessonSession {
    * session), and a watched check starts re-running.
    * @throws STEP_NOT_FOUND, STEP_LOCKED, LESSON_NOT_READY
    */
-  async open(index: number): Promise<LessonState> {
+  async open(index: number, lang?: LessonLang): Promise<LessonState> {
     const step = this.#unlocked(index);
+    if (lang) this.#lang = lang;
     // The first opening is the step's start (for "time on step"); kept from the first time.
     this.#o.store.stepOpened(this.#o.owner, this.lessonId, index, this.#o.now());
     this.#activity(index);
@@ -145,8 +153,9 @@ export class LessonSession {
    * Runs the step's check; a pass is written to the store before this resolves.
    * @throws STEP_NOT_FOUND, STEP_LOCKED, LESSON_NOT_READY
    */
-  check(index: number, by: 'student' | 'watch' = 'student'): Promise<CheckResult> {
+  check(index: number, by: 'student' | 'watch' = 'student', lang?: LessonLang): Promise<CheckResult> {
     this.#unlocked(index);
+    if (lang) this.#lang = lang;
     // A check during a Solve gets the Solve's result (its check after the solution).
     return this.#solving.get(index) ?? this.#runCheck(index, by);
   }
@@ -157,9 +166,10 @@ export class LessonSession {
    * is waited for, so the solution never races it.
    * @throws SOLVE_DISABLED unless the lesson allows it; STEP_NOT_FOUND, STEP_LOCKED, LESSON_NOT_READY
    */
-  async solve(index: number): Promise<CheckResult> {
+  async solve(index: number, lang?: LessonLang): Promise<CheckResult> {
     if (!this.#lesson().meta.solve) throw new ServerError('SOLVE_DISABLED', `lesson ${this.lessonId} does not allow solve`);
     const step = this.#unlocked(index);
+    if (lang) this.#lang = lang;
     const solving = this.#solving.get(index);
     if (solving) return solving;
     const p = this.#solve(index, step).finally(() => this.#solving.delete(index));
@@ -223,7 +233,7 @@ export class LessonSession {
     const started = this.#o.now();
     let r: ScriptResult | null = null;
     if (step.checkPath !== undefined) {
-      r = await runCheck(this.#o.driver, this.#sandbox(step), lesson, step);
+      r = await runCheck(this.#o.driver, this.#sandbox(step), lesson, step, this.#lang);
       this.#o.log.info(
         { lesson: this.lessonId, step: index, passed: r.passed, exitCode: r.exitCode, timedOut: r.timedOut, ms: r.durationMs, stdout: r.stdout.slice(-2000), stderr: r.stderr.slice(-2000) },
         'check ran',
@@ -245,7 +255,7 @@ export class LessonSession {
     const result: CheckResult = {
       step: index,
       passed,
-      failures: !passed && failures.length === 0 ? [r?.timedOut ? `The check took longer than ${step.timeout} s.` : 'Not done yet.'] : failures,
+      failures: !passed && failures.length === 0 ? [noReason(this.#lang, r?.timedOut === true, step.timeout)] : failures,
       hints: r?.hints ?? [],
       timedOut: r?.timedOut ?? false,
       durationMs: r?.durationMs ?? this.#o.now() - started,

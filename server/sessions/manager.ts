@@ -99,7 +99,7 @@ export class SessionManager<T> {
   }
 
   /** Every live session, oldest first (metrics, the admin page, the queue). */
-  liveSessions(): LiveSessionSummary[] { return [...this.#sessions.values()].filter((s) => !s.ended).map(summaryOf); }
+  liveSessions(): LiveSessionSummary[] { return [...this.#core.sessions.values()].filter((s) => !s.ended).map(summaryOf); }
 
   /** Live sessions of a class, oldest first. */
   sessionsOfClass(classId: string): LiveSessionSummary[] {
@@ -265,18 +265,18 @@ export class SessionManager<T> {
   }
 
   /** Opens a step (background/foreground scripts, watch). @throws SESSION_NOT_FOUND, LESSON_NOT_FOUND, STEP_* */
-  openStep(sessionId: string, owner: string, step: number): Promise<LessonState> {
-    return this.#lesson(sessionId, owner).open(step);
+  openStep(sessionId: string, owner: string, step: number, lang?: LessonLang): Promise<LessonState> {
+    return this.#lesson(sessionId, owner).open(step, lang);
   }
 
   /** Runs a step's check; a pass is stored first. @throws SESSION_NOT_FOUND, LESSON_NOT_FOUND, STEP_* */
-  checkStep(sessionId: string, owner: string, step: number): Promise<CheckResult> {
-    return this.#lesson(sessionId, owner).check(step);
+  checkStep(sessionId: string, owner: string, step: number, lang?: LessonLang): Promise<CheckResult> {
+    return this.#lesson(sessionId, owner).check(step, 'student', lang);
   }
 
   /** Runs a step's solution and check. @throws SOLVE_DISABLED, SESSION_NOT_FOUND, LESSON_NOT_FOUND, STEP_* */
-  solveStep(sessionId: string, owner: string, step: number): Promise<CheckResult> {
-    return this.#lesson(sessionId, owner).solve(step);
+  solveStep(sessionId: string, owner: string, step: number, lang?: LessonLang): Promise<CheckResult> {
+    return this.#lesson(sessionId, owner).solve(step, lang);
   }
 
   /** Performs a step's {{write}} block in the owner's node. @throws SESSION_NOT_FOUND, LESSON_NOT_FOUND, STEP_*, INVALID_REQUEST, NODE_BUSY */

@@ -1,8 +1,12 @@
 // The built-in course (lessons/01-… to 10-…): what issue 6 asks of every lesson beyond the
 // replay in lessons.test.ts. (1) Content: Korean and English for every text, a check with
 // FAIL and HINT lines in both languages and a solution (script and explanation) for every
-// step, clean lint. (2) Honest checks: on fresh nodes (setup done, no step done), every
-// check fails and says why — so no check can be passed by doing an earlier step only.
+// step, clean lint (which includes issue 14.7: every FAIL line has its FAIL[ko]: line).
+// (2) Honest checks: on fresh nodes (setup done, no step done), every check fails and says
+// why — in English and, for a Korean student, in Korean only — so no check can be passed by
+// doing an earlier step only. (3) Issue 14.3: the course done from its text alone
+// (`pier lesson test --text`): each step's {{exec}} commands typed into real terminals,
+// and every check passes after them.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -13,6 +17,9 @@ import { lintLesson } from '../../server/lessons/lint.js';
 import { lessonLimits } from '../../server/lessons/runner/limits.js';
 import { prepareLesson } from '../../server/lessons/runner/prepare.js';
 import { runCheck } from '../../server/lessons/runner/steps.js';
+import { untranslated } from '../../server/lessons/runner/script.js';
+import { testLesson, tail } from '../../server/lessons/runner/tester.js';
+import { TERMINAL_COMMAND } from '../../server/sessions/manager.js';
 import type { LoadedLesson } from '../../server/lessons/model.js';
 import { DEFAULT_LIMITS, OWNER_PID_LABEL } from '../../sandbox/index.js';
 import { rootSuite } from '../helpers/root.js';
@@ -65,7 +72,7 @@ describe('the built-in course: content', () => {
         const fails = check.split('\n').filter((l) => l.includes('FAIL: '));
         const hints = check.split('\n').filter((l) => l.includes('HINT: '));
         assert.ok(fails.length > 0 && hints.length > 0, `${s}: the check prints FAIL and HINT lines`);
-        assert.ok(fails.every((l) => HANGUL.test(l)), `${s}: every FAIL line is bilingual`);
+        assert.ok(fails.every((l) => /FAIL\[ko\]: [^"]*[\uac00-\ud7a3]/.test(l)), `${s}: every FAIL line is followed by its Korean FAIL[ko]: line`);
       }
       const lint = lintLesson(dir);
       assert.equal(lint.errors + lint.warnings, 0, lint.problems.map((p) => formatProblem(p, dir)).join('\n'));
@@ -93,10 +100,35 @@ describe('the built-in course: every check fails on fresh nodes', rootSuite(), (
           assert.equal(r.passed, false, `step ${step.index} (${step.node}): the check passes on a fresh node`);
           assert.equal(r.timedOut, false, `step ${step.index}: the check timed out on a fresh node instead of saying why`);
           assert.ok(r.failures.length > 0, `step ${step.index}: the check fails without a FAIL: line`);
+          assert.ok(r.failures.every((f) => !HANGUL.test(f)), `step ${step.index}: an English student sees Korean: ${r.failures.join(' | ')}`);
+          // The same check for a Korean student: only Korean reasons (PIER_LANG=ko picks FAIL[ko]:).
+          const ko = await runCheck(driver, nodes.get(step.node)!, lesson, step, 'ko');
+          assert.equal(ko.passed, false);
+          assert.ok(ko.failures.length > 0 && ko.failures.every((f) => HANGUL.test(f)), `step ${step.index}: a Korean student sees: ${ko.failures.join(' | ')}`);
+          assert.deepEqual(untranslated(ko.messages, 'ko').filter((m) => m.kind === 'fail'), [], `step ${step.index}: FAIL lines without FAIL[ko]:`);
         }
       } finally {
         await driver.destroyNetwork(network.id);
       }
+    });
+  }
+});
+
+describe('the built-in course done from its text alone (pier lesson test --text)', rootSuite(), () => {
+  for (const dir of [path.join(LESSONS_DIR, '00-format-tour'), ...courseDirs]) {
+    const id = path.basename(dir);
+    test(`${id}: every check passes after the step's {{exec}} commands`, { timeout: 15 * 60_000 }, async () => {
+      const lesson = load(dir);
+      const maxLimits = { ...DEFAULT_LIMITS, ...runtime.config.limits, memoryBytes: runtime.config.limits.memory, diskBytes: runtime.config.limits.disk };
+      const report = await testLesson(lesson, { driver, maxLimits, mode: 'text', terminalCommand: TERMINAL_COMMAND });
+      const why = [
+        report.problem,
+        ...report.steps.filter((s) => !s.ok).map((s) => `step ${s.index} ${s.title}: ${s.problem}\n${s.after ? tail(s.after) : ''}\n${s.terminals ?? ''}`),
+      ].filter(Boolean);
+      assert.ok(report.ok, why.join('\n'));
+      assert.equal(report.steps.length, lesson.steps.length);
+      // Every checked step was checked after its commands, and the text offered commands.
+      for (const s of report.steps) assert.ok((s.typed ?? 0) > 0, `step ${s.index}: its text has no command to click`);
     });
   }
 });

@@ -71,10 +71,10 @@ export function LessonPane({ sessionId, lessonId, state, stateFailure, onState, 
   useEffect(() => {
     if (stepNo === null || !ready || opened.current.has(stepNo)) return;
     opened.current.add(stepNo);
-    void openStep(sessionId, stepNo).then((result) => {
+    void openStep(sessionId, stepNo, lang).then((result) => {
       if (result.ok) onState(result.value);
     });
-  }, [sessionId, stepNo, ready, onState]);
+  }, [sessionId, stepNo, ready, onState, lang]);
 
   const took = useCallback(
     (result: CheckResult) => {
@@ -104,7 +104,7 @@ export function LessonPane({ sessionId, lessonId, state, stateFailure, onState, 
   async function act(kind: 'check' | 'solve', n: number) {
     setBusy(kind);
     setActionFailure(null);
-    const result = await (kind === 'check' ? checkStep(sessionId, n) : solveStep(sessionId, n));
+    const result = await (kind === 'check' ? checkStep(sessionId, n, lang) : solveStep(sessionId, n, lang));
     setBusy(null);
     if (result.ok) {
       took(result.value);
@@ -131,7 +131,7 @@ export function LessonPane({ sessionId, lessonId, state, stateFailure, onState, 
   /** Next from a step: check-less steps are reported done (check) before moving on. */
   async function next(n: number, count: number) {
     if (view?.steps[n - 1]?.hasCheck === false && !state?.passed.includes(n)) {
-      const result = await checkStep(sessionId, n);
+      const result = await checkStep(sessionId, n, lang);
       if (result.ok) onState(result.value.state);
     }
     go(n >= count ? { kind: 'finish' } : { kind: 'step', step: n + 1 });

@@ -2,7 +2,8 @@
 // inside a node: the script goes on stdin to pier's own static bash (/.pier/bash, bound
 // read-only from the host: the node's /bin/bash, /bin/sh, setsid and PATH play no part),
 // so nothing of it is ever written into the student's filesystem. A timeout kills the script's whole process tree; output is capped. The
-// output's `FAIL: …` and `HINT: …` lines are what a student sees; the rest is for the log.
+// output's `FAIL: …` and `HINT: …` lines (and `FAIL[ko]: …` translations, chosen by the
+// student's language, PIER_LANG) are what a student sees; the rest is for the log.
 import { PIER_BASH, PIER_BIN_DIR, type SandboxDriver } from '../../../sandbox/index.js';
 
 /** Output kept of one script run (stdout and stderr each). */
@@ -17,10 +18,12 @@ export interface ScriptResult {
   passed: boolean;
   exitCode: number | null;
   timedOut: boolean;
-  /** `FAIL: …` lines without the prefix (stdout and stderr). */
+  /** `FAIL: …` lines without the prefix (stdout and stderr), in the run's language. */
   failures: string[];
-  /** `HINT: …` lines without the prefix. */
+  /** `HINT: …` lines without the prefix, in the run's language. */
   hints: string[];
+  /** Every FAIL/HINT line in every language (lint and `pier lesson test` look for missing translations). */
+  messages: CheckMessage[];
   /** Everything it printed (capped): for the server log and `pier lesson test`, never the student. */
   stdout: string;
   stderr: string;
@@ -33,26 +36,94 @@ export interface CheckOutput {
   hints: string[];
 }
 
-const LINE_RE = /^\s*(FAIL|HINT):\s?(.*)$/;
+/** One `FAIL:`/`HINT:` line of a check, with the language it is written in. */
+export interface CheckMessage {
+  kind: 'fail' | 'hint';
+  /** `null` for a plain `FAIL:` line (the fallback, English); `ko` for `FAIL[ko]:`. */
+  lang: string | null;
+  text: string;
+}
+
+/** `FAIL: …`, `HINT: …`, and the translated forms `FAIL[ko]: …`, `HINT[ko]: …`. */
+const LINE_RE = /^\s*(FAIL|HINT)(?:\[([a-z]{2})\])?:\s?(.*)$/;
 
 /**
- * The `FAIL:` and `HINT:` lines of a script's output, in order, prefix removed, trimmed,
- * empty ones dropped, at most MAX_REASON_LINES of each and MAX_REASON_CHARS per line.
+ * Every `FAIL`/`HINT` line of a script's output, in order, prefix removed, trimmed, empty
+ * ones dropped, each at most MAX_REASON_CHARS (docs/LESSON-FORMAT.md "Check messages").
  */
-export function parseCheckOutput(...outputs: string[]): CheckOutput {
-  const failures: string[] = [];
-  const hints: string[] = [];
+export function parseCheckMessages(...outputs: string[]): CheckMessage[] {
+  const out: CheckMessage[] = [];
   for (const output of outputs) {
     for (const raw of output.split(/\r?\n/)) {
       const m = LINE_RE.exec(raw);
       if (!m) continue;
-      const text = (m[2] ?? '').trim().slice(0, MAX_REASON_CHARS);
-      if (text === '') continue;
-      const list = m[1] === 'FAIL' ? failures : hints;
-      if (list.length < MAX_REASON_LINES && !list.includes(text)) list.push(text);
+      const text = (m[3] ?? '').trim().slice(0, MAX_REASON_CHARS);
+      if (text !== '') out.push({ kind: m[1] === 'FAIL' ? 'fail' : 'hint', lang: m[2] ?? null, text });
     }
   }
+  return out;
+}
+
+/**
+ * The lines a student reading `lang` sees: each plain line, or its translation when the
+ * line right after it (of the same kind) is `KIND[lang]:`; a translated line without a
+ * plain one before it stands alone; lines of other languages are dropped. English is the
+ * plain language, so `en` shows the plain lines (and `FAIL[en]:` ones in their place).
+ * At most MAX_REASON_LINES of each kind, repeated lines once.
+ */
+export function selectMessages(messages: readonly CheckMessage[], lang: string): CheckOutput {
+  const failures: string[] = [];
+  const hints: string[] = [];
+  const add = (m: CheckMessage) => {
+    const list = m.kind === 'fail' ? failures : hints;
+    if (list.length < MAX_REASON_LINES && !list.includes(m.text)) list.push(m.text);
+  };
+  // The plain line waiting for a translation, per kind.
+  const pending: Partial<Record<CheckMessage['kind'], CheckMessage>> = {};
+  const flush = (kind: CheckMessage['kind']) => {
+    const p = pending[kind];
+    if (p) add(p);
+    pending[kind] = undefined;
+  };
+  for (const m of messages) {
+    if (m.lang === null) {
+      flush(m.kind);
+      pending[m.kind] = m;
+    } else if (m.lang === lang) {
+      pending[m.kind] = undefined; // replaces the plain line before it, if any
+      add(m);
+    }
+  }
+  flush('fail');
+  flush('hint');
   return { failures, hints };
+}
+
+/**
+ * Plain lines that have no `KIND[lang]:` translation right after them (of the same kind):
+ * what a student reading `lang` would see in English.
+ */
+export function untranslated(messages: readonly CheckMessage[], lang: string): CheckMessage[] {
+  const missing: CheckMessage[] = [];
+  const pending: Partial<Record<CheckMessage['kind'], CheckMessage>> = {};
+  for (const m of messages) {
+    if (m.lang === null) {
+      const p = pending[m.kind];
+      if (p) missing.push(p);
+      pending[m.kind] = m;
+    } else if (m.lang === lang) pending[m.kind] = undefined;
+  }
+  for (const p of [pending.fail, pending.hint]) if (p) missing.push(p);
+  return missing;
+}
+
+/**
+ * The `FAIL:` and `HINT:` lines of a script's output as an English reader sees them, in
+ * order, prefix removed, trimmed, empty ones dropped, at most MAX_REASON_LINES of each and
+ * MAX_REASON_CHARS per line.
+ */
+export function parseCheckOutput(...outputs: string[]): CheckOutput {
+  return selectMessages(parseCheckMessages(...outputs), 'en');
 }
 
 /** Options of one run. */
@@ -63,6 +134,8 @@ export interface RunScriptOptions {
   env?: Record<string, string>;
   /** Working directory inside the node; default /root. */
   cwd?: string;
+  /** The student's language: given to the script as PIER_LANG, and picks its FAIL/HINT lines. Default `en`. */
+  lang?: string;
 }
 
 /** `s` as one single-quoted shell word. */
@@ -93,7 +166,7 @@ export async function runScript(driver: SandboxDriver, sandboxId: string, script
   const started = performance.now();
   const r = await driver.run(sandboxId, {
     cmd: SCRIPT_CMD,
-    env: { ...SCRIPT_ENV, ...options.env },
+    env: { ...SCRIPT_ENV, PIER_LANG: options.lang ?? 'en', ...options.env },
     // Started in / and moved to the working folder by the shell: a student who removed or
     // replaced /root gets a failing check, not an exec error.
     cwd: '/',
@@ -102,13 +175,15 @@ export async function runScript(driver: SandboxDriver, sandboxId: string, script
     maxOutputBytes: SCRIPT_MAX_OUTPUT_BYTES,
   });
   const durationMs = Math.round(performance.now() - started);
-  const { failures, hints } = parseCheckOutput(r.stdout, r.stderr);
+  const messages = parseCheckMessages(r.stdout, r.stderr);
+  const { failures, hints } = selectMessages(messages, options.lang ?? 'en');
   return {
     passed: r.exitCode === 0 && !r.timedOut,
     exitCode: r.exitCode,
     timedOut: r.timedOut,
     failures,
     hints,
+    messages,
     stdout: r.stdout,
     stderr: r.stderr,
     durationMs,

@@ -2,7 +2,7 @@
 // script on stdin) and its background script (beside the student, with a timeout, output to a log).
 import { readFileSync } from 'node:fs';
 import type { SandboxDriver } from '../../../sandbox/index.js';
-import type { LoadedLesson, LoadedStep } from '../model.js';
+import type { LessonLang, LoadedLesson, LoadedStep } from '../model.js';
 import { runScript, type ScriptResult } from './script.js';
 
 /** Seconds a solution may run (they replay what a student types, installs included). */
@@ -17,12 +17,13 @@ const stepEnv = (lesson: LoadedLesson, step: LoadedStep): Record<string, string>
 });
 
 /**
- * Runs the step's check in `sandboxId` (the step's node) with the step's timeout.
+ * Runs the step's check in `sandboxId` (the step's node) with the step's timeout, in the
+ * student's language `lang` (PIER_LANG; its FAIL/HINT lines are chosen for it).
  * @throws Error when the step has no check
  */
-export function runCheck(driver: SandboxDriver, sandboxId: string, lesson: LoadedLesson, step: LoadedStep): Promise<ScriptResult> {
+export function runCheck(driver: SandboxDriver, sandboxId: string, lesson: LoadedLesson, step: LoadedStep, lang: LessonLang = 'en'): Promise<ScriptResult> {
   if (step.checkPath === undefined) throw new Error(`step ${step.index} of ${lesson.id} has no check`);
-  return runScript(driver, sandboxId, readFileSync(step.checkPath, 'utf8'), { timeoutSeconds: step.timeout, env: stepEnv(lesson, step) });
+  return runScript(driver, sandboxId, readFileSync(step.checkPath, 'utf8'), { timeoutSeconds: step.timeout, env: stepEnv(lesson, step), lang });
 }
 
 /**
@@ -51,7 +52,7 @@ export async function startBackground(
   if (step.backgroundPath === undefined) return;
   const script = readFileSync(step.backgroundPath, 'utf8');
   runScript(driver, sandboxId, script, { timeoutSeconds, env: stepEnv(lesson, step) }).then(onExit, (err: unknown) =>
-    onExit({ passed: false, exitCode: null, timedOut: false, failures: [], hints: [], stdout: '', stderr: String(err), durationMs: 0 }),
+    onExit({ passed: false, exitCode: null, timedOut: false, failures: [], hints: [], messages: [], stdout: '', stderr: String(err), durationMs: 0 }),
   );
 }
 
