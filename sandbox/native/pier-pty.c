@@ -150,7 +150,7 @@ static napi_value js_resize(napi_env env, napi_callback_info info) {
 /**
  * peer(fd): the pty's other side, opened from its master (TIOCGPTPEER, Linux ≥ 4.13) without
  * making it a controlling terminal, close-on-exec. Held by the server, it keeps the master
- * from reporting EIO (and Node from dropping what it had buffered) until the server lets go.
+ * from ever reporting EIO, a read error on which Node's stream drops what it had buffered.
  */
 static napi_value js_peer(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -168,11 +168,29 @@ static napi_value js_peer(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/** pending(fd): bytes waiting to be read on a pty master (FIONREAD). */
+static napi_value js_pending(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t fd;
+  if (argc < 1 || !arg_int(env, argv[0], &fd)) {
+    napi_throw_type_error(env, NULL, "pending(fd): fd must be a number");
+    return NULL;
+  }
+  int n = 0;
+  if (ioctl(fd, FIONREAD, &n) < 0) return throw_errno(env, "FIONREAD");
+  napi_value out;
+  napi_create_int32(env, n, &out);
+  return out;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"listen", NULL, js_listen, NULL, NULL, NULL, napi_enumerable, NULL},
       {"receive", NULL, js_receive, NULL, NULL, NULL, napi_enumerable, NULL},
       {"peer", NULL, js_peer, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"pending", NULL, js_pending, NULL, NULL, NULL, napi_enumerable, NULL},
       {"resize", NULL, js_resize, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

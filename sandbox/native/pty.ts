@@ -15,6 +15,8 @@ export interface PtyAddon {
   receive(listenFd: number): number;
   /** The pty's other side opened from its master (no controlling terminal, close-on-exec). */
   peer(masterFd: number): number;
+  /** Bytes waiting to be read on a pty master (FIONREAD). */
+  pending(masterFd: number): number;
   /** TIOCSWINSZ on a pty master. */
   resize(fd: number, cols: number, rows: number): void;
 }

@@ -36,6 +36,9 @@ import type { TerminalSize } from '../types.js';
 const GO_BYTE = '\x04';
 /** After the process exited, how long output may still come before the master is closed (ms). */
 const DRAIN_GRACE_MS = 3000;
+/** After the process exited, how often to look whether its output was all read (ms), and how many quiet looks end it. */
+const DRAIN_POLL_MS = 10;
+const DRAIN_QUIET_LOOKS = 2;
 /** How much output the master's stream reads ahead (bytes). */
 const READ_HIGH_WATER_MARK_BYTES = 64 * 1024;
 
@@ -104,7 +107,7 @@ class ConsoleTty implements SandboxTty {
   #size: TerminalSize;
   #master: tty.ReadStream | null = null;
   #masterFd = -1;
-  /** The server's own hold on the pty's other side, until the process exited (see #releasePeer). */
+  /** The server's own hold on the pty's other side (see pier-pty.c peer()), until the master is closed. */
   #peerFd: number | null = null;
   #paused = false;
   readonly #dataListeners = new Set<Listener<Buffer>>();
@@ -118,6 +121,7 @@ class ConsoleTty implements SandboxTty {
   #outEnded = false;
   #exitSent = false;
   #graceTimer: NodeJS.Timeout | undefined;
+  #drainTimer: NodeJS.Timeout | undefined;
 
   constructor(addon: PtyAddon, waiter: ChildProcess, listenFd: number, socketPath: string, pidPath: string, size: TerminalSize) {
     this.#addon = addon;
@@ -141,7 +145,7 @@ class ConsoleTty implements SandboxTty {
       this.#pendingInput = null;
       if (!this.#master) this.#outEnded = true;
       else {
-        this.#releasePeer();
+        this.#drain();
         this.#armGrace();
       }
       this.#maybeExit();
@@ -183,7 +187,7 @@ class ConsoleTty implements SandboxTty {
   resume(): void {
     this.#paused = false;
     this.#master?.resume();
-    if (this.#waiterExit) setImmediate(() => this.#releasePeer());
+    if (this.#waiterExit) this.#drain();
   }
 
   kill(signal = 'SIGHUP'): void {
@@ -218,11 +222,12 @@ class ConsoleTty implements SandboxTty {
     const master = new tty.ReadStream(fd, { readableHighWaterMark: READ_HIGH_WATER_MARK_BYTES });
     this.#master = master;
     master.on('data', (d: Buffer) => this.#emit(d));
-    // EIO once the last holder of the pty's other side closed it: 'close' follows.
+    // The peer is held until the master is closed here, so no EIO: a read error ends the stream.
     master.on('error', () => undefined);
     master.on('close', () => {
       this.#outEnded = true;
-      this.#releasePeer(true);
+      if (this.#peerFd !== null) closeSync(this.#peerFd);
+      this.#peerFd = null;
       this.#maybeExit();
     });
     if (this.#paused) master.pause();
@@ -245,14 +250,26 @@ class ConsoleTty implements SandboxTty {
   }
 
   /**
-   * Lets go of the pty's other side, so the master reports EIO once drained. Only when the
-   * process is gone and output flows: Node's stream drops what it had buffered on a read
-   * error, and while paused it buffers.
+   * The process is gone: closes the master once everything it wrote was read (nothing waits
+   * in the kernel nor in the stream, twice DRAIN_POLL_MS apart). Never while paused.
    */
-  #releasePeer(force = false): void {
-    if (this.#peerFd === null || (!force && (this.#paused || !this.#waiterExit))) return;
-    closeSync(this.#peerFd);
-    this.#peerFd = null;
+  #drain(): void {
+    clearTimeout(this.#drainTimer);
+    let quiet = 0;
+    const look = (): void => {
+      const master = this.#master;
+      if (!master || this.#outEnded || this.#paused) return;
+      let pending = 0;
+      try {
+        pending = this.#addon.pending(this.#masterFd);
+      } catch {
+        // closed meanwhile
+      }
+      quiet = pending === 0 && master.readableLength === 0 ? quiet + 1 : 0;
+      if (quiet >= DRAIN_QUIET_LOOKS) master.destroy();
+      else this.#drainTimer = setTimeout(look, DRAIN_POLL_MS);
+    };
+    this.#drainTimer = setTimeout(look, DRAIN_POLL_MS);
   }
 
   #closeListener(): void {
@@ -271,7 +288,7 @@ class ConsoleTty implements SandboxTty {
     for (const l of [...this.#dataListeners]) l(bytes);
   }
 
-  /** The process is gone; a background job may still hold the terminal: close it after a while. */
+  /** The process is gone; a background job that keeps writing to the terminal: close it after a while. */
   #armGrace(): void {
     clearTimeout(this.#graceTimer);
     this.#graceTimer = setTimeout(() => {
@@ -285,6 +302,7 @@ class ConsoleTty implements SandboxTty {
     if (this.#exitSent || !this.#waiterExit || !this.#outEnded) return;
     this.#exitSent = true;
     clearTimeout(this.#graceTimer);
+    clearTimeout(this.#drainTimer);
     const status = this.#waiterExit;
     for (const l of [...this.#exitListeners]) l(status);
   }
