@@ -219,7 +219,9 @@ class ConsoleTty implements SandboxTty {
     this.#closeListener();
     this.#masterFd = fd;
     // A high-water mark as a pipe's: tty.ReadStream's default of 0 stops reading after every chunk.
-    const master = new tty.ReadStream(fd, { readableHighWaterMark: READ_HIGH_WATER_MARK_BYTES });
+    // readableHighWaterMark is a Duplex option tty.ReadStream passes on; @types/node omits it.
+    const options: ConstructorParameters<typeof tty.ReadStream>[1] & { readableHighWaterMark: number } = { readableHighWaterMark: READ_HIGH_WATER_MARK_BYTES };
+    const master = new tty.ReadStream(fd, options);
     this.#master = master;
     master.on('data', (d: Buffer) => this.#emit(d));
     // The peer is held until the master is closed here, so no EIO: a read error ends the stream.
