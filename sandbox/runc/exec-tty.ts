@@ -130,7 +130,14 @@ class ConsoleTty implements SandboxTty {
     this.#socketPath = socketPath;
     this.#pidPath = pidPath;
     this.#size = size;
-    waiter.on('error', (err) => this.#emitText(`pier: cannot start the terminal: ${err.message}\n`));
+    waiter.on('error', (err) => {
+      this.#emitText(`pier: cannot start the terminal: ${err.message}\n`);
+      if (waiter.pid !== undefined) return; // it runs: 'close' follows
+      this.#waiterExit = { exitCode: 127 };
+      this.#outEnded = true;
+      this.#closeListener();
+      this.#maybeExit();
+    });
     // runc's own errors ("container not running") are shown like output.
     waiter.stderr?.on('data', (d: Buffer) => this.#emitText(d.toString('utf8')));
     const status = waiter.stdio[3] as Readable | null;
@@ -138,7 +145,8 @@ class ConsoleTty implements SandboxTty {
     status?.on('data', (d: Buffer) => {
       if (d.toString('latin1').includes('ready')) this.#onReady();
     });
-    waiter.on('exit', (code, signal) => {
+    // 'close', not 'exit': runc's error text (stderr) is all read by then, so it comes first.
+    waiter.on('close', (code, signal) => {
       this.#waiterExit = { exitCode: code ?? 128 + (signalNumber(signal) ?? 0), signal: signalNumber(signal) };
       this.#closeListener();
       rm(this.#pidPath, { force: true }).catch(() => undefined);
