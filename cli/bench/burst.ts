@@ -2,6 +2,7 @@
 // cookies) each POST a session within one second, open its terminal socket and wait for
 // the prompt; the time from the first POST until every one shows a prompt, and each
 // student's own Start → prompt. A server in this process; every session is ended after.
+import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../server/config.js';
@@ -28,6 +29,7 @@ export interface BurstResult {
 export async function benchBurst(students: number, log: (line: string) => void): Promise<BurstResult> {
   const base = loadConfig();
   const controller = new AbortController();
+  setMaxListeners(0, controller.signal); // every terminal's pending wait listens on it
   const target = await inProcessTarget(students, {
     maxSessions: Math.max(base.maxSessions, students + 2),
     maxSessionsPerAddress: Math.max(base.maxSessionsPerAddress, students + 2),

@@ -3,6 +3,7 @@
 // raised for the run); then host memory per session, the server's RSS, the terminal
 // helpers' memory, and keystroke echo among them. Every session is ended however it stops.
 import { execFile } from 'node:child_process';
+import { setMaxListeners } from 'node:events';
 import { readFile, readdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -70,6 +71,7 @@ const mib = (kib: number, n: number): number => Math.round((kib / 1024 / n) * 10
 export async function benchDensity(sessions: number, log: (line: string) => void): Promise<DensityResult> {
   const base = loadConfig();
   const controller = new AbortController();
+  setMaxListeners(0, controller.signal); // every terminal's pending wait listens on it
   const target: Target = await inProcessTarget(sessions, {
     maxSessions: Math.max(base.maxSessions, sessions + 2),
     maxSessionsPerAddress: Math.max(base.maxSessionsPerAddress, sessions + 2),
