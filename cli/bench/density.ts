@@ -53,6 +53,7 @@ async function childrenMemory(): Promise<{ count: number; rssKiB: number; pssKiB
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (Number(fields[1]) !== process.pid) continue;
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (name === 'esbuild') continue; // tsx's compiler, when run from the sources
       const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
       out.count++;
       out.names.add(name);
