@@ -113,6 +113,17 @@ if [ ! -x "$init" ] || [ sandbox/native/pier-init.c -nt "$init" ]; then
   cc -static -Os -Wall -Wextra -Werror -o "$init.tmp" sandbox/native/pier-init.c && mv "$init.tmp" "$init"
 fi
 
+# pier-pty (Node addon) and pier-ptywait: terminals hold runc's pty master (sandbox/native/).
+ptyaddon=sandbox/native/build/pier-pty.node ptywait=sandbox/native/build/pier-ptywait
+if [ ! -f "$ptyaddon" ] || [ sandbox/native/pier-pty.c -nt "$ptyaddon" ] || [ ! -x "$ptywait" ] || [ sandbox/native/pier-ptywait.c -nt "$ptywait" ]; then
+  say "building $ptyaddon and $ptywait"
+  mkdir -p sandbox/native/build
+  node_include=$(node -p "require('path').join(process.execPath, '..', '..', 'include', 'node')")
+  [ -f "$node_include/node_api.h" ] || node_include=/usr/include/node
+  cc -O2 -Wall -Wextra -Werror -shared -fPIC -I"$node_include" -DNODE_GYP_MODULE_NAME=pier_pty -o "$ptyaddon.tmp" sandbox/native/pier-pty.c && mv "$ptyaddon.tmp" "$ptyaddon"
+  cc -O2 -Wall -Wextra -Werror -o "$ptywait.tmp" sandbox/native/pier-ptywait.c && mv "$ptywait.tmp" "$ptywait"
+fi
+
 # Host totals of the per-user kernel counters, sized for the configured uidRanges (no
 # systemd here to read /etc/sysctl.d at boot: applied now, and again by every setup run).
 node bin/pier doctor --sysctl > /etc/sysctl.d/60-pier.conf.tmp

@@ -71,7 +71,7 @@ export class BenchInterrupted extends Error {
 }
 
 /** The server the bench talks to, and how to let go of it. */
-interface Target {
+export interface Target {
   url: string;
   inProcess: boolean;
   note: string;
@@ -164,7 +164,7 @@ function remoteTarget(url: string): Target {
  * database (sessions of a `pier up` on this host are never touched) and a larger
  * per-address creation bucket.
  */
-async function inProcessTarget(sessionsNeeded: number): Promise<Target> {
+export async function inProcessTarget(sessionsNeeded: number, overrides: Partial<Config> = {}): Promise<Target> {
   const [{ startServer }, { openRuntime }, { SESSION_LABEL }] = await Promise.all([
     import('../../server/main.js'),
     import('../../server/runtime.js'),
@@ -179,6 +179,7 @@ async function inProcessTarget(sessionsNeeded: number): Promise<Target> {
     warmPool: 0,
     maxSessions: Math.max(base.maxSessions, sessionsNeeded + 1),
     createRate: { ...base.createRate, addressPerMinute: BENCH_ADDRESS_PER_MINUTE, addressBurst: BENCH_ADDRESS_BURST },
+    ...overrides,
   };
   // Logs go to stderr, warnings and worse: stdout may carry --json.
   const logger = pino({ level: 'warn', base: { app: 'pier' } }, pino.destination(2));
@@ -267,7 +268,7 @@ async function measureStartToPrompt(fleet: Fleet, runs: number): Promise<StartTo
  * (with jitter, starting at a random moment), each once the previous one's echo came back;
  * latency = key sent → the OUTPUT frame carrying its echo arrived.
  */
-async function measureEcho(terms: BenchTerminal[], sessions: number, signal: AbortSignal): Promise<EchoResult> {
+export async function measureEcho(terms: BenchTerminal[], sessions: number, signal: AbortSignal): Promise<EchoResult> {
   const latencies: number[] = [];
   let lost = 0;
   const loop = monitorEventLoopDelay({ resolution: 1 });

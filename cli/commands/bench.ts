@@ -10,11 +10,15 @@ import { table } from '../bench/stats.js';
 import { BenchInterrupted, benchTerminal } from '../bench/terminal.js';
 import { renderTerminalBench } from '../bench/terminal-report.js';
 import { benchClass, renderClassBench } from '../bench/class.js';
+import { benchDensity, renderDensityBench } from '../bench/density.js';
+import { benchBurst, renderBurstBench } from '../bench/burst.js';
 
 const HELP = `usage: pier bench sandbox [--runs N] [--json] [--docker-host unix:///path.sock] [--one-mode] [--no-pool]
        pier bench terminal [--terminals N] [--runs N] [--json] [--url URL]
        pier bench docker [--runs N] [--json]
        pier bench class [--students N] [--json]
+       pier bench density [--sessions N] [--json]
+       pier bench burst [--students N] [--json]
   sandbox   cold start (create → command running), teardown, and docker run of the same
             rootfs when a Docker engine answers (default socket, or --docker-host); the
             configured uid mode and the other one alternate run by run (--one-mode: only
@@ -29,7 +33,12 @@ const HELP = `usage: pier bench sandbox [--runs N] [--json] [--docker-host unix:
             a session's idle host memory with dockerd never started and started
   class     one class of N students (default 60) joining, starting a lesson, typing its
             commands and checking at a human pace while the dashboard is open: check answer
-            → dashboard cell (p50/p95) and errors; a server in this process`;
+            → dashboard cell (p50/p95) and errors; a server in this process
+  density   N idle sessions (default 200), one attached terminal each: host memory per
+            session, the server's RSS, terminal helpers' memory, echo p99 of 50 typing
+            among them; a server in this process with session and uid-range caps raised
+  burst     N students (default 60) pressing Start within one second: time until all are
+            at a prompt, and each one's Start → prompt; a server in this process`;
 
 /** `pier bench …` */
 export async function benchCommand(argv: string[]): Promise<number> {
@@ -37,7 +46,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   if (!what || what === '--help' || what === '-h') return (console.log(HELP), what ? 0 : 2);
   const { values } = parseArgs({
     args: rest,
-    options: { runs: { type: 'string' }, json: { type: 'boolean' }, 'docker-host': { type: 'string' }, 'one-mode': { type: 'boolean' }, 'no-pool': { type: 'boolean' }, terminals: { type: 'string' }, url: { type: 'string' }, students: { type: 'string' } },
+    options: { runs: { type: 'string' }, json: { type: 'boolean' }, 'docker-host': { type: 'string' }, 'one-mode': { type: 'boolean' }, 'no-pool': { type: 'boolean' }, terminals: { type: 'string' }, url: { type: 'string' }, students: { type: 'string' }, sessions: { type: 'string' } },
     strict: true,
   });
   const runs = Number(values.runs ?? (what === 'terminal' ? 20 : 50));
@@ -101,6 +110,20 @@ export async function benchCommand(argv: string[]): Promise<number> {
     const r = await benchClass(students, log);
     console.log(values.json ? JSON.stringify(r) : `\n${renderClassBench(r)}`);
     return r.errors === 0 ? 0 : 1;
+  }
+  if (what === 'density') {
+    const sessions = Number(values.sessions ?? 200);
+    if (!Number.isInteger(sessions) || sessions < 1 || sessions > 5000) throw new UsageError('--sessions: a whole number from 1 to 5000');
+    const r = await benchDensity(sessions, log);
+    console.log(values.json ? JSON.stringify(r) : `\n${renderDensityBench(r)}`);
+    return 0;
+  }
+  if (what === 'burst') {
+    const students = Number(values.students ?? 60);
+    if (!Number.isInteger(students) || students < 1 || students > 500) throw new UsageError('--students: a whole number from 1 to 500');
+    const r = await benchBurst(students, log);
+    console.log(values.json ? JSON.stringify(r) : `\n${renderBurstBench(r)}`);
+    return r.failed === 0 ? 0 : 1;
   }
   throw new UsageError(`unknown benchmark "${what}"\n${HELP}`);
 }

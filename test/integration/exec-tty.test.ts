@@ -1,16 +1,42 @@
 // A terminal inside a real sandbox, as the server gets it from the driver (execTty): runc
-// exec --tty with its output on a FIFO and its input, size and hang-up on a host pty.
+// exec --tty --detach hands the pty master to this process (console socket), which reads,
+// writes and sizes it; pier-ptywait reports the exit.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { readdirSync, readlinkSync } from 'node:fs';
+import path from 'node:path';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { rootSuite } from '../helpers/root.js';
-import { driver, sh } from '../helpers/sandbox.js';
+import { driver, runtime, sh } from '../helpers/sandbox.js';
 import type { SandboxInfo, SandboxTty } from '../../sandbox/index.js';
 
 const SIZE = { cols: 80, rows: 24 };
+/** Terminals opened and closed by the leak test, and how many at once. */
+const LEAK_TERMINALS = 500;
+const LEAK_PARALLEL = 10;
+
+/** What this process's descriptors point at. */
+function ownFds(): string[] {
+  return readdirSync('/proc/self/fd').map((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      return 'gone'; // the directory's own descriptor
+    }
+  });
+}
+
+/** Opens a terminal on `cat`, waits for it to speak, hangs it up, waits for its exit. */
+async function openAndClose(id: string): Promise<void> {
+  const tty = await driver.execTty(id, { cmd: ['/bin/sh', '-c', 'echo up; exec cat'], size: SIZE });
+  const out = collect(tty);
+  while (!out.bytes().includes('up')) await new Promise<void>((resolve) => tty.onData(() => resolve()));
+  tty.kill('SIGHUP');
+  await out.exited;
+}
 
 /** Everything `tty` prints until it exits, and how it exited. */
 function collect(tty: SandboxTty): { bytes: () => Buffer; exited: Promise<{ exitCode: number; signal?: number | undefined }> } {
@@ -37,6 +63,35 @@ describe('sandbox terminals (execTty)', rootSuite(), () => {
     const exit = await out.exited;
     assert.equal(out.bytes().toString('latin1'), 'a\r\nb\r\n[x$ ]\r\n');
     assert.equal(exit.exitCode, 3);
+  });
+
+  test('the shell is on its own /dev/pts/N, sized before it starts, and no other process holds the master', { timeout: 30_000 }, async () => {
+    const tty = await driver.execTty(s.id, { cmd: ['/bin/sh', '-c', 'tty; stty size; read -r line; echo "got $line"'], size: { cols: 100, rows: 30 } });
+    const out = collect(tty);
+    while (!out.bytes().toString('latin1').includes(' 100\r\n')) await new Promise<void>((resolve) => tty.onData(() => resolve()));
+    // A process this server starts now does not inherit the master (close-on-exec).
+    const childFds = execFileSync('/bin/sh', ['-c', 'ls -l /proc/$$/fd'], { encoding: 'utf8' });
+    assert.doesNotMatch(childFds, /ptmx|\/dev\/pts/, childFds);
+    const waiterFds = readdirSync(`/proc/${tty.pid}/fd`).map((fd) => readlinkSync(`/proc/${tty.pid}/fd/${fd}`));
+    assert.ok(!waiterFds.some((l) => /ptmx|\/dev\/pts/.test(l)), waiterFds.join(' '));
+    tty.write('hello\r');
+    const exit = await out.exited;
+    assert.equal(exit.exitCode, 0);
+    assert.match(out.bytes().toString('latin1'), /^\/dev\/pts\/\d+\r\n30 100\r\nhello\r\ngot hello\r\n$/);
+  });
+
+  test(`${LEAK_TERMINALS} terminals opened and closed leave no descriptor, file or process behind`, { timeout: 600_000 }, async () => {
+    for (let i = 0; i < LEAK_PARALLEL; i++) await openAndClose(s.id); // warm-up: libuv's lazily opened descriptors
+    const before = ownFds();
+    for (let done = 0; done < LEAK_TERMINALS; done += LEAK_PARALLEL) {
+      await Promise.all(Array.from({ length: LEAK_PARALLEL }, () => openAndClose(s.id)));
+    }
+    const after = ownFds();
+    assert.equal(after.length, before.length, `before: ${before.join(' ')}\nafter: ${after.join(' ')}`);
+    const leftovers = readdirSync(path.join(runtime.config.stateDir, 'sandboxes', s.id)).filter((f) => f.startsWith('tty-'));
+    assert.deepEqual(leftovers, [], 'console sockets and pid files are removed');
+    const children = execFileSync('ps', ['-o', 'comm=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+    assert.doesNotMatch(children, /pier-ptywait/, 'no waiter is left');
   });
 
   test('keystrokes written before the shell is up arrive once, in order', { timeout: 30_000 }, async () => {
