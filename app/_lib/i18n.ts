@@ -2,6 +2,7 @@
 // language and fill in a message. Pure: no React, no DOM, no Next.
 import { classroomEn } from './i18n-classroom';
 import { classroomKo } from './i18n-classroom-ko';
+import { uxEn, uxKo } from './i18n-ux';
 
 /** The languages the UI speaks. */
 export const LANGS = ['en', 'ko'] as const;
@@ -180,6 +181,7 @@ const en = {
   'preview.node': 'runs in {node}',
   'preview.open': 'Open it in a playground',
   ...classroomEn,
+  ...uxEn,
 } as const;
 
 /** A key of the message dictionary. */
@@ -352,6 +354,7 @@ const ko: Record<MessageKey, string> = {
   'preview.node': '{node}에서 실행',
   'preview.open': '플레이그라운드에서 열기',
   ...classroomKo,
+  ...uxKo,
 };
 
 /** Both dictionaries; `ko` is typed against `en`'s keys so a missing key fails to compile. */

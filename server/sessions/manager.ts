@@ -572,7 +572,7 @@ export class SessionManager<T> {
     listener({ type: 'session', session: this.#view(s) });
     const lesson = this.#lessonSessions.get(s.id);
     if (lesson) listener({ type: 'lesson', state: lesson.state() });
-    if (s.timers.warning()) listener({ type: 'expiring', secondsLeft: s.timers.secondsLeft() });
+    if (s.timers.warning()) listener({ type: 'expiring', secondsLeft: s.timers.secondsLeft(), reason: s.timers.idleWarningEndsAt() === null ? 'lifetime' : 'idle' });
     return () => {
       unwatch();
       remove();
@@ -710,7 +710,11 @@ export class SessionManager<T> {
     const timers = new SessionTimers(this.#clock, this.#policy, {
       onExpire: () => void this.end(session.id, 'expired'),
       onIdle: () => void this.end(session.id, 'idle'),
-      onWarn: (secondsLeft) => this.#emit(session.id, { type: 'expiring', secondsLeft }),
+      onWarn: (secondsLeft, reason) => {
+        this.#emit(session.id, { type: 'expiring', secondsLeft, reason });
+        if (reason === 'idle') this.#emitView(session); // the view carries the idle deadline
+      },
+      onIdleCleared: () => this.#emitView(session),
     });
     session = new Session(facts, timers);
     return session;
