@@ -123,7 +123,7 @@ export function NodePanelToggle({ open, onToggle, count }: { open: boolean; onTo
       onClick={onToggle}
       title={label}
       aria-label={label}
-      className="flex w-9 shrink-0 flex-col items-center gap-2 border-r border-line bg-panel py-3 text-muted hover:text-fg"
+      className="flex w-7 shrink-0 flex-col items-center gap-2 border-r border-line bg-panel py-3 text-muted hover:text-fg sm:w-9"
     >
       <span aria-hidden="true">{open ? '‹' : '›'}</span>
       <span className="text-xs [writing-mode:vertical-rl]">

@@ -298,7 +298,7 @@ export function Playground({ sessionId }: { sessionId: string }) {
             aria-label={t('layout.nodes')}
             className={
               layout.nodesOpen
-                ? `flex w-60 shrink-0 flex-col gap-5 overflow-y-auto border-r border-line bg-panel p-3 ${layout.narrow ? 'absolute inset-y-0 left-9 z-20 shadow-xl' : ''}`
+                ? `flex w-60 shrink-0 flex-col gap-5 overflow-y-auto border-r border-line bg-panel p-3 ${layout.narrow ? 'absolute inset-y-0 left-7 z-20 shadow-xl sm:left-9' : ''}`
                 : 'hidden'
             }
           >

@@ -22,6 +22,8 @@ import { terminalTheme } from './terminal-theme';
 export const FIT_DEBOUNCE_MS = 60;
 /** Lines of scrollback saved for a page reload (the screen itself is always saved). */
 export const RESUME_SCROLLBACK_LINES = 1000;
+/** Below this window width (px) the terminal uses a smaller font. */
+export const SMALL_SCREEN_PX = 640;
 /** Lines of scrollback xterm keeps. */
 export const SCROLLBACK_LINES = 5000;
 
@@ -92,7 +94,8 @@ export function TerminalView({ terminalId, active, socketPath }: TerminalViewPro
       allowProposedApi: true, // terminal.unicode
       cursorBlink: true,
       fontFamily: 'ui-monospace, "JetBrains Mono", "D2Coding", "Noto Sans Mono CJK KR", Menlo, Consolas, monospace',
-      fontSize: 14,
+      // A phone-sized screen gets a slightly smaller font: ~45 columns at 390 px instead of ~37.
+      fontSize: window.innerWidth < SMALL_SCREEN_PX ? 13 : 14,
       scrollback: SCROLLBACK_LINES,
       macOptionIsMeta: true,
     });
