@@ -95,7 +95,7 @@ export function TerminalView({ terminalId, active, socketPath }: TerminalViewPro
       cursorBlink: true,
       fontFamily: 'ui-monospace, "JetBrains Mono", "D2Coding", "Noto Sans Mono CJK KR", Menlo, Consolas, monospace',
       // A phone-sized screen gets a slightly smaller font: ~45 columns at 390 px instead of ~37.
-      fontSize: window.innerWidth < SMALL_SCREEN_PX ? 13 : 14,
+      fontSize: fontSizeFor(window.innerWidth),
       scrollback: SCROLLBACK_LINES,
       macOptionIsMeta: true,
     });
@@ -137,6 +137,8 @@ export function TerminalView({ terminalId, active, socketPath }: TerminalViewPro
     const doFit = () => {
       // A hidden tab has no size; it is fitted when shown (the observer fires then).
       if (host.clientWidth === 0 || host.clientHeight === 0) return;
+      const fontSize = fontSizeFor(window.innerWidth);
+      if (terminal.options.fontSize !== fontSize) terminal.options.fontSize = fontSize;
       try {
         fit.fit();
       } catch (err) {
@@ -257,6 +259,11 @@ export function TerminalView({ terminalId, active, socketPath }: TerminalViewPro
       )}
     </div>
   );
+}
+
+/** The terminal's font size at a window width (px). */
+function fontSizeFor(windowWidth: number): number {
+  return windowWidth < SMALL_SCREEN_PX ? 13 : 14;
 }
 
 /**
