@@ -7,6 +7,8 @@ import { usePrefs } from './prefs-provider';
 
 /** Below this width (px) the lesson and the terminal take turns. */
 export const NARROW_MAX_PX = 1023.98;
+/** Below this width (px) the header uses short labels. */
+export const COMPACT_MAX_PX = 640;
 /** From this width (px) the node panel starts open next to a lesson. */
 export const ROOMY_MIN_PX = 1600;
 /** localStorage key: the node panel's state the user chose on a wide screen. */
@@ -20,6 +22,8 @@ export type NarrowView = 'lesson' | 'terminal';
 /** The layout state of the playground. */
 export type PlaygroundLayout = {
   narrow: boolean;
+  /** A phone-sized screen (< 640 px): the header uses short labels. */
+  compact: boolean;
   view: NarrowView;
   show: (view: NarrowView) => void;
   nodesOpen: boolean;
@@ -57,6 +61,7 @@ export function useNarrowLayout(hasLesson = false): PlaygroundLayout {
     return () => window.removeEventListener('resize', measure);
   }, []);
   const narrow = width !== null && width <= NARROW_MAX_PX;
+  const compact = width !== null && width < COMPACT_MAX_PX;
   // Narrow: closed until asked for (it covers the terminal). Wide: the user's choice, else
   // open unless a lesson shares a screen that is not roomy.
   const [narrowOpen, setNarrowOpen] = useState(false);
@@ -72,7 +77,7 @@ export function useNarrowLayout(hasLesson = false): PlaygroundLayout {
   }, [narrow, nodesOpen]);
   const closeNodes = useCallback(() => setNarrowOpen(false), []);
   const show = useCallback((v: NarrowView) => setView(v), []);
-  return useMemo(() => ({ narrow, view, show, nodesOpen, toggleNodes, closeNodes }), [narrow, view, show, nodesOpen, toggleNodes, closeNodes]);
+  return useMemo(() => ({ narrow, compact, view, show, nodesOpen, toggleNodes, closeNodes }), [narrow, compact, view, show, nodesOpen, toggleNodes, closeNodes]);
 }
 
 type TabMemory = { node: string | null; tabs: Record<string, string> };

@@ -233,7 +233,7 @@ export function Playground({ sessionId }: { sessionId: string }) {
 
   const lessonOpen = session.lessonId !== null;
   // Narrow screens show the lesson or the terminal, with a switch between them.
-  const showLesson = !layout.narrow || !lessonOpen || layout.view === 'lesson';
+  const showLesson = layout.narrow ? lessonOpen && layout.view === 'lesson' : true;
   const showTerminal = !layout.narrow || !lessonOpen || layout.view === 'terminal';
   return (
     <div data-testid="playground" data-session-id={session.id} data-narrow={layout.narrow} className="flex h-dvh min-h-[480px] flex-col overflow-hidden">
@@ -246,7 +246,7 @@ export function Playground({ sessionId }: { sessionId: string }) {
           <SessionTimer session={session} clock={clock} extending={busy.extending ?? false} onExtend={() => void extend()} />
           <ConfirmAction
             testId="end-session"
-            label={busy.ending ? t('play.ending') : t('play.endSession')}
+            label={busy.ending ? t('play.ending') : layout.compact ? t('play.endShort') : t('play.endSession')}
             question={t('play.endConfirm')}
             confirmLabel={t('play.endYes')}
             cancelLabel={t('play.cancel')}
@@ -254,7 +254,7 @@ export function Playground({ sessionId }: { sessionId: string }) {
             disabled={busy.ending}
             className="rounded-md border border-danger/50 px-2 py-1 text-sm text-danger hover:bg-danger/10 disabled:opacity-50 sm:px-3"
           />
-          <PrefsSwitches />
+          <PrefsSwitches compact={layout.compact} />
         </div>
       </header>
       <WatcherBanner watchers={state.watchers} />

@@ -13,7 +13,7 @@ export const SESSIONS_CHANGED_EVENT = 'pier:sessions-changed';
 type StartState = { phase: 'idle' } | { phase: 'starting' } | { phase: 'failed'; failure: ApiFailure };
 
 /** Starts a playground and navigates to it. */
-export function StartButton({ lessonId }: { lessonId?: string }) {
+export function StartButton({ lessonId, accessibleName }: { lessonId?: string; accessibleName?: string }) {
   const { t, lang } = usePrefs();
   const router = useRouter();
   const [state, setState] = useState<StartState>({ phase: 'idle' });
@@ -37,6 +37,7 @@ export function StartButton({ lessonId }: { lessonId?: string }) {
       <button
         type="button"
         data-testid="start-button"
+        aria-label={accessibleName}
         onClick={start}
         disabled={starting}
         aria-busy={starting}

@@ -10,6 +10,7 @@ export const uxEn = {
   'clock.lifetimeWarn': 'This playground reaches the end of its time in {time}. Save anything you need, or extend it.',
   'clock.idleWarn': 'No activity for {minutes} minutes: this playground closes in {time} unless you use it. Typing anything keeps it open.',
   'clock.keepWorking': 'Keep working',
+  'play.endShort': 'End',
   'clock.extendTitle': 'Give this playground more time',
   'term.restart': 'Restart shell',
   'term.restartHint': 'Press Enter to restart the shell',
@@ -26,10 +27,8 @@ export const uxEn = {
   'play.notYours': 'This playground belongs to someone else, or it has ended. Start your own from the home page.',
   'lesson.nextLesson': 'Next lesson: {title}',
   'lesson.courseDone': 'That was the last lesson of the course.',
-  'lesson.solveConfirm': 'Show the solution? These commands will be typed into the terminal, and the step is marked solved, not passed:',
+  'lesson.solveConfirm': 'Run the solution for you? It changes your node as the step asks, and its commands are shown here afterwards. Trying it yourself teaches more.',
   'lesson.solveYes': 'Type the solution',
-  'lesson.solvedMark': 'solved with the solution',
-  'stats.portSubdomainPlain': 'new tab',
 } as const;
 
 /** Korean messages: the same keys as uxEn. */
@@ -40,6 +39,7 @@ export const uxKo: Record<keyof typeof uxEn, string> = {
   'clock.lifetimeWarn': '이 플레이그라운드는 {time} 뒤에 사용 시간이 끝납니다. 필요한 것은 저장하거나 시간을 연장하세요.',
   'clock.idleWarn': '{minutes}분 동안 사용이 없었습니다. 계속 사용하지 않으면 {time} 뒤에 이 플레이그라운드가 닫힙니다. 아무 키나 입력하면 유지됩니다.',
   'clock.keepWorking': '계속 사용하기',
+  'play.endShort': '종료',
   'clock.extendTitle': '이 플레이그라운드의 시간을 늘립니다',
   'term.restart': '셸 다시 시작',
   'term.restartHint': 'Enter 키를 누르면 셸을 다시 시작합니다',
@@ -56,8 +56,6 @@ export const uxKo: Record<keyof typeof uxEn, string> = {
   'play.notYours': '이 플레이그라운드는 다른 사람의 것이거나 이미 끝났습니다. 홈 화면에서 내 플레이그라운드를 시작하세요.',
   'lesson.nextLesson': '다음 레슨: {title}',
   'lesson.courseDone': '이 코스의 마지막 레슨이었습니다.',
-  'lesson.solveConfirm': '풀이를 보여 줄까요? 아래 명령이 터미널에 입력되고, 이 단계는 통과가 아닌 "풀이 사용"으로 표시됩니다:',
+  'lesson.solveConfirm': '풀이를 대신 실행할까요? 단계가 요구하는 대로 노드가 바뀌고, 실행한 명령은 이곳에 표시됩니다. 직접 해 보는 편이 더 많이 배웁니다.',
   'lesson.solveYes': '풀이 입력하기',
-  'lesson.solvedMark': '풀이로 해결함',
-  'stats.portSubdomainPlain': '새 탭',
 };

@@ -76,12 +76,12 @@ const TEXT: Record<PageCode, (c: PageContext) => PageText> = {
   PROXY_LINK_INVALID: (c) => ({
     title: { en: 'This link is not valid (any more)', ko: '이 링크는 유효하지 않습니다' },
     body: {
-      en: `Opening ${where(c, 'en')} on its own address needs a fresh link, and only the playground's owner gets one. Links work for a minute; once opened, the address stays open in this browser for 12 hours.`,
+      en: `Opening ${where(c, 'en')} as a site needs a fresh link, and only the playground's owner gets one. Links work for a minute; once opened, the address stays open in this browser for 12 hours.`,
       ko: `${where(c, 'ko')}를 자체 주소로 열려면 새 링크가 필요하며, 플레이그라운드 주인만 받을 수 있습니다. 링크는 1분 동안 유효하고, 한 번 열면 이 브라우저에서 12시간 동안 열려 있습니다.`,
     },
     hint: {
-      en: 'Go back to your playground page and open the port again with its "new tab" button.',
-      ko: '플레이그라운드 페이지로 돌아가 포트의 "새 탭" 버튼으로 다시 여세요.',
+      en: 'Go back to your playground page and open the port again with its "as a site" button.',
+      ko: '플레이그라운드 페이지로 돌아가 포트의 "사이트로 열기" 버튼으로 다시 여세요.',
     },
   }),
   PROXY_NOT_FOUND: () => ({
