@@ -64,6 +64,21 @@ describe('the first hour of a class', { ...rootSuite(), timeout: 10 * 60_000 }, 
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
   });
 
+  test('a lesson deep link names the lesson and starts it by its own name', async () => {
+    const bad = await page.request.get(`${server.url}/lessons/Not_A_Lesson`);
+    assert.equal(bad.status(), 404);
+    await page.goto(server.url);
+    const lessons = await page.evaluate(async () => ((await (await fetch('/api/lessons')).json()) as { lessons: { id: string; title: string }[] }).lessons);
+    const first = lessons[0];
+    assert.ok(first, 'the course has a lesson');
+    // Each Start on the home page has its own accessible name.
+    const names = await page.locator('[data-testid="course-start"]').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    assert.equal(new Set(names).size, names.length, `Start buttons named alike: ${names.join(' | ')}`);
+    await page.goto(`${server.url}/lessons/${first.id}`);
+    const start = page.locator('[data-testid="lesson-start"] [data-testid="start-button"]');
+    assert.equal(await start.getAttribute('aria-label'), `Start a playground: ${first.title}`);
+  });
+
   test('a port that hangs up at first gets pier’s page or the app, never a browser error', async () => {
     await startPlayground(page, server.url);
     await page.waitForSelector('[data-testid="terminal"]', { timeout: 30_000 });
