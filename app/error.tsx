@@ -12,7 +12,7 @@ export default function ErrorPage({ error, retry }: { error: unknown; retry: () 
   }, [error]);
   const digest = error instanceof Error && 'digest' in error ? String(error.digest) : null;
   return (
-    <main role="alert" className="mx-auto flex min-h-dvh max-w-xl flex-col justify-center gap-4 px-6">
+    <main id="main" tabIndex={-1} role="alert" className="mx-auto flex min-h-dvh max-w-xl flex-col justify-center gap-4 px-6">
       <h1 className="text-2xl font-semibold">{t('page.errorTitle')}</h1>
       <p className="text-muted">{t('page.errorBody')}</p>
       {digest && <p className="font-mono text-xs text-muted">{digest}</p>}

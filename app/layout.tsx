@@ -12,7 +12,7 @@ import './globals.css';
 export async function generateMetadata(): Promise<Metadata> {
   const lang = await requestLang();
   return {
-    title: { default: 'pier', template: '%s · pier' },
+    title: { default: translate(lang, 'title.home'), template: '%s · pier' },
     description: translate(lang, 'app.tagline'),
   };
 }
@@ -35,6 +35,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <script dangerouslySetInnerHTML={{ __html: THEME_INIT_SCRIPT }} />
       </head>
       <body className="min-h-dvh bg-bg text-fg">
+        <a href="#main" className="pier-skip" data-testid="skip-link">
+          {translate(lang, 'a11y.skip')}
+        </a>
         <PrefsProvider initialLang={lang}>{children}</PrefsProvider>
       </body>
     </html>

@@ -13,7 +13,7 @@ export default async function HomePage() {
   return (
     <div className="flex min-h-dvh flex-col">
       <SiteHeader homeLabel={t('header.home')} />
-      <main className="mx-auto flex w-full max-w-3xl flex-1 flex-col gap-12 px-6 py-16">
+      <main id="main" tabIndex={-1} className="mx-auto flex w-full max-w-3xl flex-1 flex-col gap-12 px-6 py-16">
         <section className="flex flex-col gap-5">
           <h1 className="font-mono text-5xl font-bold tracking-tight">pier</h1>
           <p className="text-2xl font-medium leading-snug">{t('app.tagline')}</p>

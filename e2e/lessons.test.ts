@@ -218,11 +218,18 @@ describe('a lesson in the browser', { ...rootSuite(), timeout: 10 * 60_000 }, ()
   });
 
   test('Solve runs the last step’s solution; the finish page follows', async () => {
+    // Solve asks first (it is not a pass the student made).
     await page.click('[data-testid="lesson-solve"]', { timeout: 30_000 });
+    await page.click('[data-testid="lesson-solve-confirm"]');
     await page.waitForSelector('[data-testid="lesson-check-result"][data-passed="true"]', { timeout: 30_000 });
     await page.waitForSelector('[data-testid="lesson-progress"][data-passed="3"]');
+    // The next page opens at its top, whatever the scroll of this one.
+    await page.evaluate(() => document.querySelector('[data-testid="lesson-scroll"]')?.scrollTo({ top: 10_000 }));
     await page.click('[data-testid="lesson-next"]');
     await page.waitForSelector('[data-testid="lesson-finish"] >> text=FINISH-E2E');
+    assert.equal(await page.evaluate(() => document.querySelector('[data-testid="lesson-scroll"]')?.scrollTop), 0);
+    // After the last step: the course's next lesson, or that the course is done.
+    await page.waitForSelector('[data-testid="lesson-finish"] [data-testid="lesson-next-lesson"], [data-testid="lesson-finish"] >> text=/last lesson of the course|마지막 레슨/');
   });
 
   test('a lesson whose setup fails says so', async () => {

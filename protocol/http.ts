@@ -56,6 +56,16 @@ export const SessionView = z.object({
   expiresAt: z.string(),
   /** Seconds before `expiresAt` at which the page warns. */
   warnBeforeSeconds: z.number(),
+  /** The server's clock when this view was made (ISO): the page derives its countdown from it. */
+  serverTime: z.string(),
+  /**
+   * When the session ends for inactivity (ISO), set only while that end is within
+   * `warnBeforeSeconds` and before `expiresAt`; null otherwise. Any input moves it away
+   * (a new `session` event says so).
+   */
+  idleEndsAt: z.string().nullable(),
+  /** The idle timeout: no input for this long ends the session (seconds). */
+  idleTimeoutSeconds: z.number(),
   /** Whether "extend" is still possible (a cap on total lifetime). */
   canExtend: z.boolean(),
   lessonId: z.string().nullable(),
@@ -147,7 +157,8 @@ export const SessionEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session'), session: SessionView }),
   z.object({ type: z.literal('stats'), stats: NodeStats }),
   z.object({ type: z.literal('ports'), node: NodeName, ports: z.array(z.number()) }),
-  z.object({ type: z.literal('expiring'), secondsLeft: z.number() }),
+  /** A warning: the session ends in `secondsLeft` for `reason` (absent from older servers: lifetime). */
+  z.object({ type: z.literal('expiring'), secondsLeft: z.number(), reason: z.enum(['lifetime', 'idle']).optional() }),
   z.object({ type: z.literal('ended'), reason: z.enum(['expired', 'idle', 'ended', 'error']) }),
   /** A lesson session's state: setup progress, or a step passed (protocol/lesson.ts). */
   z.object({ type: z.literal('lesson'), state: LessonState }),

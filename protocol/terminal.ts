@@ -49,6 +49,8 @@ export const TerminalCloseCode = {
   OUT_OF_ORDER: 4409,
   /** The terminal was closed by the server (tab closed, node reset, session ended). */
   TERMINAL_CLOSED: 4410,
+  /** The terminal's node was reset: the page reopens it, and a new shell starts on the new sandbox. */
+  TERMINAL_RESET: 4411,
   /** A frame larger than its type allows. */
   FRAME_TOO_LARGE: 4413,
   /** A bug on the server. */

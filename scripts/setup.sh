@@ -36,6 +36,8 @@ for cmd in "${!NEED[@]}"; do command -v "$cmd" >/dev/null 2>&1 || missing+=("${N
 dpkg-query -W -f="\${Status}" busybox-static 2>/dev/null | grep -q "ok installed" || missing+=(busybox-static)
 # The static bash every lesson script runs under, bound read-only into each sandbox (/.pier).
 dpkg-query -W -f="\${Status}" bash-static 2>/dev/null | grep -q "ok installed" || missing+=(bash-static)
+# Korean glyphs for the browser suite and `npm run screenshots` (Chromium shows boxes without).
+[ "${PIER_SETUP_PREBUILT:-}" = 1 ] || dpkg-query -W -f="\${Status}" fonts-noto-cjk 2>/dev/null | grep -q "ok installed" || missing+=(fonts-noto-cjk)
 if [ ${#missing[@]} -gt 0 ]; then
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
   say "installing Debian packages: ${missing[*]}"

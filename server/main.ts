@@ -7,7 +7,7 @@
 // adopts them.
 import { existsSync, mkdirSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
@@ -21,6 +21,7 @@ import { LessonCatalog, lessonRoots } from './lessons/catalog.js';
 import { ensureOwner, loadOrCreateSecret } from './http/owner-cookie.js';
 import { createPortAccess } from './http/port-access.js';
 import { CreateLimiter } from './http/rate-limit.js';
+import { clientErrorAnswer } from './http/client-error.js';
 import { createRequestHandler } from './http/request-handler.js';
 import { prepareNext, type NextApp } from './next-app.js';
 import { createPortProxy, type PortProxy } from './proxy/index.js';
@@ -323,9 +324,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       metrics.trackSocket(socket as import('node:net').Socket);
       if (!adminTerminals.handle(req, socket, head)) upgrades.handle(req, socket, head);
     });
-    server.on('clientError', (err, socket) => {
+    server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
       log.debug({ err }, 'client error');
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      const answer = clientErrorAnswer(err, (socket as Socket).bytesRead);
+      if (answer.kind === 'answer' && socket.writable) socket.end(answer.response);
       else socket.destroy();
     });
     await new Promise<void>((resolve, reject) => {

@@ -96,6 +96,7 @@ function LessonCard({ lesson, index }: { lesson: LessonSummary; index: number })
       <button
         type="button"
         data-testid="course-start"
+        aria-label={`${label}: ${lesson.title}`}
         onClick={() => void start()}
         disabled={starting}
         aria-busy={starting}

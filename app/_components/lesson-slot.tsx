@@ -5,18 +5,20 @@ import { useState, type ReactNode } from 'react';
 import { usePrefs } from './prefs-provider';
 
 /** A collapsible lesson pane; `children` is the lesson, shown open from the start. */
-export function LessonSlot({ lessonId, children }: { lessonId: string | null; children?: ReactNode }) {
+export function LessonSlot({ lessonId, full = false, children }: { lessonId: string | null; full?: boolean; children?: ReactNode }) {
   const { t } = usePrefs();
-  const [open, setOpen] = useState(lessonId !== null);
+  const [userOpen, setOpen] = useState(lessonId !== null);
+  // Full (a narrow screen showing the lesson): the whole width, always open.
+  const open = full || userOpen;
   return (
     <aside
       data-testid="lesson-slot"
       data-open={open}
       data-lesson={lessonId ?? ''}
       aria-label={t('lesson.title')}
-      className={`flex shrink-0 border-r border-line bg-panel transition-[width] duration-200 ${open ? (lessonId ? 'w-[28rem] max-w-[45vw]' : 'w-[22rem]') : 'w-9'}`}
+      className={`flex border-r border-line bg-panel transition-[width] duration-200 ${full ? 'min-w-0 flex-1' : `shrink-0 ${open ? (lessonId ? 'w-[28rem] max-w-[45vw]' : 'w-[22rem]') : 'w-9'}`}`}
     >
-      <button
+      {!full && <button
         type="button"
         data-testid="lesson-toggle"
         aria-expanded={open}
@@ -27,7 +29,7 @@ export function LessonSlot({ lessonId, children }: { lessonId: string | null; ch
       >
         <span aria-hidden="true">{open ? '‹' : '›'}</span>
         <span className="text-xs [writing-mode:vertical-rl]">{t('lesson.title')}</span>
-      </button>
+      </button>}
       {/* Kept mounted while collapsed, so the lesson's place and check results survive. */}
       {children ? (
         <div className={`min-w-0 flex-1 flex-col ${open ? 'flex' : 'hidden'}`}>{children}</div>

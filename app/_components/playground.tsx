@@ -29,6 +29,8 @@ import { SessionTimer } from './session-timer';
 import { InternetBadge } from './internet-badge';
 import { StatsPanel } from './stats-panel';
 import { TerminalTabs } from './terminal-tabs';
+import { useSessionClock } from './use-countdown';
+import { NodePanelToggle, ViewSwitch, useNarrowLayout, useTabMemory } from './playground-layout';
 
 /** Pause between Ctrl-C and the command of an `{{exec interrupt}}`, so the shell has its prompt back (ms). */
 export const INTERRUPT_PAUSE_MS = 150;
@@ -44,13 +46,15 @@ export function Playground({ sessionId }: { sessionId: string }) {
   const [state, dispatch] = useReducer(playgroundReducer, INITIAL_STATE);
   const [missing, setMissing] = useState(false);
   const [loadFailure, setLoadFailure] = useState<api.ApiFailure | null>(null);
-  const [selectedNode, setSelectedNode] = useState<string | null>(null);
-  const [activeByNode, setActiveByNode] = useState<Record<string, string>>({});
+  // The node and tab on screen survive a reload (sessionStorage, per session).
+  const { selectedNode, setSelectedNode, activeByNode, setActiveByNode } = useTabMemory(sessionId);
   const [visited, setVisited] = useState<readonly string[]>([]);
   const [eventsStatus, setEventsStatus] = useState<SocketStatus>('connecting');
   const [busy, setBusy] = useState<Busy>({});
   const [notice, setNotice] = useState<api.ApiFailure | null>(null);
   const { session, ended } = state;
+  const clock = useSessionClock(session, state.skewMs);
+  const layout = useNarrowLayout(Boolean(session?.lessonId));
   const lesson = useLessonState(sessionId, session?.lessonId ?? null);
   const classId = useSessionClass(sessionId, Boolean(session?.lessonId));
   const updateLesson = lesson.update;
@@ -59,7 +63,7 @@ export function Playground({ sessionId }: { sessionId: string }) {
     const result = await api.getSession(sessionId);
     if (result.ok) {
       setLoadFailure(null);
-      dispatch({ type: 'loaded', session: result.value });
+      dispatch({ type: 'loaded', session: result.value, receivedAtMs: Date.now() });
     } else if (result.status === 404) {
       setMissing(true);
     } else {
@@ -162,9 +166,10 @@ export function Playground({ sessionId }: { sessionId: string }) {
       const id = terminalId;
       setSelectedNode(target.name);
       setActiveByNode((m) => ({ ...m, [target.name]: id }));
+      layout.show('terminal'); // on a narrow screen, show where the command runs
       execChunks(spec).forEach((chunk, i) => setTimeout(() => sendToTerminal(id, chunk), i * INTERRUPT_PAUSE_MS));
     },
-    [sessionId, t],
+    [sessionId, t, setSelectedNode, setActiveByNode, layout.show],
   );
   // Stable, so the lesson HTML is not re-wired on every stats event.
   const onLessonExec = useCallback((spec: LessonActionSpec) => void execInTerminal(spec), [execInTerminal]);
@@ -206,12 +211,13 @@ export function Playground({ sessionId }: { sessionId: string }) {
   const closeTab = (id: string) =>
     run('opening', () => api.closeTerminal(sessionId, id), () => dispatch({ type: 'terminal-removed', id }));
 
-  const extend = () => run('extending', () => api.extendSession(sessionId), (s) => dispatch({ type: 'loaded', session: s }));
+  const extend = () => run('extending', () => api.extendSession(sessionId), (s) => dispatch({ type: 'loaded', session: s, receivedAtMs: Date.now() }));
 
   const end = () => run('ending', () => api.endSession(sessionId), () => dispatch({ type: 'ended', reason: 'ended' }));
 
   if (ended) return <SessionEnded reason={ended} message={t(`ended.${ended}`)} />;
-  if (missing) return <SessionEnded reason="not-found" message={t('error.SESSION_NOT_FOUND')} />;
+  // 404 for a well-formed id: someone else's playground (a shared link) or one that is over.
+  if (missing) return <SessionEnded reason="not-found" message={t('play.notYours')} />;
   if (!session) {
     if (!loadFailure) return <PlaygroundLoading />;
     return (
@@ -224,42 +230,38 @@ export function Playground({ sessionId }: { sessionId: string }) {
     );
   }
 
+  if (!clock) return null; // set whenever the session is
+
+  const lessonOpen = session.lessonId !== null;
+  // Narrow screens show the lesson or the terminal, with a switch between them.
+  const showLesson = layout.narrow ? lessonOpen && layout.view === 'lesson' : true;
+  const showTerminal = !layout.narrow || !lessonOpen || layout.view === 'terminal';
   return (
-    <div data-testid="playground" data-session-id={session.id} className="flex h-dvh min-h-[600px] flex-col overflow-hidden">
-      <header className="flex h-12 shrink-0 items-center gap-3 border-b border-line bg-panel px-4">
+    <div data-testid="playground" data-session-id={session.id} data-narrow={layout.narrow} className="flex h-dvh min-h-[480px] flex-col overflow-hidden">
+      <header className="flex min-h-12 shrink-0 flex-wrap items-center gap-x-2 gap-y-1 border-b border-line bg-panel px-2 py-1 sm:gap-x-3 sm:px-4">
         <Link href="/" aria-label={t('header.home')} className="font-mono text-lg font-bold tracking-tight">
           pier
         </Link>
-        <span className="hidden font-mono text-xs text-muted sm:inline" title={session.id}>
-          {session.id.slice(0, 8)}
-        </span>
         <InternetBadge internet={session.internet} />
-        <div className="ml-auto flex items-center gap-3">
+        <div className="ml-auto flex flex-wrap items-center justify-end gap-x-2 gap-y-1 sm:gap-x-3">
           {classId && <RaiseHand classId={classId} lessonId={session.lessonId} />}
-          <SessionTimer expiresAt={session.expiresAt} skewMs={state.skewMs} warnBeforeSeconds={session.warnBeforeSeconds} />
+          <SessionTimer session={session} clock={clock} extending={busy.extending ?? false} onExtend={() => void extend()} />
           <ConfirmAction
             testId="end-session"
-            label={busy.ending ? t('play.ending') : t('play.endSession')}
+            label={busy.ending ? t('play.ending') : layout.compact ? t('play.endShort') : t('play.endSession')}
             question={t('play.endConfirm')}
             confirmLabel={t('play.endYes')}
             cancelLabel={t('play.cancel')}
             onConfirm={() => void end()}
             disabled={busy.ending}
-            className="rounded-md border border-danger/50 px-3 py-1 text-sm text-danger hover:bg-danger/10 disabled:opacity-50"
+            className="rounded-md border border-danger/50 px-2 py-1 text-sm text-danger hover:bg-danger/10 disabled:opacity-50 sm:px-3"
           />
-          <PrefsSwitches />
+          <PrefsSwitches compact={layout.compact} />
         </div>
       </header>
       <WatcherBanner watchers={state.watchers} />
       <AnnouncementToasts announcements={state.announcements} onDismiss={(id) => dispatch({ type: 'dismiss-announcement', id })} />
-      <ExpiryBanner
-        expiresAt={session.expiresAt}
-        skewMs={state.skewMs}
-        warnBeforeSeconds={session.warnBeforeSeconds}
-        canExtend={session.canExtend}
-        extending={busy.extending ?? false}
-        onExtend={() => void extend()}
-      />
+      <ExpiryBanner clock={clock} canExtend={session.canExtend} extending={busy.extending ?? false} onExtend={() => void extend()} onKeepWorking={() => void load()} />
       {eventsStatus === 'reconnecting' && (
         <div role="status" data-testid="events-reconnecting" className="border-b border-line bg-raised px-4 py-1 text-xs text-muted">
           {t('play.eventsReconnecting')}
@@ -273,50 +275,69 @@ export function Playground({ sessionId }: { sessionId: string }) {
           </button>
         </div>
       )}
-      <div className="flex min-h-0 flex-1">
-        <LessonSlot lessonId={session.lessonId}>
-          {session.lessonId && (
-            <LessonPane
-              sessionId={session.id}
-              lessonId={session.lessonId}
-              state={lesson.state}
-              stateFailure={lesson.failure}
-              onState={lesson.update}
-              onExec={onLessonExec}
+      {layout.narrow && lessonOpen && <ViewSwitch view={layout.view} onChange={layout.show} />}
+      <div className="relative flex min-h-0 flex-1">
+        <div className={showLesson ? `flex min-w-0 ${layout.narrow && lessonOpen ? 'flex-1' : ''}` : 'hidden'}>
+          <LessonSlot lessonId={session.lessonId} full={layout.narrow && lessonOpen}>
+            {session.lessonId && (
+              <LessonPane
+                sessionId={session.id}
+                lessonId={session.lessonId}
+                state={lesson.state}
+                stateFailure={lesson.failure}
+                onState={lesson.update}
+                onExec={onLessonExec}
+              />
+            )}
+          </LessonSlot>
+        </div>
+        <div className={showTerminal ? 'flex min-w-0 flex-1' : 'hidden'}>
+          <NodePanelToggle open={layout.nodesOpen} onToggle={layout.toggleNodes} count={session.nodes.length} />
+          <aside
+            id="node-panel"
+            data-testid="node-panel"
+            data-open={layout.nodesOpen}
+            aria-label={t('layout.nodes')}
+            className={
+              layout.nodesOpen
+                ? `flex w-60 shrink-0 flex-col gap-5 overflow-y-auto border-r border-line bg-panel p-3 ${layout.narrow ? 'absolute inset-y-0 left-7 z-20 shadow-xl sm:left-9' : ''}`
+                : 'hidden'
+            }
+          >
+            <NodeList
+              nodes={session.nodes}
+              selected={node?.name ?? null}
+              maxNodes={session.maxNodes}
+              adding={busy.adding ?? false}
+              onSelect={(name) => {
+                setSelectedNode(name);
+                if (layout.narrow) layout.closeNodes();
+              }}
+              onAdd={() => void addNode()}
+              onReset={resetNode}
             />
-          )}
-        </LessonSlot>
-        <aside className="flex w-60 shrink-0 flex-col gap-5 overflow-y-auto border-r border-line bg-panel p-3">
-          <NodeList
-            nodes={session.nodes}
-            selected={node?.name ?? null}
-            maxNodes={session.maxNodes}
-            adding={busy.adding ?? false}
-            onSelect={setSelectedNode}
-            onAdd={() => void addNode()}
-            onReset={resetNode}
-          />
-          {node && (
-            <>
-              <StatsPanel node={node} stats={state.stats[node.name]} />
-              <PortLinks sessionId={session.id} node={node.name} ports={node.ports} />
-            </>
-          )}
-        </aside>
-        <main className="relative flex min-w-0 flex-1 flex-col">
-          <LessonPreparing state={lesson.state} />
-          {node && (
-            <TerminalTabs
-              node={node}
-              activeId={activeId}
-              mountedIds={mountedIds}
-              opening={busy.opening ?? false}
-              onActivate={(id) => setActiveByNode((m) => ({ ...m, [node.name]: id }))}
-              onNew={newTab}
-              onClose={(id) => void closeTab(id)}
-            />
-          )}
-        </main>
+            {node && (
+              <>
+                <StatsPanel node={node} stats={state.stats[node.name]} />
+                <PortLinks sessionId={session.id} node={node.name} ports={node.ports} />
+              </>
+            )}
+          </aside>
+          <main id="main" tabIndex={-1} className="relative flex min-w-0 flex-1 flex-col">
+            <LessonPreparing state={lesson.state} />
+            {node && (
+              <TerminalTabs
+                node={node}
+                activeId={activeId}
+                mountedIds={mountedIds}
+                opening={busy.opening ?? false}
+                onActivate={(id) => setActiveByNode((m) => ({ ...m, [node.name]: id }))}
+                onNew={newTab}
+                onClose={(id) => void closeTab(id)}
+              />
+            )}
+          </main>
+        </div>
       </div>
     </div>
   );

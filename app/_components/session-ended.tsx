@@ -15,7 +15,7 @@ export function SessionEnded({ reason, message }: { reason: string; message: str
         </Link>
         <PrefsSwitches />
       </header>
-      <main data-testid="session-ended" data-reason={reason} className="mx-auto flex w-full max-w-xl flex-1 flex-col justify-center gap-4 px-6">
+      <main id="main" tabIndex={-1} data-testid="session-ended" data-reason={reason} className="mx-auto flex w-full max-w-xl flex-1 flex-col justify-center gap-4 px-6">
         <h1 className="text-2xl font-semibold">{t('ended.title')}</h1>
         <p className="text-muted">{message}</p>
         <div className="flex gap-3">

@@ -7,10 +7,13 @@ import { createSession, type ApiFailure } from '../_lib/api-client';
 import { errorText } from '../_lib/error-text';
 import { usePrefs } from './prefs-provider';
 
+/** Window event after which "your sessions" lists again. */
+export const SESSIONS_CHANGED_EVENT = 'pier:sessions-changed';
+
 type StartState = { phase: 'idle' } | { phase: 'starting' } | { phase: 'failed'; failure: ApiFailure };
 
 /** Starts a playground and navigates to it. */
-export function StartButton({ lessonId }: { lessonId?: string }) {
+export function StartButton({ lessonId, accessibleName }: { lessonId?: string; accessibleName?: string }) {
   const { t, lang } = usePrefs();
   const router = useRouter();
   const [state, setState] = useState<StartState>({ phase: 'idle' });
@@ -21,6 +24,8 @@ export function StartButton({ lessonId }: { lessonId?: string }) {
     const result = await createSession(lessonId);
     if (!result.ok) {
       setState({ phase: 'failed', failure: result });
+      // The home page's "your sessions" refreshes, so the link below finds every one.
+      if (result.code === 'TOO_MANY_SESSIONS') window.dispatchEvent(new Event(SESSIONS_CHANGED_EVENT));
       return;
     }
     // Stay in "starting" until the playground page replaces this one.
@@ -32,6 +37,7 @@ export function StartButton({ lessonId }: { lessonId?: string }) {
       <button
         type="button"
         data-testid="start-button"
+        aria-label={accessibleName}
         onClick={start}
         disabled={starting}
         aria-busy={starting}
@@ -43,6 +49,14 @@ export function StartButton({ lessonId }: { lessonId?: string }) {
       {state.phase === 'failed' && (
         <p role="alert" data-testid="start-error" className="rounded-md border border-danger/40 bg-danger/10 px-3 py-2 text-sm text-danger">
           {errorText(lang, state.failure)}
+          {state.failure.code === 'TOO_MANY_SESSIONS' && (
+            <>
+              {' '}
+              <a href="/#your-sessions" data-testid="start-error-sessions" className="font-medium underline">
+                {t('sessions.limitLink')}
+              </a>
+            </>
+          )}
         </p>
       )}
     </div>

@@ -2,6 +2,7 @@
 // language and fill in a message. Pure: no React, no DOM, no Next.
 import { classroomEn } from './i18n-classroom';
 import { classroomKo } from './i18n-classroom-ko';
+import { uxEn, uxKo } from './i18n-ux';
 
 /** The languages the UI speaks. */
 export const LANGS = ['en', 'ko'] as const;
@@ -113,10 +114,10 @@ const en = {
   'stats.ports': 'Open ports',
   'stats.noPorts': 'Nothing listens on a TCP port yet.',
   'stats.portLink': 'Open port {port} of {node} in a new tab',
-  'stats.portSubdomain': 'own host',
-  'stats.portSubdomainTitle': 'Open port {port} of {node} on its own host, for apps that need the root path (/)',
-  'stats.portSubdomainIp': 'Ports get their own host only when pier is opened by a host name such as localhost, not an IP address',
-  'stats.portSubdomainFailed': 'Could not open port {port} on its own host: {reason}',
+  'stats.portSubdomain': 'as a site',
+  'stats.portSubdomainTitle': 'Open port {port} of {node} as a site of its own (its own address), for apps that need the root path (/)',
+  'stats.portSubdomainIp': 'A port opens as a site of its own only when pier is opened by a name such as localhost, not an IP address',
+  'stats.portSubdomainFailed': 'Could not open port {port} as a site: {reason}',
   'stats.address': 'Address',
 
   'lesson.title': 'Lesson',
@@ -187,6 +188,7 @@ const en = {
   'preview.node': 'runs in {node}',
   'preview.open': 'Open it in a playground',
   ...classroomEn,
+  ...uxEn,
 } as const;
 
 /** A key of the message dictionary. */
@@ -292,10 +294,10 @@ const ko: Record<MessageKey, string> = {
   'stats.ports': '열린 포트',
   'stats.noPorts': '아직 TCP 포트를 여는 프로그램이 없습니다.',
   'stats.portLink': '{node}의 {port}번 포트를 새 탭에서 열기',
-  'stats.portSubdomain': '자체 주소',
-  'stats.portSubdomainTitle': '루트 경로(/)가 필요한 앱을 위해 {node}의 {port}번 포트를 자체 주소로 열기',
-  'stats.portSubdomainIp': 'pier를 IP 주소가 아닌 호스트 이름(예: localhost)으로 열었을 때만 포트에 자체 주소가 생깁니다',
-  'stats.portSubdomainFailed': '{port}번 포트를 자체 주소로 열지 못했습니다: {reason}',
+  'stats.portSubdomain': '사이트로 열기',
+  'stats.portSubdomainTitle': '루트 경로(/)가 필요한 앱을 위해 {node}의 {port}번 포트를 별도 주소의 사이트로 열기',
+  'stats.portSubdomainIp': 'pier를 IP 주소가 아닌 이름(예: localhost)으로 열었을 때만 포트를 사이트로 열 수 있습니다',
+  'stats.portSubdomainFailed': '{port}번 포트를 사이트로 열지 못했습니다: {reason}',
   'stats.address': '주소',
 
   'lesson.title': '레슨',
@@ -366,6 +368,7 @@ const ko: Record<MessageKey, string> = {
   'preview.node': '{node}에서 실행',
   'preview.open': '플레이그라운드에서 열기',
   ...classroomKo,
+  ...uxKo,
 };
 
 /** Both dictionaries; `ko` is typed against `en`'s keys so a missing key fails to compile. */

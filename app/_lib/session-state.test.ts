@@ -19,6 +19,9 @@ const session = (nodes: NodeView[] = [node('node1')]): SessionView => ({
   createdAt: '2026-01-01T00:00:00.000Z',
   expiresAt: '2026-01-01T01:00:00.000Z',
   warnBeforeSeconds: 300,
+  serverTime: '2026-01-01T00:00:00.000Z',
+  idleEndsAt: null,
+  idleTimeoutSeconds: 1800,
   canExtend: true,
   lessonId: null,
   nodes,
@@ -71,12 +74,13 @@ test('events: stats, ports, session, ended', () => {
   assert.equal(s.ended, 'idle');
 });
 
-test('expiring measures the server clock skew', () => {
-  let s = playgroundReducer(INITIAL_STATE, { type: 'loaded', session: session() });
-  const expires = Date.parse('2026-01-01T01:00:00.000Z');
-  // 300 s left according to the server, received when our clock said 301 s left: the
-  // server runs 1 s ahead.
-  s = playgroundReducer(s, { type: 'event', event: { type: 'expiring', secondsLeft: 300 }, receivedAtMs: expires - 301_000 });
+test('each view measures the server clock skew from its serverTime; expiring events do not move it', () => {
+  const sent = Date.parse('2026-01-01T00:00:00.000Z');
+  // The view says the server's clock read `sent` when it arrived at our `sent - 1000`.
+  let s = playgroundReducer(INITIAL_STATE, { type: 'loaded', session: session(), receivedAtMs: sent - 1000 });
+  assert.equal(s.skewMs, 1000);
+  // An idle warning's secondsLeft is not about expiresAt: it must not be taken for skew.
+  s = playgroundReducer(s, { type: 'event', event: { type: 'expiring', secondsLeft: 300, reason: 'idle' }, receivedAtMs: sent });
   assert.equal(s.skewMs, 1000);
 });
 

@@ -1,5 +1,6 @@
 // The playground's view of one session as a pure reducer: the loaded SessionView, folded
 // with live events (protocol/http.ts SessionEvent) and the answers of the page's own calls.
+import { skewFrom } from './session-clock';
 import type { Announcement, NodeStats, NodeView, SessionEvent, SessionView, TerminalView, Watcher } from '../../protocol/http';
 
 /** Why a session ended, as the `ended` event says (or `ended` when this page ended it). */
@@ -12,7 +13,7 @@ export type PlaygroundState = {
   stats: Readonly<Record<string, NodeStats>>;
   /** Set once the session is over; the page then shows why. */
   ended: EndReason | null;
-  /** How far the server's clock runs ahead of the browser's (ms), learned from `expiring`. */
+  /** How far the server's clock runs ahead of the browser's (ms), learned from each view's `serverTime`. */
   skewMs: number;
   /** Staff watching or typing in this session's terminals now. */
   watchers: readonly Watcher[];
@@ -25,7 +26,7 @@ export const MAX_SHOWN_ANNOUNCEMENTS = 3;
 
 /** What can change the state. */
 export type PlaygroundAction =
-  | { type: 'loaded'; session: SessionView }
+  | { type: 'loaded'; session: SessionView; receivedAtMs?: number }
   | { type: 'event'; event: SessionEvent; receivedAtMs: number }
   | { type: 'node'; node: NodeView }
   | { type: 'terminal-added'; terminal: TerminalView }
@@ -40,7 +41,12 @@ export const INITIAL_STATE: PlaygroundState = { session: null, stats: {}, ended:
 export function playgroundReducer(state: PlaygroundState, action: PlaygroundAction): PlaygroundState {
   switch (action.type) {
     case 'loaded':
-      return { ...state, session: action.session, stats: keepStatsOf(state.stats, action.session.nodes) };
+      return {
+        ...state,
+        session: action.session,
+        stats: keepStatsOf(state.stats, action.session.nodes),
+        skewMs: action.receivedAtMs === undefined ? state.skewMs : skewFrom(action.session, action.receivedAtMs),
+      };
     case 'node':
       return withSession(state, (s) => ({ ...s, nodes: upsertNode(s.nodes, action.node) }));
     case 'terminal-added':
@@ -71,7 +77,7 @@ export function playgroundReducer(state: PlaygroundState, action: PlaygroundActi
 function applyEvent(state: PlaygroundState, event: SessionEvent, receivedAtMs: number): PlaygroundState {
   switch (event.type) {
     case 'session':
-      return playgroundReducer(state, { type: 'loaded', session: event.session });
+      return playgroundReducer(state, { type: 'loaded', session: event.session, receivedAtMs });
     case 'stats':
       return { ...state, stats: { ...state.stats, [event.stats.node]: event.stats } };
     case 'ports':
@@ -79,14 +85,10 @@ function applyEvent(state: PlaygroundState, event: SessionEvent, receivedAtMs: n
         ...s,
         nodes: s.nodes.map((n) => (n.name === event.node ? { ...n, ports: [...event.ports].sort((a, b) => a - b) } : n)),
       }));
-    case 'expiring': {
-      if (!state.session) return state;
-      const expiresAtMs = Date.parse(state.session.expiresAt);
-      if (!Number.isFinite(expiresAtMs)) return state;
-      // The server says `secondsLeft` at about `receivedAtMs`; the difference to our own
-      // countdown is clock skew (plus latency, which is small against a seconds display).
-      return { ...state, skewMs: expiresAtMs - event.secondsLeft * 1000 - receivedAtMs };
-    }
+    case 'expiring':
+      // The deadlines come with the views (an idle warning sends a new one); the clock
+      // derives from those alone (app/_lib/session-clock.ts).
+      return state;
     case 'ended':
       return playgroundReducer(state, { type: 'ended', reason: event.reason });
     case 'lesson':

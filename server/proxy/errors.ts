@@ -21,6 +21,8 @@ export type ProxyErrorCode =
   | 'PROXY_UPSTREAM_TIMEOUT'
   /** The app broke the connection before its response headers. */
   | 'PROXY_UPSTREAM_FAILED'
+  /** The port accepts connections but hangs up without an answer (an app still starting, e.g. a container behind a port forwarder). */
+  | 'PROXY_UPSTREAM_NOT_READY'
   /** The session already holds the maximum number of proxied connections. */
   | 'PROXY_TOO_MANY_CONNECTIONS'
   /** Kept for pages.ts's mapping; the driver now answers SandboxError PORTS_UNAVAILABLE. */
@@ -37,6 +39,7 @@ export const PROXY_STATUS: Record<Exclude<ProxyErrorCode, 'PORTS_UNAVAILABLE'>, 
   PROXY_UPSTREAM_UNREACHABLE: 502,
   PROXY_UPSTREAM_TIMEOUT: 504,
   PROXY_UPSTREAM_FAILED: 502,
+  PROXY_UPSTREAM_NOT_READY: 503,
   PROXY_TOO_MANY_CONNECTIONS: 503,
 };
 

@@ -50,6 +50,18 @@ const TEXT: Record<PageCode, (c: PageContext) => PageText> = {
       ko: `${where(c, 'ko')}의 앱이 연결은 받았지만 제때 응답하지 않았습니다.`,
     },
   }),
+  PROXY_UPSTREAM_NOT_READY: (c) => ({
+    title: { en: 'The app is not answering yet', ko: '앱이 아직 응답하지 않습니다' },
+    body: {
+      en: `Something listens on ${where(c, 'en')}, but it closes connections without an answer: the app is probably still starting.`,
+      ko: `${where(c, 'ko')}에서 연결은 받지만 응답 없이 끊습니다. 앱이 아직 시작 중인 것 같습니다.`,
+    },
+    hint: {
+      en: `This page tries again every ${RETRY_PAGE_REFRESH_S} seconds. If it never comes up, look at the app's output in the terminal.`,
+      ko: `이 페이지는 ${RETRY_PAGE_REFRESH_S}초마다 다시 시도합니다. 계속 열리지 않으면 터미널에서 앱의 출력을 확인하세요.`,
+    },
+    retry: true,
+  }),
   PROXY_UPSTREAM_FAILED: (c) => ({
     title: { en: 'The app closed the connection', ko: '앱이 연결을 끊었습니다' },
     body: {
@@ -64,12 +76,12 @@ const TEXT: Record<PageCode, (c: PageContext) => PageText> = {
   PROXY_LINK_INVALID: (c) => ({
     title: { en: 'This link is not valid (any more)', ko: '이 링크는 유효하지 않습니다' },
     body: {
-      en: `Opening ${where(c, 'en')} on its own address needs a fresh link, and only the playground's owner gets one. Links work for a minute; once opened, the address stays open in this browser for 12 hours.`,
+      en: `Opening ${where(c, 'en')} as a site needs a fresh link, and only the playground's owner gets one. Links work for a minute; once opened, the address stays open in this browser for 12 hours.`,
       ko: `${where(c, 'ko')}를 자체 주소로 열려면 새 링크가 필요하며, 플레이그라운드 주인만 받을 수 있습니다. 링크는 1분 동안 유효하고, 한 번 열면 이 브라우저에서 12시간 동안 열려 있습니다.`,
     },
     hint: {
-      en: 'Go back to your playground page and open the port again with "open on its own host".',
-      ko: '플레이그라운드 페이지로 돌아가 "자체 주소로 열기"로 포트를 다시 여세요.',
+      en: 'Go back to your playground page and open the port again with its "as a site" button.',
+      ko: '플레이그라운드 페이지로 돌아가 포트의 "사이트로 열기" 버튼으로 다시 여세요.',
     },
   }),
   PROXY_NOT_FOUND: () => ({

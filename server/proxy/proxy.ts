@@ -15,7 +15,9 @@
 //     per-session connection cap ──full──► 503
 //       │
 //     connect (CONNECT_TIMEOUT_MS) ──refused/timeout──► 502 "nothing listens yet"
-//       │
+//       │  (a GET/HEAD without body that is refused or hung up on before any answer is
+//       │   tried again UPSTREAM_RETRY_DELAYS_MS apart; a hang-up then gets the 503
+//       │   "not answering yet" page, which reloads itself — never a browser error)
 //     response headers (RESPONSE_TIMEOUT_MS) ──timeout──► 504
 //       │
 //     stream the body; a client abort destroys the upstream request.
@@ -38,6 +40,12 @@ export const CONNECT_TIMEOUT_MS = 5_000;
 export const RESPONSE_TIMEOUT_MS = 60_000;
 /** Open proxied connections (requests in flight plus WebSocket tunnels) per session. */
 export const MAX_CONNECTIONS_PER_SESSION = 256;
+/**
+ * Pauses before the retries of a bodiless GET/HEAD whose connection was refused or hung up
+ * on before any answer (ms): an app that has just bound its port (a container behind
+ * podman's port forwarder) often answers a moment later. About 1.5 s in all.
+ */
+export const UPSTREAM_RETRY_DELAYS_MS: readonly number[] = [150, 400, 900];
 /** How long a refused upgrade's socket may linger after its answer before it is destroyed (ms). */
 export const REFUSED_UPGRADE_LINGER_MS = 2_000;
 /** Cookies whose names start with this are pier's: never forwarded, never set by an app. */
@@ -149,7 +157,20 @@ const UNREACHABLE_ERRNOS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH
 function failureCode(err: unknown): ProxyErrorCode {
   if (err instanceof UpstreamFailure) return err.code;
   const errno = (err as NodeJS.ErrnoException).code;
+  if (errno === 'ECONNRESET') return 'PROXY_UPSTREAM_NOT_READY'; // "socket hang up" / "read ECONNRESET" before any answer
   return errno !== undefined && UNREACHABLE_ERRNOS.has(errno) ? 'PROXY_UPSTREAM_UNREACHABLE' : 'PROXY_UPSTREAM_FAILED';
+}
+
+/**
+ * Whether a failed attempt may be made again: the port refused or hung up at once (not a
+ * timeout), and nothing of the request is lost (no body) and it is idempotent.
+ */
+function retryable(req: IncomingMessage, err: unknown): boolean {
+  const errno = err === null ? 'ECONNRESET' : (err as NodeJS.ErrnoException).code;
+  if (err instanceof UpstreamFailure || (errno !== 'ECONNREFUSED' && errno !== 'ECONNRESET')) return false;
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0');
 }
 
 const consoleLogger: ProxyLogger = {
@@ -354,42 +375,70 @@ class PortProxyImpl implements PortProxy {
       release(); // the client left while we resolved: connect nowhere
       return;
     }
-    const upstream = this.#request(req, address, target, false);
-    const handle: Disposable = { destroy: () => upstream.destroy() };
+    let upstream: http.ClientRequest | null = null;
+    let retryTimer: NodeJS.Timeout | undefined;
+    let finished = false;
+    const handle: Disposable = {
+      destroy: () => {
+        clearTimeout(retryTimer);
+        upstream?.destroy();
+      },
+    };
     this.#open.add(handle);
     const done = () => {
       this.#open.delete(handle);
       release();
     };
     res.on('close', () => {
+      finished = true;
+      clearTimeout(retryTimer);
       // Client abort (or the response finished): never leave the upstream open.
-      if (!res.writableFinished || !upstream.writableFinished) upstream.destroy();
+      if (upstream && (!res.writableFinished || !upstream.writableFinished)) upstream.destroy();
       done();
     });
-    req.on('error', () => upstream.destroy());
-    upstream.on('error', (err) => {
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      const code = failureCode(err);
-      if (code === 'PROXY_UPSTREAM_FAILED') this.#refusals.refused('proxy upstream failed', { err: clipForLog((err as Error).message), session: address.session, node: address.node, port: address.port });
-      if (!res.destroyed) this.#sendPage(res, code, { node: address.node, port: address.port });
-    });
-    upstream.on('response', (upstreamRes) => {
-      const headers = downstreamResponseHeaders(upstreamRes.rawHeaders, {
-        address,
-        upstream: target,
-        requestHost: req.headers.host,
-        cookiePrefix: this.#cookiePrefix,
-        upgrade: false,
+    req.on('error', () => upstream?.destroy());
+    const bodiless = retryable(req, null);
+    const attempt = (n: number): void => {
+      if (finished || res.destroyed) return;
+      const up = this.#request(req, address, target, false);
+      upstream = up;
+      up.on('error', (err) => {
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
+        if (finished || res.destroyed) return; // the client left: that abort is ours
+        const code = failureCode(err);
+        const delay = UPSTREAM_RETRY_DELAYS_MS[n];
+        if (delay !== undefined && retryable(req, err)) {
+          retryTimer = setTimeout(() => attempt(n + 1), delay);
+          return;
+        }
+        if (code === 'PROXY_UPSTREAM_FAILED' || code === 'PROXY_UPSTREAM_NOT_READY') {
+          this.#refusals.refused('proxy upstream failed', { err: clipForLog((err as Error).message), session: address.session, node: address.node, port: address.port, attempts: n + 1 });
+        }
+        this.#sendPage(res, code, { node: address.node, port: address.port });
       });
-      if (this.#isolatePathForm && address.form === 'path') headers.push('Content-Security-Policy', PATH_FORM_SANDBOX_CSP);
-      res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, headers);
-      // pipeline destroys both sides when either fails or the client goes away.
-      pipeline(upstreamRes, res, () => undefined);
-    });
-    req.pipe(upstream);
+      up.on('response', (upstreamRes) => {
+        const headers = downstreamResponseHeaders(upstreamRes.rawHeaders, {
+          address,
+          upstream: target,
+          requestHost: req.headers.host,
+          cookiePrefix: this.#cookiePrefix,
+          upgrade: false,
+        });
+        if (this.#isolatePathForm && address.form === 'path') headers.push('Content-Security-Policy', PATH_FORM_SANDBOX_CSP);
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, headers);
+        // pipeline destroys both sides when either fails or the client goes away.
+        pipeline(upstreamRes, res, () => undefined);
+      });
+      // A bodiless request is sent whole on each attempt; one with a body streams once.
+      if (bodiless) {
+        req.resume();
+        up.end();
+      } else req.pipe(up);
+    };
+    attempt(0);
   }
 
   /**

@@ -134,7 +134,11 @@ export class SessionCore<T> {
     const timers = new SessionTimers(this.clock, this.policy, {
       onExpire: () => void end(session.id, 'expired'),
       onIdle: () => void end(session.id, 'idle'),
-      onWarn: (secondsLeft) => this.emit(session.id, { type: 'expiring', secondsLeft }),
+      onWarn: (secondsLeft, reason) => {
+        this.emit(session.id, { type: 'expiring', secondsLeft, reason });
+        if (reason === 'idle') this.emitView(session); // the view carries the idle deadline
+      },
+      onIdleCleared: () => this.emitView(session),
     });
     session = new Session(facts, timers);
     return session;

@@ -161,13 +161,33 @@ test('extend adds the extension up to the lifetime cap', async () => {
   assert.equal(store.getSession(s.id)?.extendedCount, 2);
 });
 
+test('input after an idle warning cancels it: a fresh view without the idle deadline', async () => {
+  const { manager, clock } = setup();
+  const s = await manager.create('alice');
+  const events: SessionEvent[] = [];
+  const off = await manager.subscribe(s.id, 'alice', (e) => events.push(e));
+  clock.advance(26 * MIN);
+  const before = events.length;
+  manager.touch(s.id);
+  manager.touch(s.id);
+  const after = events.slice(before);
+  assert.equal(after.length, 1, 'one view for the cancelled warning, none for later input');
+  assert.ok(after[0]?.type === 'session' && after[0].session.idleEndsAt === null);
+  off();
+  await manager.end(s.id, 'ended');
+});
+
 test('an idle session is warned, then ended and its network removed', async () => {
   const { manager, driver, store, clock } = setup();
   const s = await manager.create('alice');
   const events: SessionEvent[] = [];
   const off = await manager.subscribe(s.id, 'alice', (e) => events.push(e));
   clock.advance(26 * MIN);
-  assert.deepEqual(events.slice(1), [{ type: 'expiring', secondsLeft: 300 }], 'warned at 25 minutes idle');
+  assert.deepEqual(events[1], { type: 'expiring', secondsLeft: 300, reason: 'idle' }, 'warned at 25 minutes idle, saying why');
+  const warned = events[2];
+  assert.ok(warned?.type === 'session', 'the warning comes with a fresh view');
+  assert.equal(warned.session.idleEndsAt, new Date(clock.now() - MIN + 5 * MIN).toISOString(), 'the view carries the idle deadline');
+  assert.equal(warned.session.serverTime, new Date(clock.now() - MIN).toISOString());
   clock.advance(5 * MIN);
   await settle();
   assert.deepEqual(events.at(-1), { type: 'ended', reason: 'idle' });

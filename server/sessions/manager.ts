@@ -250,7 +250,7 @@ export class SessionManager<T> {
     listener({ type: 'session', session: c.view(s) });
     const lesson = c.lessonSessions.get(s.id);
     if (lesson) listener({ type: 'lesson', state: lesson.state() });
-    if (s.timers.warning()) listener({ type: 'expiring', secondsLeft: s.timers.secondsLeft() });
+    if (s.timers.warning()) listener({ type: 'expiring', secondsLeft: s.timers.secondsLeft(), reason: s.timers.idleWarningEndsAt() === null ? 'lifetime' : 'idle' });
     return () => {
       unwatch();
       remove();

@@ -130,6 +130,9 @@ export class Session {
       createdAt: new Date(this.createdAt).toISOString(),
       expiresAt: new Date(this.expiresAt).toISOString(),
       warnBeforeSeconds: Math.round(policy.warnBeforeMs / 1000),
+      serverTime: new Date(this.timers.now()).toISOString(),
+      idleEndsAt: isoOrNull(this.timers.idleWarningEndsAt()),
+      idleTimeoutSeconds: Math.round(this.timers.idleMs / 1000),
       canExtend: this.canExtend(policy),
       lessonId: this.lessonId,
       nodes: [...this.nodes.values()].sort((a, b) => nodeIndex(a.name) - nodeIndex(b.name)).map((n) => this.nodeView(n, namespacesOf)),
@@ -155,6 +158,10 @@ export class Session {
 /** The wire view of a terminal. */
 export function toTerminalView(t: TerminalState): TerminalView {
   return { id: t.id, node: t.node, title: t.title, createdAt: new Date(t.createdAt).toISOString() };
+}
+
+function isoOrNull(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
 }
 
 function nodeIndex(name: string): number {

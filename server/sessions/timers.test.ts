@@ -11,7 +11,8 @@ function setup(policy = { idleMs: 30 * MIN, warnBeforeMs: 5 * MIN }) {
   const timers = new SessionTimers(clock, policy, {
     onExpire: () => calls.push(`expire@${(clock.now() - start) / MIN}`),
     onIdle: () => calls.push(`idle@${(clock.now() - start) / MIN}`),
-    onWarn: (s) => calls.push(`warn(${s})@${(clock.now() - start) / MIN}`),
+    onWarn: (s, reason) => calls.push(`warn(${s}${reason === 'idle' ? ',idle' : ''})@${(clock.now() - start) / MIN}`),
+    onIdleCleared: () => calls.push(`cleared@${(clock.now() - start) / MIN}`),
   });
   const start = clock.now();
   return { clock, calls, timers, start };
@@ -41,12 +42,12 @@ test('an idle session is warned, and ends unless it becomes active', () => {
   const { clock, calls, timers, start } = setup();
   timers.schedule(start + 120 * MIN);
   clock.advance(26 * MIN);
-  assert.deepEqual(calls, ['warn(300)@25']);
+  assert.deepEqual(calls, ['warn(300,idle)@25']);
   assert.equal(timers.warning(), true);
   timers.touch(); // activity at 26: the idle end moves to 56
   assert.equal(timers.warning(), false);
   clock.advance(40 * MIN);
-  assert.deepEqual(calls, ['warn(300)@25', 'warn(300)@51', 'idle@56']);
+  assert.deepEqual(calls, ['warn(300,idle)@25', 'cleared@26', 'warn(300,idle)@51', 'idle@56']);
 });
 
 test('activity keeps a session alive past the idle timeout', () => {
@@ -78,4 +79,36 @@ test('a session scheduled inside its warning window is warned at once', () => {
   assert.deepEqual(calls, ['warn(120)@0']);
   clock.advance(2 * MIN);
   assert.deepEqual(calls, ['warn(120)@0', 'expire@2']);
+});
+
+test('the idle deadline is in the view only while its warning is due; any input cancels it once', () => {
+  const { clock, calls, timers, start } = setup();
+  timers.schedule(start + 120 * MIN);
+  clock.advance(24 * MIN);
+  assert.equal(timers.idleWarningEndsAt(), null, 'not yet: no warning at 24 minutes idle');
+  clock.advance(1 * MIN);
+  assert.equal(timers.idleWarningEndsAt(), start + 30 * MIN, 'at 25 minutes idle the end is 5 minutes away');
+  clock.advance(1 * MIN);
+  timers.touch();
+  timers.touch(); // a second key press clears nothing more
+  assert.equal(timers.idleWarningEndsAt(), null);
+  assert.deepEqual(calls, ['warn(300,idle)@25', 'cleared@26']);
+  assert.equal(timers.now(), clock.now());
+});
+
+test('touching without a warning sent never reports a cleared warning', () => {
+  const { clock, calls, timers, start } = setup();
+  timers.schedule(start + 120 * MIN);
+  for (let m = 0; m < 5; m++) {
+    clock.advance(MIN);
+    timers.touch();
+  }
+  assert.deepEqual(calls, []);
+});
+
+test('an idle end after the end of life is not an idle warning', () => {
+  const { clock, timers, start } = setup();
+  timers.schedule(start + 20 * MIN);
+  clock.advance(16 * MIN);
+  assert.equal(timers.idleWarningEndsAt(), null);
 });

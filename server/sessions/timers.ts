@@ -17,9 +17,14 @@ export interface TimerHandlers {
   onExpire(): void;
   /** The session reached its idle timeout. */
   onIdle(): void;
-  /** The session ends in `secondsLeft` seconds (lifetime or idle) unless something happens. */
-  onWarn(secondsLeft: number): void;
+  /** The session ends in `secondsLeft` seconds for `reason` unless something happens. */
+  onWarn(secondsLeft: number, reason: WarnReason): void;
+  /** Activity came after an idle warning: the idle end moved away (the page drops its warning). */
+  onIdleCleared?(): void;
 }
+
+/** Why a session is about to end: its lifetime is up, or nobody used it for a while. */
+export type WarnReason = 'lifetime' | 'idle';
 
 /** Durations of the policy, in ms. */
 export interface TimerPolicy {
@@ -66,15 +71,44 @@ export class SessionTimers {
       this.#warn = this.#clock.setTimeout(() => {
         this.#warn = null;
         const left = this.#expiresAt - this.#clock.now();
-        if (left > 0) this.#handlers.onWarn(Math.ceil(left / 1000));
+        if (left > 0) this.#handlers.onWarn(Math.ceil(left / 1000), 'lifetime');
       }, warnAt - now);
     }
     if (this.#idle === null) this.#armIdle();
   }
 
-  /** Records activity: input, an attach, an API call. Cheap; timers re-arm when they fire. */
+  /** The clock's time now (ms): the instant a view of the session describes. */
+  now(): number {
+    return this.#clock.now();
+  }
+
+  /** The idle timeout (ms). */
+  get idleMs(): number {
+    return this.#policy.idleMs;
+  }
+
+  /**
+   * Records activity: input, an attach, an API call. Cheap; timers re-arm when they fire.
+   * Activity after an idle warning cancels it (`onIdleCleared`).
+   */
   touch(): void {
+    const warned = this.#idleWarnedFor === this.#lastActivity && !this.#disposed;
     this.#lastActivity = this.#clock.now();
+    if (warned) {
+      this.#idleWarnedFor = -1;
+      this.#handlers.onIdleCleared?.();
+    }
+  }
+
+  /**
+   * When the session ends for inactivity (ms), while that end is near enough to warn about
+   * and comes before the end of life; null otherwise (no idle warning is due).
+   */
+  idleWarningEndsAt(): number | null {
+    const idleEnd = this.#lastActivity + this.#policy.idleMs;
+    const now = this.#clock.now();
+    if (idleEnd >= this.#expiresAt || now < idleEnd - this.#policy.warnBeforeMs) return null;
+    return idleEnd;
   }
 
   /** Seconds until whichever end comes first (lifetime or idle), never negative. */
@@ -126,7 +160,7 @@ export class SessionTimers {
     if (now >= idleEnd - this.#policy.warnBeforeMs && this.#idleWarnedFor !== this.#lastActivity) {
       this.#idleWarnedFor = this.#lastActivity;
       // Only warn about idling when it comes before the end of life (which warns itself).
-      if (idleEnd < this.#expiresAt) this.#handlers.onWarn(Math.ceil((idleEnd - now) / 1000));
+      if (idleEnd < this.#expiresAt) this.#handlers.onWarn(Math.ceil((idleEnd - now) / 1000), 'idle');
     }
     this.#armIdle();
   }

@@ -56,6 +56,16 @@ const ON_FRAME_ERROR: Record<FrameErrorCode, TerminalCloseCode | TerminalErrorCo
   INVALID_MESSAGE: 'INVALID_MESSAGE',
 };
 
+/**
+ * The close code for why the server closed a terminal: a reset node's terminals are
+ * reopened by the page (a new shell on the new sandbox); others are over.
+ */
+function closeCodeOf(reason: string): TerminalCloseCode {
+  if (reason === 'shutdown') return TerminalCloseCode.GOING_AWAY;
+  if (reason === 'reset') return TerminalCloseCode.TERMINAL_RESET;
+  return TerminalCloseCode.TERMINAL_CLOSED;
+}
+
 const silent: SocketLog = { warn: () => {}, debug: () => {} };
 
 /**
@@ -96,7 +106,7 @@ export function serveTerminalSocket(ws: WebSocket, terminal: Terminal, options: 
     output: (offset, bytes) => send(encodeOutput(offset, bytes)),
     resync: (offset, screen) => control({ type: 'ready', offset, screen, readOnly: options.readOnly }),
     exit: (status) => control({ type: 'exit', ...status }),
-    closed: (reason) => close(reason === 'shutdown' ? TerminalCloseCode.GOING_AWAY : TerminalCloseCode.TERMINAL_CLOSED, `terminal ${reason}`),
+    closed: (reason) => close(closeCodeOf(reason), `terminal ${reason}`),
     writable: () => {
       congested = ws.bufferedAmount >= maxBuffered;
       return !congested;

@@ -8,7 +8,7 @@ import type { MySession } from '../../../protocol/classroom';
 import { mySessions } from '../../_lib/classroom-client';
 import { listLessons } from '../../_lib/lesson-client';
 import { usePrefs } from '../prefs-provider';
-import { StartButton } from '../start-button';
+import { SESSIONS_CHANGED_EVENT, StartButton } from '../start-button';
 import { PRIMARY_BUTTON } from './fields';
 import { MySessionList } from './my-sessions';
 import { useMe } from './use-me';
@@ -63,7 +63,18 @@ export function HomeClassroom() {
     const result = await mySessions();
     if (result.ok) setSessions(result.value.sessions);
   }, []);
-  useEffect(() => void load(), [load]);
+  useEffect(() => {
+    void load();
+    // Again when a Start was refused for the limit, or the tab comes back into view.
+    const again = () => void load();
+    const onVisible = () => document.visibilityState === 'visible' && again();
+    window.addEventListener(SESSIONS_CHANGED_EVENT, again);
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      window.removeEventListener(SESSIONS_CHANGED_EVENT, again);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  }, [load]);
   // Lesson titles only when there is a session to name (the course list asks for them too).
   const named = sessions.some((s) => s.lessonId !== null);
   useEffect(() => {
@@ -95,7 +106,7 @@ export function HomeClassroom() {
         </section>
       )}
       {sessions.length > 0 && (
-        <section aria-labelledby="my-sessions-title" data-testid="home-sessions" className="flex flex-col gap-3 border-t border-line pt-8">
+        <section id="your-sessions" aria-labelledby="my-sessions-title" data-testid="home-sessions" className="flex scroll-mt-4 flex-col gap-3 border-t border-line pt-8">
           <h2 id="my-sessions-title" className="text-xl font-semibold">
             {t('home.mySessions')}
           </h2>

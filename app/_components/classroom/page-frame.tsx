@@ -11,7 +11,7 @@ export async function PageFrame({ title, wide = false, children }: { title?: Mes
   return (
     <div className="flex min-h-dvh flex-col">
       <SiteHeader homeLabel={translate(lang, 'header.home')} />
-      <main className={`mx-auto flex w-full flex-1 flex-col gap-6 px-4 py-6 sm:px-6 ${wide ? 'max-w-none' : 'max-w-3xl sm:py-10'}`}>
+      <main id="main" tabIndex={-1} className={`mx-auto flex w-full flex-1 flex-col gap-6 px-4 py-6 sm:px-6 ${wide ? 'max-w-none' : 'max-w-3xl sm:py-10'}`}>
         {title && <h1 className="text-2xl font-bold">{translate(lang, title)}</h1>}
         {children}
       </main>

@@ -9,8 +9,10 @@ import type { ApiFailure } from '../../_lib/api-client';
 import { errorText } from '../../_lib/error-text';
 import { initialPage, lessonFinished, stepUnlocked, type LessonActionSpec, type LessonPage } from '../../_lib/lesson-actions';
 import { checkStep, getLesson, getLessonState, openStep, solveStep, writeStep } from '../../_lib/lesson-client';
+import { ConfirmAction } from '../confirm-action';
 import { usePrefs } from '../prefs-provider';
 import { LessonHtml } from './lesson-html';
+import { NextLesson, useLessonScroll } from './lesson-scroll';
 
 /**
  * How often the pane asks for the lesson state while a `watch: true` step is open (ms). The
@@ -138,6 +140,8 @@ export function LessonPane({ sessionId, lessonId, state, stateFailure, onState, 
   }
 
   const failure = viewFailure ?? (state ? null : stateFailure);
+  const resultKey = stepNo !== null ? `${stepNo}:${results[stepNo]?.passed ?? ''}:${results[stepNo]?.failures.length ?? ''}:${passed}` : '';
+  const { scrollRef, resultRef } = useLessonScroll(page, resultKey);
   if (failure) {
     return (
       <p role="alert" data-testid="lesson-load-error" className="p-4 text-sm text-danger">
@@ -218,7 +222,7 @@ export function LessonPane({ sessionId, lessonId, state, stateFailure, onState, 
         </nav>
       </div>
 
-      <div className="min-h-0 flex-1 overflow-y-auto px-4 py-3">
+      <div ref={scrollRef} data-testid="lesson-scroll" className="min-h-0 flex-1 overflow-y-auto px-4 py-3">
         {page.kind === 'intro' && (
           <article data-testid="lesson-intro" className="flex flex-col gap-4">
             <LessonHtml html={view.introHtml} sessionId={sessionId} onExec={onExec} />
@@ -249,7 +253,7 @@ export function LessonPane({ sessionId, lessonId, state, stateFailure, onState, 
             )}
 
             {step.hasCheck ? (
-              <div className="flex flex-col gap-3">
+              <div ref={resultRef} className="flex scroll-mb-4 flex-col gap-3">
                 {watching && (
                   <p data-testid="lesson-watching" className="flex items-center gap-2 text-xs text-muted">
                     <span aria-hidden="true" className="size-1.5 animate-pulse rounded-full bg-accent" />
@@ -268,16 +272,17 @@ export function LessonPane({ sessionId, lessonId, state, stateFailure, onState, 
                     {busy === 'check' ? t('lesson.checking') : t('lesson.check')}
                   </button>
                   {view.solve && !passed && (
-                    <button
-                      type="button"
-                      data-testid="lesson-solve"
+                    // Solve is not a pass: asked first; what it ran is shown below once done.
+                    <ConfirmAction
+                      testId="lesson-solve"
+                      label={busy === 'solve' ? t('lesson.solving') : t('lesson.solve')}
+                      question={t('lesson.solveConfirm')}
+                      confirmLabel={t('lesson.solveYes')}
+                      cancelLabel={t('play.cancel')}
                       disabled={!ready || busy !== null}
-                      aria-busy={busy === 'solve'}
-                      onClick={() => void act('solve', step.index)}
+                      onConfirm={() => void act('solve', step.index)}
                       className="rounded-md border border-line px-3 py-1.5 text-sm text-muted hover:text-fg disabled:opacity-50"
-                    >
-                      {busy === 'solve' ? t('lesson.solving') : t('lesson.solve')}
-                    </button>
+                    />
                   )}
                 </div>
                 {passed ? (
@@ -348,6 +353,7 @@ export function LessonPane({ sessionId, lessonId, state, stateFailure, onState, 
           <article data-testid="lesson-finish" className="flex flex-col gap-4">
             <h3 className="text-lg font-semibold text-ok">{finished ? `✓ ${t('lesson.finished')}` : t('preview.finish')}</h3>
             <LessonHtml html={view.finishHtml} sessionId={sessionId} onExec={onExec} />
+            <NextLesson lessonId={view.id} />
           </article>
         )}
       </div>

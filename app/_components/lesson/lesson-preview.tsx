@@ -59,7 +59,7 @@ export function LessonPreview({ lessonId, lang: forced }: { lessonId: string; la
   }, [lessonId, lang, version]);
 
   return (
-    <main data-testid="lesson-preview" data-version={view?.version ?? ''} className="mx-auto flex w-full max-w-3xl flex-col gap-8 px-6 py-10">
+    <main id="main" tabIndex={-1} data-testid="lesson-preview" data-version={view?.version ?? ''} className="mx-auto flex w-full max-w-3xl flex-col gap-8 px-6 py-10">
       <header className="flex flex-col gap-1 border-b border-line pb-4">
         <p className="text-xs font-semibold uppercase tracking-wide text-muted">{t('preview.title')}</p>
         <h1 data-testid="lesson-title" className="text-3xl font-bold">

@@ -63,6 +63,13 @@ function binaryStringBytes(data: string): Uint8Array {
   return bytes;
 }
 
+/** What the page is told for the close codes that end a terminal's connection. */
+const CLOSE_ERROR: Record<number, 'NOT_FOUND' | 'TERMINAL_CLOSED' | 'TERMINAL_RESET'> = {
+  [TerminalCloseCode.NOT_FOUND]: 'NOT_FOUND',
+  [TerminalCloseCode.TERMINAL_CLOSED]: 'TERMINAL_CLOSED',
+  [TerminalCloseCode.TERMINAL_RESET]: 'TERMINAL_RESET',
+};
+
 /** Connects one xterm Terminal to one pier terminal. Load with terminal.loadAddon(). */
 export class SocketAddon implements ITerminalAddon {
   readonly #options: SocketAddonOptions;
@@ -141,8 +148,8 @@ export class SocketAddon implements ITerminalAddon {
   }
 
   #socketShouldReconnect(code: number, reason: string): boolean {
-    if (code === TerminalCloseCode.TERMINAL_CLOSED || code === TerminalCloseCode.NOT_FOUND) {
-      this.#options.onError?.({ code: code === TerminalCloseCode.NOT_FOUND ? 'NOT_FOUND' : 'TERMINAL_CLOSED', message: reason });
+    if (code === TerminalCloseCode.TERMINAL_CLOSED || code === TerminalCloseCode.NOT_FOUND || code === TerminalCloseCode.TERMINAL_RESET) {
+      this.#options.onError?.({ code: CLOSE_ERROR[code] ?? 'TERMINAL_CLOSED', message: reason });
       return false;
     }
     if (isFinalCloseCode(code)) {

@@ -2,7 +2,7 @@
 // One terminal on screen: creates the xterm Terminal in an effect (disposed in the cleanup),
 // loads fit, WebGL (DOM fallback), Unicode 11, web links, clipboard keys and the socket
 // addon, and shows a small connection indicator. The component itself stays dumb.
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import { SerializeAddon } from '@xterm/addon-serialize';
@@ -11,7 +11,7 @@ import { WebLinksAddon } from '@xterm/addon-web-links';
 import { WebglAddon } from '@xterm/addon-webgl';
 import '@xterm/xterm/css/xterm.css';
 import { socketUrl } from '../../_lib/socket-client';
-import { loadTerminalResume, saveTerminalResume } from '../../_lib/terminal-resume-store';
+import { loadTerminalResume, removeTerminalResume, saveTerminalResume } from '../../_lib/terminal-resume-store';
 import { usePrefs } from '../prefs-provider';
 import { installClipboardKeys } from './clipboard-keys';
 import { registerTerminalInput } from './terminal-input';
@@ -22,6 +22,8 @@ import { terminalTheme } from './terminal-theme';
 export const FIT_DEBOUNCE_MS = 60;
 /** Lines of scrollback saved for a page reload (the screen itself is always saved). */
 export const RESUME_SCROLLBACK_LINES = 1000;
+/** Below this window width (px) the terminal uses a smaller font. */
+export const SMALL_SCREEN_PX = 640;
 /** Lines of scrollback xterm keeps. */
 export const SCROLLBACK_LINES = 5000;
 
@@ -64,10 +66,27 @@ export function TerminalView({ terminalId, active, socketPath }: TerminalViewPro
   const [status, setStatus] = useState<TerminalConnectionStatus>('connecting');
   const [readOnly, setReadOnly] = useState(false);
   const [ended, setEnded] = useState<Ended | null>(null);
+  // Bumped to start over with a fresh screen and connection: a new shell after `exit`, or
+  // the reopened terminal of a reset node (the server spawns the shell on attach).
+  const [generation, setGeneration] = useState(0);
+  const restartingRef = useRef(false);
+  const endedRef = useRef<Ended | null>(null);
+  endedRef.current = ended;
+  // Only the owner's own terminal restarts its shell (a watcher's view is not theirs to start).
+  const canRestart = socketPath === undefined;
+  const restart = useCallback(() => {
+    restartingRef.current = true;
+    setEnded(null);
+    setGeneration((g) => g + 1);
+  }, []);
 
   useEffect(() => {
     const host = hostRef.current;
     if (!host) return;
+    if (restartingRef.current) {
+      restartingRef.current = false;
+      removeTerminalResume(terminalId); // the old screen belongs to the old shell
+    }
     // Only the owner's own terminal is restored after a reload (its snapshot is the owner's).
     const resumable = socketPath === undefined;
     const resume = resumable ? loadTerminalResume(terminalId) : null;
@@ -75,7 +94,8 @@ export function TerminalView({ terminalId, active, socketPath }: TerminalViewPro
       allowProposedApi: true, // terminal.unicode
       cursorBlink: true,
       fontFamily: 'ui-monospace, "JetBrains Mono", "D2Coding", "Noto Sans Mono CJK KR", Menlo, Consolas, monospace',
-      fontSize: 14,
+      // A phone-sized screen gets a slightly smaller font: ~45 columns at 390 px instead of ~37.
+      fontSize: fontSizeFor(window.innerWidth),
       scrollback: SCROLLBACK_LINES,
       macOptionIsMeta: true,
     });
@@ -107,7 +127,9 @@ export function TerminalView({ terminalId, active, socketPath }: TerminalViewPro
       onExit: ({ code }) => setEnded({ kind: 'exit', code }),
       onError: ({ code, message }) => {
         // Only failures that end the connection change the view; others are logged.
-        if (code === 'TERMINAL_CLOSED' || code === 'NOT_FOUND') setEnded({ kind: 'closed' });
+        // A reset node's terminal comes back by itself, on the new sandbox.
+        if (code === 'TERMINAL_RESET' && canRestart) restart();
+        else if (code === 'TERMINAL_CLOSED' || code === 'NOT_FOUND' || code === 'TERMINAL_RESET') setEnded({ kind: 'closed' });
         else if (/^44\d\d$/.test(code)) setEnded({ kind: 'error', message: message || code });
       },
     });
@@ -115,6 +137,8 @@ export function TerminalView({ terminalId, active, socketPath }: TerminalViewPro
     const doFit = () => {
       // A hidden tab has no size; it is fitted when shown (the observer fires then).
       if (host.clientWidth === 0 || host.clientHeight === 0) return;
+      const fontSize = fontSizeFor(window.innerWidth);
+      if (terminal.options.fontSize !== fontSize) terminal.options.fontSize = fontSize;
       try {
         fit.fit();
       } catch (err) {
@@ -147,6 +171,11 @@ export function TerminalView({ terminalId, active, socketPath }: TerminalViewPro
     };
     window.addEventListener('pagehide', saveForReload);
 
+    // After `exit`, Enter starts a new shell (the prompt says so).
+    const enterRestarts = terminal.onData((data) => {
+      if (canRestart && endedRef.current?.kind === 'exit' && (data === '\r' || data === '\n')) restart();
+    });
+
     // The lesson pane types into terminals through this (as the keyboard would).
     const unregisterInput = registerTerminalInput(terminalId, (data) => terminal.input(data, true));
 
@@ -156,8 +185,10 @@ export function TerminalView({ terminalId, active, socketPath }: TerminalViewPro
     return () => {
       if (box) delete box.pierReadBuffer;
       unregisterInput();
+      enterRestarts.dispose();
       window.removeEventListener('pagehide', saveForReload);
-      saveForReload(); // also when the page navigates away inside the app
+      if (restartingRef.current) removeTerminalResume(terminalId);
+      else saveForReload(); // also when the page navigates away inside the app
       observer.disconnect();
       if (fitTimer !== null) clearTimeout(fitTimer);
       clipboard.dispose();
@@ -165,7 +196,7 @@ export function TerminalView({ terminalId, active, socketPath }: TerminalViewPro
       terminalRef.current = null;
       terminal.dispose(); // disposes every loaded addon, the socket addon included
     };
-  }, [terminalId, socketPath]);
+  }, [terminalId, socketPath, generation, canRestart, restart]);
 
   // The terminal follows the page theme (this also sets it right after creation: effects
   // run in order, before the browser paints).
@@ -203,18 +234,36 @@ export function TerminalView({ terminalId, active, socketPath }: TerminalViewPro
         )}
       </div>
       {ended && (
-        <div data-testid="terminal-ended" className="absolute inset-x-0 bottom-0 border-t border-line bg-panel/95 px-4 py-2 text-sm text-muted">
-          {ended.kind === 'exit'
-            ? ended.code === null
-              ? t('term.exited')
-              : t('term.exitedCode', { code: ended.code })
-            : ended.kind === 'closed'
-              ? t('term.closed')
-              : t('term.error', { message: ended.message })}
+        <div data-testid="terminal-ended" data-kind={ended.kind} className="absolute inset-x-0 bottom-0 flex flex-wrap items-center gap-x-4 gap-y-1 border-t border-line bg-panel/95 px-4 py-2 text-sm text-muted">
+          <span>
+            {ended.kind === 'exit'
+              ? ended.code === null
+                ? t('term.exited')
+                : t('term.exitedCode', { code: ended.code })
+              : ended.kind === 'closed'
+                ? t('term.closed')
+                : t('term.error', { message: ended.message })}
+          </span>
+          {ended.kind === 'exit' && canRestart && (
+            <button
+              type="button"
+              data-testid="restart-shell"
+              onClick={restart}
+              title={t('term.restartHint')}
+              className="rounded-md bg-accent px-3 py-1 font-medium text-accent-fg hover:brightness-110"
+            >
+              {t('term.restart')} <kbd className="ml-1 rounded border border-current/40 px-1 font-mono text-xs">Enter</kbd>
+            </button>
+          )}
         </div>
       )}
     </div>
   );
+}
+
+/** The terminal's font size at a window width (px). */
+function fontSizeFor(windowWidth: number): number {
+  return windowWidth < SMALL_SCREEN_PX ? 13 : 14;
 }
 
 /**
