@@ -8,6 +8,8 @@ import { openRuntime, runtimeOptions } from '../../server/runtime.js';
 import { formatProblem, loadLesson } from '../../server/lessons/load.js';
 import { lintLesson } from '../../server/lessons/lint.js';
 import { loadConfig } from '../../server/config.js';
+import { shortImageName, startMirror } from '../../server/mirror/index.js';
+import { pino } from 'pino';
 import { DEFAULT_LIMITS } from '../../sandbox/index.js';
 import { NOTHING_CHECKED, testLesson, tail, type LessonReport, type StepReport } from '../../server/lessons/runner/tester.js';
 import type { ScriptResult } from '../../server/lessons/runner/script.js';
@@ -60,12 +62,19 @@ export async function runLessonTests(args: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length === 0) throw new UsageError(`no lesson folder given\n\n${HELP}`);
-  const runtime = openRuntime();
+  // Nodes pull docker.io images through a host image mirror, as in a student's session (a
+  // lesson's `docker run nginx` needs it offline): the tester runs its own on a free port.
+  const config = loadConfig();
+  let offline: () => string[] = () => [];
+  const mirror = await startMirror({ ...config, mirrorPort: 0 }, pino({ level: 'warn' }, pino.destination(2)), () => ({ images: offline() }));
+  const runtime = openRuntime(config, { mirrorPort: mirror?.port ?? null });
+  offline = () => [...new Set((runtime.imageSet.current()?.images ?? []).flatMap((i) => i.tags.map(shortImageName)))];
   const driver = runtime.driver;
   const networks = new Set<string>();
   const abort = new AbortController();
   const cleanup = async () => {
     await Promise.all([...networks].map((id) => driver.destroyNetwork(id).catch(() => undefined)));
+    await mirror?.close();
   };
   let interrupted = 0;
   const onSignal = (sig: NodeJS.Signals) => {

@@ -7,7 +7,7 @@
 // doing an earlier step only. (3) Issue 14.3: the course done from its text alone
 // (`pier lesson test --text`): each step's {{exec}} commands typed into real terminals,
 // and every check passes after them.
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -24,6 +24,7 @@ import type { LoadedLesson } from '../../server/lessons/model.js';
 import { DEFAULT_LIMITS, OWNER_PID_LABEL } from '../../sandbox/index.js';
 import { rootSuite } from '../helpers/root.js';
 import { driver, runtime } from '../helpers/sandbox.js';
+import { openMirroredRuntime, type MirroredRuntime } from '../helpers/mirrored-runtime.js';
 
 const LESSONS_DIR = fileURLToPath(new URL('../../lessons/', import.meta.url));
 /** The course: numbered lesson folders 01-… to 99-… (00-format-tour is the hidden format demo). */
@@ -115,12 +116,18 @@ describe('the built-in course: every check fails on fresh nodes', rootSuite(), (
 });
 
 describe('the built-in course done from its text alone (pier lesson test --text)', rootSuite(), () => {
+  // Its Docker lessons pull images as a student's nodes do: through the host image mirror.
+  let mirrored: MirroredRuntime;
+  before(async () => {
+    mirrored = await openMirroredRuntime();
+  });
+  after(() => mirrored?.close());
   for (const dir of [path.join(LESSONS_DIR, '00-format-tour'), ...courseDirs]) {
     const id = path.basename(dir);
     test(`${id}: every check passes after the step's {{exec}} commands`, { timeout: 15 * 60_000 }, async () => {
       const lesson = load(dir);
       const maxLimits = { ...DEFAULT_LIMITS, ...runtime.config.limits, memoryBytes: runtime.config.limits.memory, diskBytes: runtime.config.limits.disk };
-      const report = await testLesson(lesson, { driver, maxLimits, mode: 'text', terminalCommand: TERMINAL_COMMAND });
+      const report = await testLesson(lesson, { driver: mirrored.driver, maxLimits, mode: 'text', terminalCommand: TERMINAL_COMMAND });
       const why = [
         report.problem,
         ...report.steps.filter((s) => !s.ok).map((s) => `step ${s.index} ${s.title}: ${s.problem}\n${s.after ? tail(s.after) : ''}\n${s.terminals ?? ''}`),

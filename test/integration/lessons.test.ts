@@ -19,6 +19,7 @@ import { openStore } from '../../server/store/store.js';
 import { DEFAULT_LIMITS } from '../../sandbox/index.js';
 import { rootSuite } from '../helpers/root.js';
 import { PIER_BIN, driver, runtime, sh, shOk } from '../helpers/sandbox.js';
+import { openMirroredRuntime, type MirroredRuntime } from '../helpers/mirrored-runtime.js';
 import { Browser, EventsClient, TerminalClient, sandboxesOfSession, testConfig } from '../helpers/playground.js';
 import { writeLesson } from '../helpers/lesson-fixture.js';
 import { waitFor } from '../helpers/host.js';
@@ -30,6 +31,12 @@ const lessonDirs = readdirSync(LESSONS_DIR)
   .filter(isLessonDir);
 
 describe('built-in lessons pass `pier lesson test`', rootSuite(), () => {
+  // As `pier lesson test` runs them: nodes pull docker.io images through a host image mirror.
+  let mirrored: MirroredRuntime;
+  before(async () => {
+    mirrored = await openMirroredRuntime();
+  });
+  after(() => mirrored?.close());
   test('there are built-in lessons to test', () => {
     assert.ok(lessonDirs.length > 0, `no lesson folders in ${LESSONS_DIR}`);
   });
@@ -37,7 +44,7 @@ describe('built-in lessons pass `pier lesson test`', rootSuite(), () => {
     test(`lesson ${path.basename(dir)}`, { timeout: 15 * 60_000 }, async () => {
       const load = loadLesson(dir);
       assert.ok(load.lesson, `does not load:\n${load.problems.map((p) => formatProblem(p, dir)).join('\n')}`);
-      const report = await testLesson(load.lesson, { driver, maxLimits: { ...DEFAULT_LIMITS, ...runtime.config.limits, memoryBytes: runtime.config.limits.memory, diskBytes: runtime.config.limits.disk } });
+      const report = await testLesson(load.lesson, { driver: mirrored.driver, maxLimits: { ...DEFAULT_LIMITS, ...runtime.config.limits, memoryBytes: runtime.config.limits.memory, diskBytes: runtime.config.limits.disk } });
       const why = [
         report.problem,
         ...report.steps.filter((s) => !s.ok).map((s) => `step ${s.index} ${s.title}: ${s.problem}\n${tail(s.after ?? s.solution ?? s.before!)}`),
