@@ -7,7 +7,7 @@ if [ "$(docker inspect hellonginx --format '{{.State.Running}}' 2>/dev/null)" !=
 fi
 if ! curl -s -m 3 http://127.0.0.1/ | grep -q "hello from my container"; then
   printf '%s\n' "FAIL: The page on port 80 does not say 'hello from my container'." "FAIL[ko]: 80번 포트의 페이지에 'hello from my container' 가 없습니다."
-  printf '%s\n' "HINT: docker exec -it hellonginx bash, then echo \"hello from my container\" > /var/www/html/index.html" "HINT[ko]: 컨테이너 안에서 index.html 을 바꾸세요."
+  printf '%s\n' "HINT: docker exec -it hellonginx bash, then echo \"hello from my container\" > /usr/share/nginx/html/index.html" "HINT[ko]: 컨테이너 안에서 index.html 을 바꾸세요."
   exit 1
 fi
 if ! docker logs hellonginx 2>&1 | grep -q '"GET /'; then

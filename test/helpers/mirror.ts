@@ -120,3 +120,13 @@ export function keepFirewall(pool: string, mirrorPort: number): () => void {
   const timer = setInterval(tick, FIREWALL_REASSERT_MS);
   return () => clearInterval(timer);
 }
+
+/**
+ * A runtime whose networks pull through a mirror of the host's own preloaded offline set, as
+ * nodes of a student's session do (the course's `docker run nginx` works offline only so).
+ */
+export async function openMirroredRuntime(): Promise<MirroredRuntime> {
+  const mirror = await testMirror({});
+  return { ...mirroredRuntime(mirror.port), close: () => mirror.close() };
+}
+export type MirroredRuntime = ReturnType<typeof mirroredRuntime> & { close(): Promise<void> };

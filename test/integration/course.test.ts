@@ -24,7 +24,7 @@ import type { LoadedLesson } from '../../server/lessons/model.js';
 import { DEFAULT_LIMITS, OWNER_PID_LABEL } from '../../sandbox/index.js';
 import { rootSuite } from '../helpers/root.js';
 import { driver, runtime } from '../helpers/sandbox.js';
-import { openMirroredRuntime, type MirroredRuntime } from '../helpers/mirrored-runtime.js';
+import { openMirroredRuntime, type MirroredRuntime } from '../helpers/mirror.js';
 
 const LESSONS_DIR = fileURLToPath(new URL('../../lessons/', import.meta.url));
 /** The course: numbered lesson folders 01-… to 99-… (00-format-tour is the hidden format demo). */

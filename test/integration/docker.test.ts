@@ -86,6 +86,10 @@ describe('the Docker Engine inside a sandbox', rootSuite(), () => {
     assert.match(await out(s.id, 'docker ps -a --format "{{.Names}} {{.Status}}"'), /^hellonginx Exited/m);
     await ok(s.id, 'docker start hellonginx');
     assert.match(await curlUntil(s.id, 'localhost:8080'), /Welcome to nginx!/);
+    // Like the official image: the site is /usr/share/nginx/html, and curl is inside.
+    await ok(s.id, `docker exec hellonginx sh -c 'echo "hello from my container" > /usr/share/nginx/html/index.html'`);
+    assert.match(await curlUntil(s.id, 'localhost:8080'), /hello from my container/);
+    assert.match(await out(s.id, 'docker exec hellonginx curl -s localhost'), /hello from my container/);
     await ok(s.id, 'docker rm -f hellonginx');
     assert.equal((await out(s.id, 'docker ps -aq')).trim(), '');
     assert.notEqual((await sh(s.id, 'curl -fsS localhost:8080')).exitCode, 0, 'nothing answers on 8080 any more');

@@ -19,7 +19,7 @@ import { openStore } from '../../server/store/store.js';
 import { DEFAULT_LIMITS } from '../../sandbox/index.js';
 import { rootSuite } from '../helpers/root.js';
 import { PIER_BIN, driver, runtime, sh, shOk } from '../helpers/sandbox.js';
-import { openMirroredRuntime, type MirroredRuntime } from '../helpers/mirrored-runtime.js';
+import { openMirroredRuntime, type MirroredRuntime } from '../helpers/mirror.js';
 import { Browser, EventsClient, TerminalClient, sandboxesOfSession, testConfig } from '../helpers/playground.js';
 import { writeLesson } from '../helpers/lesson-fixture.js';
 import { waitFor } from '../helpers/host.js';

@@ -174,9 +174,15 @@ export const IMAGE_SET: ImageSetRecipe = {
       tags: ['docker.io/library/nginx:latest', 'docker.io/library/nginx:1.22'],
       kind: 'derived',
       from: 'debian',
-      packages: ['nginx'],
-      // Logs go to the container's output, so `docker logs` shows them.
-      hooks: ['ln -sfn /dev/stdout "$1/var/log/nginx/access.log"', 'ln -sfn /dev/stderr "$1/var/log/nginx/error.log"'],
+      // Like the official image where tutorials rely on it: the site is /usr/share/nginx/html
+      // (its "Welcome to nginx!" page), curl is there, and the logs go to the container's
+      // output, so `docker logs` shows them.
+      packages: ['nginx', 'curl'],
+      hooks: [
+        'sed -i "s#root /var/www/html;#root /usr/share/nginx/html;#" "$1/etc/nginx/sites-available/default"',
+        'ln -sfn /dev/stdout "$1/var/log/nginx/access.log"',
+        'ln -sfn /dev/stderr "$1/var/log/nginx/error.log"',
+      ],
       createdBy: 'apt-get install nginx',
       config: { cmd: ['nginx', '-g', 'daemon off;'], env: [IMAGE_PATH], expose: [80], stopSignal: 'SIGQUIT' },
     },
