@@ -32,6 +32,8 @@ export interface SandboxDriver {
   createNetwork(options?: { outbound?: boolean }): Promise<NetworkInfo>;
   /** Removes a network and every sandbox still on it. Idempotent. */
   destroyNetwork(networkId: string): Promise<void>;
+  /** A network as created (its outbound policy, gateway…), or null when it does not exist. */
+  getNetwork(networkId: string): Promise<NetworkInfo | null>;
 
   /**
    * Creates and starts a sandbox; resolves once it can exec. On failure nothing of it is

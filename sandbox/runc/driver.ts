@@ -187,6 +187,11 @@ class RuncDriver implements SandboxDriver {
     });
   }
 
+  async getNetwork(networkId: string): Promise<NetworkInfo | null> {
+    await this.#init();
+    return net.loadNetwork(this.#paths, networkId).catch(() => null);
+  }
+
   async destroyNetwork(networkId: string): Promise<void> {
     await this.#init();
     for (const s of await listSandboxes(this.#paths)) {

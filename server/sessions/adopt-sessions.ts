@@ -39,9 +39,9 @@ export async function adoptSessions<T>(c: SessionCore<T>, terminals: TerminalOps
       report.ended.push({ id: row.id, reason: fate.reason });
       continue;
     }
-    // FIXME: the network's own outbound flag is not readable through the driver yet; an
-    // adopted session shows the deployment's policy (a class without internet shows "internet").
-    const session = newSession({ ...fate.session, internet: c.policy.outboundAllowed });
+    // The network's own outbound policy (a class without internet stays "offline").
+    const network = row.networkId === null ? null : await c.driver.getNetwork(row.networkId);
+    const session = newSession({ ...fate.session, internet: network?.outbound ?? false });
     for (const { node, sandbox } of fate.live) {
       session.nodes.set(node.name, { name: node.name, sandboxId: sandbox.id, status: 'running', address: sandbox.address, limits: limitsOf(sandbox), ports: [] });
     }

@@ -264,6 +264,22 @@ test('adoption keeps live sessions, marks lost nodes, ends the rest, removes orp
   assert.deepEqual(driver.calls.filter((c) => c === 'reconcile'), ['reconcile']);
 });
 
+test('after a restart a session still shows its own network\'s internet, not the deployment\'s', async () => {
+  const store = openStore(':memory:');
+  const driver = new FakeDriver();
+  const clock = new FakeClock();
+  const plan = (internet: boolean) => ({ classId: 'c'.repeat(32), memberId: 'm'.repeat(32), limits: {}, nodes: 1, lifetimeMs: 60 * MIN, maxSessions: 5, internet });
+  const first = setup({ store, driver, clock, policy: { outboundAllowed: true, maxSessionsPerOwner: 5 } });
+  const online = await first.manager.create('alice', { plan: plan(true) });
+  const offline = await first.manager.create('bob', { plan: plan(false) });
+  assert.deepEqual([online.internet, offline.internet], [true, false]);
+  await first.manager.close();
+  const second = setup({ store, driver, clock, policy: { outboundAllowed: true, maxSessionsPerOwner: 5 } });
+  await second.manager.adopt();
+  assert.equal((await second.manager.view(online.id, 'alice')).internet, true);
+  assert.equal((await second.manager.view(offline.id, 'bob')).internet, false, 'a class without internet stays offline after a restart');
+});
+
 test('a session network reaches the internet only when the deployment allows it and, for a class session, the class too', async () => {
   const plan = (internet: boolean) => ({ classId: 'c'.repeat(32), memberId: 'm'.repeat(32), limits: {}, nodes: 1, lifetimeMs: 60 * MIN, maxSessions: 5, internet });
   const outboundOf = async (policy: Partial<SessionPolicy>, options: Parameters<SessionManager<FakeTerminal>['create']>[1]) => {

@@ -48,6 +48,10 @@ export class FakeDriver implements SandboxDriver {
     return n;
   }
 
+  async getNetwork(networkId: string): Promise<NetworkInfo | null> {
+    return this.networks.get(networkId) ?? null;
+  }
+
   async destroyNetwork(networkId: string): Promise<void> {
     this.calls.push(`destroyNetwork ${networkId}`);
     for (const [id, s] of this.sandboxes) if (s.network === networkId) this.sandboxes.delete(id);
