@@ -57,6 +57,16 @@ alias ls='ls --color=auto'
 alias grep='grep --color=auto'
 `;
 
+/** Every image's shell, everyday tools and networking tools, whatever its suite. */
+const EVERYDAY_PACKAGES = [
+  // A shell and the everyday tools.
+  'bash', 'bash-completion', 'coreutils', 'procps', 'psmisc', 'util-linux', 'less', 'file',
+  'tree', 'htop', 'lsof', 'strace', 'jq', 'git', 'nano', 'vim', 'man-db', 'manpages',
+  'python3', 'e2fsprogs',
+  // Networking lessons.
+  'iproute2', 'iputils-ping', 'netcat-openbsd', 'curl', 'ca-certificates', 'iptables',
+] as const;
+
 /**
  * The earlier recipe, Debian bookworm with podman behind `docker` (its image id unchanged):
  * what `imageSuite: bookworm` builds. Debian 12's docker.io 20.10 is not worth shipping
@@ -67,12 +77,7 @@ export const BOOKWORM_RECIPE: ImageRecipe = {
   suite: 'bookworm',
   variant: 'apt',
   packages: [
-    // A shell and the everyday tools.
-    'bash', 'bash-completion', 'coreutils', 'procps', 'psmisc', 'util-linux', 'less', 'file',
-    'tree', 'htop', 'lsof', 'strace', 'jq', 'git', 'nano', 'vim', 'man-db', 'manpages',
-    'python3', 'e2fsprogs',
-    // Networking lessons.
-    'iproute2', 'iputils-ping', 'netcat-openbsd', 'curl', 'ca-certificates', 'iptables',
+    ...EVERYDAY_PACKAGES,
     // Docker lessons: podman behind the `docker` command, nested in the sandbox's userns.
     // netavark is named because `container-network-stack` is virtual and apt would
     // otherwise pick whichever provider sorts first.
@@ -103,12 +108,7 @@ export const BASE_RECIPE: ImageRecipe = {
   suite: 'trixie',
   variant: 'apt',
   packages: [
-    // A shell and the everyday tools.
-    'bash', 'bash-completion', 'coreutils', 'procps', 'psmisc', 'util-linux', 'less', 'file',
-    'tree', 'htop', 'lsof', 'strace', 'jq', 'git', 'nano', 'vim', 'man-db', 'manpages',
-    'python3', 'e2fsprogs',
-    // Networking lessons.
-    'iproute2', 'iputils-ping', 'netcat-openbsd', 'curl', 'ca-certificates', 'iptables',
+    ...EVERYDAY_PACKAGES,
     // Docker lessons: the Docker Engine (engine-config.ts; docker-cli is only a Recommends of
     // docker.io), docker-compose is the v2 plugin.
     'docker.io', 'docker-cli', 'containerd', 'runc', 'docker-compose', 'docker-buildx',

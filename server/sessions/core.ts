@@ -40,19 +40,29 @@ export const limitsOf = (info: SandboxInfo): NodeLimitsView => ({
   diskBytes: info.limits.diskBytes,
 });
 
-/** What the core is made from (SessionManagerOptions without the manager's own parts). */
+/** What the session manager and its core are made from. */
 export interface CoreOptions<T> {
   driver: SandboxDriver;
   store: Store;
   policy: SessionPolicy;
   log: Logger;
+  /** Opens and closes terminal objects over ptys (server/terminals). */
   terminals: TerminalPool<T>;
+  /** Identifies this server's sandboxes (a value kept in the database). */
   serverId: string;
   clock?: Clock;
+  /**
+   * Checked before each new sandbox (create, addNode) with the number of nodes to start:
+   * throws (HOST_BUSY, server/sessions/admission) when the host cannot take them.
+   */
   admission?: (nodes: number) => void;
+  /** The lesson catalog: a lessonId it does not know is refused (LESSON_NOT_FOUND). Without it, a lessonId is only a label. */
   lessons?: LessonSource;
+  /** Types text into a live terminal as if the student typed it (foreground scripts). */
   typeInto?: (terminal: T, text: string) => void;
+  /** Told after a lesson step's activity is stored (opened, failed, passed, solved): the classroom's grid. */
   onStepActivity?: (change: StepChange) => void;
+  /** Warm sandboxes a Start claims (pool.ts); absent or null: every start is cold. */
   pool?: WarmPool | null;
 }
 

@@ -15,7 +15,7 @@ import type { CheckResult, LessonLang, LessonState, WriteResult } from '../../pr
 import type { ClassSessionPlan } from '../classroom/classes.js';
 import type { StepChange } from '../classroom/events.js';
 import { ServerError } from '../errors.js';
-import { SessionCore } from './core.js';
+import { SessionCore, type CoreOptions } from './core.js';
 import { SessionCaps } from './caps.js';
 import { NodeLifecycle } from './node-lifecycle.js';
 import { TerminalOps } from './terminal-ops.js';
@@ -32,31 +32,8 @@ export { ENDED_RETENTION_MS, type AdoptReport } from './adopt-sessions.js';
 export type { SessionListener } from './event-bus.js';
 export type { LiveSessionSummary } from './session.js';
 
-/** What the manager needs. */
-export interface SessionManagerOptions<T> {
-  driver: SandboxDriver;
-  store: Store;
-  policy: SessionPolicy;
-  log: Logger;
-  /** Opens and closes terminal objects over ptys (server/terminals). */
-  terminals: TerminalPool<T>;
-  /** Identifies this server's sandboxes (a value kept in the database). */
-  serverId: string;
-  clock?: Clock;
-  /**
-   * Checked before each new sandbox (create, addNode) with the number of nodes to start:
-   * throws (HOST_BUSY, server/sessions/admission) when the host cannot take them.
-   */
-  admission?: (nodes: number) => void;
-  /** The lesson catalog: a lessonId it does not know is refused (LESSON_NOT_FOUND). Without it, a lessonId is only a label. */
-  lessons?: LessonSource;
-  /** Types text into a live terminal as if the student typed it (foreground scripts). */
-  typeInto?: (terminal: T, text: string) => void;
-  /** Told after a lesson step's activity is stored (opened, failed, passed, solved): the classroom's grid. */
-  onStepActivity?: (change: StepChange) => void;
-  /** Warm sandboxes a Start claims (pool.ts); absent or null: every start is cold. */
-  pool?: WarmPool | null;
-}
+/** What the manager needs (the core's options, documented there). */
+export type SessionManagerOptions<T> = CoreOptions<T>;
 
 /**
  * Every live session of this server. Methods taking an `owner` answer SESSION_NOT_FOUND
