@@ -2,7 +2,7 @@
 # Passes when /root/answers/nginx-layers equals the number of layers of the nginx image.
 want=$(docker image inspect nginx --format '{{len .RootFS.Layers}}' 2>/dev/null)
 if [ -z "$want" ]; then
-  printf '%s\n' "FAIL: There is no nginx image on this node (docker images)." "FAIL[ko]: 이 노드에 nginx 이미지가 없습니다(docker images)."
+  printf '%s\n' "FAIL: There is no nginx image on this node yet: fetch it with docker pull nginx." "FAIL[ko]: 이 노드에 아직 nginx 이미지가 없습니다. docker pull nginx 로 받아 오세요."
   exit 1
 fi
 got=$(tr -d '[:space:]' < /root/answers/nginx-layers 2>/dev/null)

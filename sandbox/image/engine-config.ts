@@ -95,6 +95,36 @@ if [ -z "\${DOCKER_HOST:-}" ] && [ -z "\${PIER_DOCKER_QUIET:-}" ]; then
       fi
       ;;
   esac
+  # Offline, dockerd falls back from the host's mirror to Docker Hub and prints a resolver
+  # error: ask the mirror first, so a pull of an image it lacks fails at once with its line.
+  if [ "$(cat /etc/pier/network 2>/dev/null)" = offline ] && [ -s /etc/pier/registry-mirror ]; then
+    case "\${1:-} \${2:-}" in
+      "pull "*|"image pull")
+        for ref in "$@"; do :; done
+        name=\${ref%@*}; at=latest
+        [ "$name" != "$ref" ] && at=\${ref#*@}
+        case "$name" in docker.io/*) name=\${name#docker.io/} ;; esac
+        case "$name" in
+          */*) first=\${name%%/*} ;;
+          *) first=; name=library/$name ;;
+        esac
+        base=\${name##*/}
+        case "$base" in *:*) [ "$at" = latest ] && at=\${base##*:}; name=\${name%:*} ;; esac
+        case "$first" in *.*|*:*|localhost) ;; *)
+          case "$ref" in -*|"") ;; *)
+            msg=$(curl -s -m 5 -H 'Accept: application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json' \
+              "$(cat /etc/pier/registry-mirror)/v2/$name/manifests/$at" 2>/dev/null | jq -r '.errors[0].message // empty' 2>/dev/null)
+            if [ -n "$msg" ]; then
+              echo "Error response from daemon: $msg" >&2
+              exit 1
+            fi
+            ;;
+          esac
+          ;;
+        esac
+        ;;
+    esac
+  fi
   if grep -q '"rootless": true' ${DOCKER_DAEMON_CONF} 2>/dev/null; then
     limits=
     case "\${1:-} \${2:-}" in

@@ -140,7 +140,7 @@ describe('playground API', rootSuite(), () => {
     assert.equal(r.body.name, 'node1');
     assert.equal(r.body.status, 'running');
     assert.deepEqual(r.body.terminals.map((t) => t.id), [termId], 'terminal ids survive a reset');
-    assert.equal(await term.closedByServer(), TerminalCloseCode.TERMINAL_CLOSED);
+    assert.equal(await term.closedByServer(), TerminalCloseCode.TERMINAL_RESET, "the page is told to reopen it on the new sandbox");
     const now = await sandboxesOfSession(session.id);
     assert.equal(now.length, 2);
     assert.notDeepEqual(now.sort(), oldSandboxes.sort());

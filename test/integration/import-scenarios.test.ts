@@ -22,6 +22,7 @@ import { rootSuite } from '../helpers/root.js';
 import { driver, runtime, shOk } from '../helpers/sandbox.js';
 import { Browser, sandboxesOfSession, testConfig } from '../helpers/playground.js';
 import { waitFor } from '../helpers/host.js';
+import { openMirroredRuntime, type MirroredRuntime } from '../helpers/mirror.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/scenarios/', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -50,10 +51,16 @@ function pierCli(...args: string[]) {
 
 describe('imported scenarios run as their authors meant (issue 15)', rootSuite(), () => {
   let out: string;
-  before(() => {
+  // As `pier lesson test` runs them: nodes pull docker.io images through a host image mirror.
+  let mirrored: MirroredRuntime;
+  before(async () => {
     out = mkdtempSync(path.join(tmpdir(), 'pier-import-scenarios-'));
+    mirrored = await openMirroredRuntime();
   });
-  after(() => rmSync(out, { recursive: true, force: true }));
+  after(async () => {
+    rmSync(out, { recursive: true, force: true });
+    await mirrored?.close();
+  });
 
   test('the fixture set: at least 12 scenarios in both formats, and 3 unsupported ones', () => {
     assert.ok(passing.length >= 12, `${passing.length} scenarios`);
@@ -68,7 +75,7 @@ describe('imported scenarios run as their authors meant (issue 15)', rootSuite()
       assert.deepEqual(report.lint.problems.map((p) => formatProblem(p, name)), [], 'lints clean');
       const load = loadLesson(report.dest);
       assert.ok(load.lesson);
-      const r = await testLesson(load.lesson, { driver, maxLimits });
+      const r = await testLesson(load.lesson, { driver: mirrored.driver, maxLimits });
       const why = [r.problem, ...r.steps.map((s) => `step ${s.index}: ${s.problem ?? 'ok'}\n${s.after ? tail(s.after) : s.solution ? tail(s.solution) : s.before ? tail(s.before) : ''}`)].filter(Boolean).join('\n');
       assert.equal(r.ok, true, why);
       assert.ok(r.checks >= 1);
@@ -94,7 +101,7 @@ describe('imported scenarios run as their authors meant (issue 15)', rootSuite()
     writeFileSync(path.join(dir, 'step1.md'), 'Just read.\n');
     const load = loadLesson(dir);
     assert.ok(load.lesson);
-    const r = await testLesson(load.lesson, { driver, maxLimits });
+    const r = await testLesson(load.lesson, { driver: mirrored.driver, maxLimits });
     assert.equal(r.ok, false);
     assert.equal(r.problem, NOTHING_CHECKED);
     const cli = pierCli('lesson', 'test', dir);

@@ -111,6 +111,15 @@ describe('offline: the mirror serves the preloaded set and says plainly what is 
     assert.ok(mirror.counters.forwarded.manifest >= 1);
   });
 
+  test('docker pull of a preloaded image comes through the mirror with no internet (the Docker Engine)', async () => {
+    const before = mirror.counters.forwarded.manifest;
+    const r = await rt.driver.run(node.id, { cmd: ['docker', 'pull', 'hello-world'], timeoutMs: PULL_MS });
+    assert.equal(r.exitCode, 0, show(r));
+    assert.ok(mirror.counters.forwarded.manifest > before, 'the manifest came through the mirror');
+    const run = await rt.driver.run(node.id, { cmd: ['docker', 'run', '--rm', 'hello-world'], timeoutMs: PULL_MS });
+    assert.equal(run.exitCode, 0, show(run));
+  });
+
   test('curl and apt-get fail fast offline, and a login shell says why in one line', async () => {
     // An interactive login shell, as a terminal runs it: PROMPT_COMMAND follows each command.
     const script = 'curl -sS http://example.com/\napt-get update -qq\nexit\n';

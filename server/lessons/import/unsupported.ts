@@ -115,7 +115,9 @@ export function scanShell(file: string, text: string, o: ScanOptions, firstLine 
       out.push({ file, line: at, construct: r.construct, reason: r.reason });
     }
     if (o.outbound) return;
-    for (const m of line.matchAll(IMAGE_CMD_RE)) {
+    // A command substitution or a quoted string is one word (`--add-host n2:$(getent hosts n2 | cut …)`).
+    const words = line.replace(/\$\([^()]*\)/g, '$SUB').replace(/"[^"]*"|'[^']*'/g, 'QUOTED');
+    for (const m of words.matchAll(IMAGE_CMD_RE)) {
       const image = imageOf(m[2]!);
       if (image !== null && !offlineImage(image, o.localImages)) out.push({ file, line: at, construct: `image ${image}`, reason: `"${image}" is not in the offline image set and the deployment has no internet; use one of ${offlineNames()}` });
     }
