@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs whatever pier needs and is missing, then builds: Debian packages (apt), node
 # modules, the TypeScript build and the sandbox image. Safe to run again: each step is
-# skipped when its result is already there. Run as root on Debian 12 or Ubuntu 24.04.
+# skipped when its result is already there. Run as root on Debian 12/13 or Ubuntu 24.04.
 # PIER_SETUP_PREBUILT=1: the checkout comes built (dist/) from another machine, as in the VM
 # suite's guest: no build and no browser (only the e2e suite needs chromium).
 set -euo pipefail
@@ -99,32 +99,8 @@ else
   fi
 fi
 
-# pier-idmap: idmapped image views and per-sandbox user namespaces (sandbox/native/).
-idmap=sandbox/native/build/pier-idmap
-if [ ! -x "$idmap" ] || [ sandbox/native/pier-idmap.c -nt "$idmap" ]; then
-  say "building $idmap"
-  mkdir -p sandbox/native/build
-  cc -O2 -Wall -Wextra -Werror -o "$idmap.tmp" sandbox/native/pier-idmap.c && mv "$idmap.tmp" "$idmap"
-fi
-# pier-init: PID 1 of every sandbox; holds Docker's socket until first use (static: it runs
-# inside the sandbox image, whatever its libc).
-init=sandbox/native/build/pier-init
-if [ ! -x "$init" ] || [ sandbox/native/pier-init.c -nt "$init" ]; then
-  say "building $init"
-  mkdir -p sandbox/native/build
-  cc -static -Os -Wall -Wextra -Werror -o "$init.tmp" sandbox/native/pier-init.c && mv "$init.tmp" "$init"
-fi
-
-# pier-pty (Node addon) and pier-ptywait: terminals hold runc's pty master (sandbox/native/).
-ptyaddon=sandbox/native/build/pier-pty.node ptywait=sandbox/native/build/pier-ptywait
-if [ ! -f "$ptyaddon" ] || [ sandbox/native/pier-pty.c -nt "$ptyaddon" ] || [ ! -x "$ptywait" ] || [ sandbox/native/pier-ptywait.c -nt "$ptywait" ]; then
-  say "building $ptyaddon and $ptywait"
-  mkdir -p sandbox/native/build
-  node_include=$(node -p "require('path').join(process.execPath, '..', '..', 'include', 'node')")
-  [ -f "$node_include/node_api.h" ] || node_include=/usr/include/node
-  cc -O2 -Wall -Wextra -Werror -shared -fPIC -I"$node_include" -DNODE_GYP_MODULE_NAME=pier_pty -o "$ptyaddon.tmp" sandbox/native/pier-pty.c && mv "$ptyaddon.tmp" "$ptyaddon"
-  cc -O2 -Wall -Wextra -Werror -o "$ptywait.tmp" sandbox/native/pier-ptywait.c && mv "$ptywait.tmp" "$ptywait"
-fi
+# The native helpers (sandbox/native/), each rebuilt when its source is newer.
+bash scripts/build-native.sh
 
 # Host totals of the per-user kernel counters, sized for the configured uidRanges (no
 # systemd here to read /etc/sysctl.d at boot: applied now, and again by every setup run).

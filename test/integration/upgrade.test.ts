@@ -7,7 +7,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,8 +46,14 @@ function buildRelease(commit: string, dir: string): void {
   execFileSync('sh', ['-c', `git archive --format=tar ${commit} | tar -x -C "${dir}"`], { cwd: ROOT });
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.server.json', '--noCheck'], { cwd: dir, stdio: 'pipe' });
-  mkdirSync(path.join(dir, 'sandbox/native/build'), { recursive: true });
-  execFileSync('cc', ['-O2', '-o', path.join(dir, 'sandbox/native/build/pier-idmap'), path.join(dir, 'sandbox/native/pier-idmap.c')]);
+  // Its native helpers as its own set-up builds them (releases before scripts/build-native.sh
+  // had only pier-idmap).
+  if (existsSync(path.join(dir, 'scripts/build-native.sh'))) {
+    execFileSync('bash', [path.join(dir, 'scripts/build-native.sh')], { cwd: dir, stdio: 'pipe' });
+  } else {
+    mkdirSync(path.join(dir, 'sandbox/native/build'), { recursive: true });
+    execFileSync('cc', ['-O2', '-o', path.join(dir, 'sandbox/native/build/pier-idmap'), path.join(dir, 'sandbox/native/pier-idmap.c')]);
+  }
 }
 
 /** Starts the old release's server child (from its dist/) with `env`; resolves once it is ready. */
@@ -93,7 +99,8 @@ describe('upgrade from the previous release', rootSuite(), () => {
       'step2.solution.sh': '#!/bin/bash\ntouch /root/two\n',
     });
     const port = await freePort();
-    env = { ...process.env, PIER_DATABASE: path.join(work, 'pier.db'), PIER_PORT: String(port), PIER_LESSON_DIRS: lessons, PIER_LOG_LEVEL: 'error' };
+    // No warm pool: its sandboxes would outlive the test's throwaway state.
+    env = { ...process.env, PIER_WARM_POOL: '0', PIER_DATABASE: path.join(work, 'pier.db'), PIER_PORT: String(port), PIER_LESSON_DIRS: lessons, PIER_LOG_LEVEL: 'error' };
     base = `http://127.0.0.1:${port}`;
     alice = new Browser(base);
   });
