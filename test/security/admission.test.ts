@@ -74,8 +74,9 @@ describe('the parent cgroup of all sandboxes', { ...rootSuite(), timeout: 180_00
       t.diagnostic(`fork bomb: parent ${current}/${parent.pids} pids, sandboxes ${each.join(' + ')}, ${refused} forks refused`);
       for (const b of boxes) await scratch.run(b.id, { cmd: ['/bin/sh', '-c', 'kill -9 -1 2>/dev/null; true'], timeoutMs: 10_000 }).catch(() => undefined);
       await Promise.allSettled(runs);
-      // Memory hog: each sandbox fills a 300 MiB buffer (under its own 512 MiB), together 600.
-      const hog = 'dd if=/dev/zero of=/dev/null bs=300M count=3 2>&1; echo rc=$?';
+      // Memory hog: each sandbox fills and holds a 300 MiB buffer (under its own 512 MiB),
+      // together 600. (trixie's dd no longer touches its buffer for /dev/zero → /dev/null.)
+      const hog = `python3 -c 'import time; b = b"x" * (300 << 20); time.sleep(2)' 2>&1; echo rc=$?`;
       const hogs = await Promise.all(boxes.map((b) => scratch.run(b.id, { cmd: ['/bin/sh', '-c', hog], timeoutMs: 30_000 })));
       const failcnt = num(v1('memory', name, 'memory.failcnt'));
       const peak = num(v1('memory', name, 'memory.max_usage_in_bytes'));
