@@ -32,7 +32,8 @@ test('mmdebstrap args: minbase, the set excludes, packages and hooks, then suite
   const args = debootstrapArgs(IMAGE_SET, nginx, '/t/nginx', ['deb http://m/debian bookworm main']);
   assert.deepEqual(args.slice(0, 3), ['--mode=root', '--format=directory', '--variant=minbase']);
   assert.ok(args.includes('--dpkgopt=path-exclude=/usr/share/doc/*'));
-  assert.ok(args.includes('--include=nginx'));
+  assert.ok(args.includes('--include=nginx,curl'), args.join(' '));
+  assert.ok(args.includes('--customize-hook=sed -i "s#root /var/www/html;#root /usr/share/nginx/html;#" "$1/etc/nginx/sites-available/default"'), 'the site is /usr/share/nginx/html, as in the official image');
   assert.ok(args.includes('--customize-hook=ln -sfn /dev/stdout "$1/var/log/nginx/access.log"'));
   assert.deepEqual(args.slice(args.indexOf('--')), ['--', 'bookworm', '/t/nginx', 'deb http://m/debian bookworm main']);
   const debian = debootstrapArgs(IMAGE_SET, IMAGE_SET.images.find((i) => i.kind === 'debian')!, '/t/d', []);
