@@ -2,7 +2,7 @@
 // student's lesson session with progress and a file in the sandbox; it stops as the unit
 // stops it (SIGTERM, sandboxes kept), this build starts on the same state, and everything
 // is there: the session and its running sandbox, the file, the progress, /readyz ready.
-// The previous release: PIER_UPGRADE_FROM, else the newest v* tag, else main's merge base
+// The previous release: PIER_UPGRADE_FROM, else the newest v* tag but HEAD, else main's merge base
 // with HEAD when that is another commit, else HEAD~1.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,9 +25,12 @@ const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encodi
 /** The commit of the previous release, as the header says. */
 function previousRelease(): string {
   if (process.env.PIER_UPGRADE_FROM) return git('rev-parse', '--verify', `${process.env.PIER_UPGRADE_FROM}^{commit}`);
-  const tag = git('tag', '--list', 'v*', '--sort=-v:refname').split('\n')[0];
-  if (tag) return git('rev-parse', `${tag}^{commit}`);
   const head = git('rev-parse', 'HEAD');
+  // The newest release tag that is not this commit itself (v0.1.0, …).
+  for (const tag of git('tag', '--list', 'v*', '--sort=-v:refname').split('\n').filter(Boolean)) {
+    const commit = git('rev-parse', `${tag}^{commit}`);
+    if (commit !== head) return commit;
+  }
   try {
     const base = git('merge-base', 'HEAD', 'main');
     if (base !== head) return base;
