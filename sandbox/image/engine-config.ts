@@ -112,7 +112,7 @@ if [ -z "\${DOCKER_HOST:-}" ] && [ -z "\${PIER_DOCKER_QUIET:-}" ]; then
         case "$base" in *:*) [ "$at" = latest ] && at=\${base##*:}; name=\${name%:*} ;; esac
         case "$first" in *.*|*:*|localhost) ;; *)
           case "$ref" in -*|"") ;; *)
-            msg=$(curl -s -m 5 -H 'Accept: application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json' \
+            msg=$(curl -s -m 5 -H 'Accept: application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json' \
               "$(cat /etc/pier/registry-mirror)/v2/$name/manifests/$at" 2>/dev/null | jq -r '.errors[0].message // empty' 2>/dev/null)
             if [ -n "$msg" ]; then
               echo "Error response from daemon: $msg" >&2
