@@ -281,6 +281,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       lessons: {
         catalog: { list: () => lessonCatalog.lessons(), get: (id) => lessonCatalog.get(id) ?? null },
         progressOf: (owner) => store.progressOf(owner),
+        solvedOf: (owner) => store.solvedOf(owner),
         sessions: manager,
       },
       classroom: { classroom, secret, log: log.child({ area: 'classroom' }), hostStatus: () => runtimeStatus(config) },

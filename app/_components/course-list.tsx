@@ -61,6 +61,7 @@ function LessonCard({ lesson, index }: { lesson: LessonSummary; index: number })
       data-passed={lesson.passed}
       data-steps={lesson.steps}
       data-completed={lesson.completed}
+      data-solved={lesson.solved}
       className="flex flex-col gap-3 rounded-lg border border-line bg-panel p-4 sm:flex-row sm:items-center"
     >
       <span aria-hidden="true" className="font-mono text-2xl font-bold text-muted tabular-nums sm:w-10">
@@ -74,8 +75,17 @@ function LessonCard({ lesson, index }: { lesson: LessonSummary; index: number })
           <span>{t(`course.difficulty.${lesson.difficulty}`)}</span>
           {lesson.requires.includes('docker') && <span>{t('course.requiresDocker')}</span>}
           <span data-testid="course-progress" className={lesson.completed ? 'font-medium text-ok' : ''}>
-            {lesson.completed ? `✓ ${t('course.completed')}` : started ? t('course.progress', { passed: lesson.passed, steps: lesson.steps }) : t('course.notStarted')}
+            {lesson.completed
+              ? `✓ ${lesson.solved > 0 ? t('course.completedWithHelp', { solved: lesson.solved }) : t('course.completed')}`
+              : started
+                ? t('course.progress', { passed: lesson.passed, steps: lesson.steps })
+                : t('course.notStarted')}
           </span>
+          {!lesson.completed && lesson.solved > 0 && (
+            <span data-testid="course-solved" className="text-warn">
+              {t('course.solvedWithHelp', { solved: lesson.solved })}
+            </span>
+          )}
         </p>
         <div
           role="progressbar"
@@ -85,7 +95,10 @@ function LessonCard({ lesson, index }: { lesson: LessonSummary; index: number })
           aria-label={t('course.progress', { passed: lesson.passed, steps: lesson.steps })}
           className="h-1 overflow-hidden rounded-full bg-raised"
         >
-          <div className="h-full rounded-full bg-ok" style={{ width: `${lesson.steps ? (lesson.passed / lesson.steps) * 100 : 0}%` }} />
+          <div className="flex h-full">
+            <div className="h-full bg-ok" style={{ width: `${lesson.steps ? ((lesson.passed - lesson.solved) / lesson.steps) * 100 : 0}%` }} />
+            <div data-testid="course-solved-bar" className="h-full bg-warn" style={{ width: `${lesson.steps ? (lesson.solved / lesson.steps) * 100 : 0}%` }} />
+          </div>
         </div>
         {failure && (
           <p role="alert" data-testid="course-start-error" className="text-sm text-danger">
