@@ -10,6 +10,7 @@ import { errorText } from '../_lib/error-text';
 import { listLessons } from '../_lib/lesson-client';
 import { rememberSession, rememberedSession, type KeyValueStorage } from '../_lib/lesson-sessions';
 import { usePrefs } from './prefs-provider';
+import { QueueNotice, useQueuedStart } from './queue-notice';
 
 type Loaded = { phase: 'loading' } | { phase: 'failed'; failure: ApiFailure } | { phase: 'ready'; lessons: LessonSummary[] };
 
@@ -29,6 +30,7 @@ function LessonCard({ lesson, index }: { lesson: LessonSummary; index: number })
   const [starting, setStarting] = useState(false);
   const [failure, setFailure] = useState<ApiFailure | null>(null);
   const started = lesson.passed > 0;
+  const queue = useQueuedStart();
 
   async function start() {
     setStarting(true);
@@ -43,7 +45,11 @@ function LessonCard({ lesson, index }: { lesson: LessonSummary; index: number })
       }
       rememberSession(storage, lesson.id, null);
     }
-    const result = await createSession(lesson.id);
+    const result = await queue.run(() => createSession(lesson.id));
+    if (result === null) {
+      setStarting(false);
+      return;
+    }
     if (!result.ok) {
       setStarting(false);
       setFailure(result);
@@ -100,6 +106,7 @@ function LessonCard({ lesson, index }: { lesson: LessonSummary; index: number })
             <div data-testid="course-solved-bar" className="h-full bg-warn" style={{ width: `${lesson.steps ? (lesson.solved / lesson.steps) * 100 : 0}%` }} />
           </div>
         </div>
+        {queue.place && <QueueNotice place={queue.place} onCancel={queue.cancel} />}
         {failure && (
           <p role="alert" data-testid="course-start-error" className="text-sm text-danger">
             {errorText(lang, failure)}

@@ -6,6 +6,7 @@ import { useRouter } from 'next/navigation';
 import { createSession, type ApiFailure } from '../_lib/api-client';
 import { errorText } from '../_lib/error-text';
 import { usePrefs } from './prefs-provider';
+import { QueueNotice, useQueuedStart } from './queue-notice';
 
 /** Window event after which "your sessions" lists again. */
 export const SESSIONS_CHANGED_EVENT = 'pier:sessions-changed';
@@ -18,10 +19,15 @@ export function StartButton({ lessonId, accessibleName }: { lessonId?: string; a
   const router = useRouter();
   const [state, setState] = useState<StartState>({ phase: 'idle' });
   const starting = state.phase === 'starting';
+  const queue = useQueuedStart();
 
   async function start() {
     setState({ phase: 'starting' });
-    const result = await createSession(lessonId);
+    const result = await queue.run(() => createSession(lessonId));
+    if (result === null) {
+      setState({ phase: 'idle' });
+      return;
+    }
     if (!result.ok) {
       setState({ phase: 'failed', failure: result });
       // The home page's "your sessions" refreshes, so the link below finds every one.
@@ -46,6 +52,7 @@ export function StartButton({ lessonId, accessibleName }: { lessonId?: string; a
         {starting && <span aria-hidden="true" className="size-4 animate-spin rounded-full border-2 border-current border-t-transparent" />}
         {starting ? t('home.starting') : t('home.start')}
       </button>
+      {queue.place && <QueueNotice place={queue.place} onCancel={queue.cancel} />}
       {state.phase === 'failed' && (
         <p role="alert" data-testid="start-error" className="rounded-md border border-danger/40 bg-danger/10 px-3 py-2 text-sm text-danger">
           {errorText(lang, state.failure)}
