@@ -27,11 +27,11 @@ export function useQueuedStart() {
 
 /** "You are 3rd in line", live for screen readers, with a Cancel button. */
 export function QueueNotice({ place, onCancel }: { place: Waiting; onCancel: () => void }) {
-  const { t } = usePrefs();
+  const { t, lang } = usePrefs();
   return (
     <div data-testid="queue-notice" data-position={place.position} className="flex max-w-full flex-wrap items-center gap-3 rounded-md border border-warn/40 bg-warn/10 px-3 py-2 text-sm">
       <p role="status" aria-live="polite">
-        {t('queue.place', { place: ordinal(place.position), n: place.position })}{' '}
+        {t('queue.place', { place: lang === 'ko' ? String(place.position) : ordinal(place.position) })}{' '}
         {place.waiting !== null && t('queue.waiting', { waiting: place.waiting })} {t('queue.auto')}
       </p>
       <button type="button" data-testid="queue-cancel" onClick={onCancel} className="rounded-md border border-line px-3 py-1 text-sm hover:bg-raised">

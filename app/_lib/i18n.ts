@@ -361,7 +361,7 @@ const ko: Record<MessageKey, string> = {
   'course.minutes': '{n}분',
   'course.progress': '{steps}단계 중 {passed}단계',
   'course.completed': '완료',
-  'queue.place': '서버가 가득 찼습니다: 대기 {n}번째입니다',
+  'queue.place': '서버가 가득 찼습니다: 대기 {place}번째입니다',
   'queue.waiting': '({waiting}명 대기 중).',
   'queue.auto': '이 페이지를 열어 두면 자리가 나는 대로 자동으로 시작합니다.',
   'queue.cancel': '취소',
