@@ -14,7 +14,7 @@ export const SESSIONS_CHANGED_EVENT = 'pier:sessions-changed';
 type StartState = { phase: 'idle' } | { phase: 'starting' } | { phase: 'failed'; failure: ApiFailure };
 
 /** Starts a playground and navigates to it. */
-export function StartButton({ lessonId, accessibleName }: { lessonId?: string; accessibleName?: string }) {
+export function StartButton({ lessonId, accessibleName, label }: { lessonId?: string; accessibleName?: string; label?: string }) {
   const { t, lang } = usePrefs();
   const router = useRouter();
   const [state, setState] = useState<StartState>({ phase: 'idle' });
@@ -50,7 +50,7 @@ export function StartButton({ lessonId, accessibleName }: { lessonId?: string; a
         className="inline-flex items-center gap-3 rounded-lg bg-accent px-7 py-4 text-lg font-semibold text-accent-fg shadow-sm transition hover:brightness-110 disabled:cursor-progress disabled:opacity-80"
       >
         {starting && <span aria-hidden="true" className="size-4 animate-spin rounded-full border-2 border-current border-t-transparent" />}
-        {starting ? t('home.starting') : t('home.start')}
+        {starting ? t('home.starting') : (label ?? t('home.start'))}
       </button>
       {queue.place && <QueueNotice place={queue.place} onCancel={queue.cancel} />}
       {state.phase === 'failed' && (

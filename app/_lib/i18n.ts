@@ -195,6 +195,10 @@ const en = {
   'preview.watch': 'watch',
   'preview.node': 'runs in {node}',
   'preview.open': 'Open it in a playground',
+  'preview.tryIt': 'Try it',
+  'preview.tryItName': 'Try {title} in a playground',
+  'preview.language': 'Lesson language',
+  'preview.lessons': 'Lessons',
   ...classroomEn,
   ...uxEn,
 } as const;
@@ -383,6 +387,10 @@ const ko: Record<MessageKey, string> = {
   'preview.watch': '자동 확인',
   'preview.node': '{node}에서 실행',
   'preview.open': '플레이그라운드에서 열기',
+  'preview.tryIt': '직접 해 보기',
+  'preview.tryItName': '플레이그라운드에서 {title} 해 보기',
+  'preview.language': '레슨 언어',
+  'preview.lessons': '레슨 목록',
   ...classroomKo,
   ...uxKo,
 };
