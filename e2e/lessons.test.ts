@@ -223,6 +223,10 @@ describe('a lesson in the browser', { ...rootSuite(), timeout: 10 * 60_000 }, ()
     await page.click('[data-testid="lesson-solve-confirm"]');
     await page.waitForSelector('[data-testid="lesson-check-result"][data-passed="true"]', { timeout: 30_000 });
     await page.waitForSelector('[data-testid="lesson-progress"][data-passed="3"]');
+    // Solved is not passed: the step is marked apart, and the result says it was Solve.
+    await page.waitForSelector('[data-testid="lesson-step-item"][data-step="3"][data-state="solved"]');
+    await page.waitForSelector('[data-testid="lesson-check-result"][data-solved="true"]');
+    assert.equal(await page.getAttribute('[data-testid="lesson-step-item"][data-step="2"]', 'data-state'), 'passed');
     // The next page opens at its top, whatever the scroll of this one.
     await page.evaluate(() => document.querySelector('[data-testid="lesson-scroll"]')?.scrollTo({ top: 10_000 }));
     await page.click('[data-testid="lesson-next"]');
@@ -230,6 +234,22 @@ describe('a lesson in the browser', { ...rootSuite(), timeout: 10 * 60_000 }, ()
     assert.equal(await page.evaluate(() => document.querySelector('[data-testid="lesson-scroll"]')?.scrollTop), 0);
     // After the last step: the course's next lesson, or that the course is done.
     await page.waitForSelector('[data-testid="lesson-finish"] [data-testid="lesson-next-lesson"], [data-testid="lesson-finish"] >> text=/last lesson of the course|마지막 레슨/');
+  });
+
+  test('the home page shows the solved step apart from the passed ones', async () => {
+    const home = await page.context().newPage();
+    await home.goto(server.url);
+    const card = home.locator(`${CARD}[data-passed="3"][data-solved="1"]`);
+    await card.waitFor({ timeout: 15_000 });
+    assert.match(await card.locator('[data-testid="course-progress"]').innerText(), /1 solved with help|1단계는 풀이 보기로 완료/);
+    await home.close();
+  });
+
+  test('/play/<an id this server never had> answers 404', async () => {
+    const res = await fetch(`${server.url}/play/${'0'.repeat(32)}`);
+    assert.equal(res.status, 404);
+    const mine = await fetch(sessionUrl);
+    assert.equal(mine.status, 200, 'a known session (even without its owner cookie) still gets its page');
   });
 
   test('a lesson whose setup fails says so', async () => {

@@ -139,6 +139,13 @@ export const ApiError = z.object({
     code: z.string(),
     /** A sentence fit to show the user (English; the UI translates known codes). */
     message: z.string(),
+    /**
+     * Only on a start refused because the host is full (503 SERVER_FULL / HOST_BUSY): the
+     * browser's place in the start queue (1 = next) and how many wait. The page retries
+     * after Retry-After and keeps its place by asking.
+     */
+    queuePosition: z.number().int().min(1).optional(),
+    queueWaiting: z.number().int().min(1).optional(),
   }),
 });
 export type ApiError = z.infer<typeof ApiError>;

@@ -37,6 +37,8 @@ export const LessonSummary = z.object({
   requires: z.array(z.string()),
   /** Steps this owner has passed (0 … steps). */
   passed: z.number(),
+  /** Of the passed steps, those passed only after Solve ("solved with help", not a pass of one's own). */
+  solved: z.number(),
   completed: z.boolean(),
 });
 export type LessonSummary = z.infer<typeof LessonSummary>;
@@ -83,6 +85,8 @@ export const LessonState = z.object({
   message: z.string().nullable(),
   /** Steps passed by this owner (1-based indexes), kept across sessions and reloads. */
   passed: z.array(z.number().int().min(1)),
+  /** Of `passed`, the steps passed only after Solve (shown as "solved with help"). */
+  solved: z.array(z.number().int().min(1)),
   /** The step the student is on: the first not passed (steps.length + 1 when finished). */
   current: z.number().int().min(1),
 });

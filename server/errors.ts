@@ -159,19 +159,22 @@ export class ServerError extends Error {
   readonly userMessage: string;
   /** Seconds the client should wait before trying again (429/503), sent as Retry-After. */
   readonly retryAfterSeconds: number | undefined;
+  /** The place in the start queue, on a start refused for capacity (ApiError queuePosition). */
+  readonly queue: { position: number; waiting: number } | undefined;
 
   /**
    * @param code stable code
    * @param message detail for the log
    * @param options `cause` keeps the lower layer's error; `userMessage` overrides the default
    */
-  constructor(code: ServerErrorCode, message: string, options?: { cause?: unknown; userMessage?: string; retryAfterSeconds?: number }) {
+  constructor(code: ServerErrorCode, message: string, options?: { cause?: unknown; userMessage?: string; retryAfterSeconds?: number; queue?: { position: number; waiting: number } }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ServerError';
     this.code = code;
     this.status = SERVER_ERROR_STATUS[code];
     this.userMessage = options?.userMessage ?? USER_MESSAGES[code];
     this.retryAfterSeconds = options?.retryAfterSeconds;
+    this.queue = options?.queue;
   }
 }
 
@@ -207,7 +210,8 @@ export function errorAnswer(err: unknown): ErrorAnswer {
   if (err instanceof ServerError) {
     const headers: Record<string, string> = {};
     if (err.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(err.retryAfterSeconds)));
-    return { status: err.status, body: { error: { code: err.code, message: err.userMessage } }, headers, unexpected: err.status >= 500 };
+    const queue = err.queue === undefined ? {} : { queuePosition: err.queue.position, queueWaiting: err.queue.waiting };
+    return { status: err.status, body: { error: { code: err.code, message: err.userMessage, ...queue } }, headers, unexpected: err.status >= 500 };
   }
   if (err instanceof SandboxError) {
     const status = SANDBOX_UNAVAILABLE.has(err.code) ? 503 : 500;

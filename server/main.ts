@@ -23,6 +23,7 @@ import { createPortAccess } from './http/port-access.js';
 import { CreateLimiter } from './http/rate-limit.js';
 import { clientErrorAnswer } from './http/client-error.js';
 import { createRequestHandler } from './http/request-handler.js';
+import { gateUnknownPage } from './http/page-gate.js';
 import { prepareNext, type NextApp } from './next-app.js';
 import { createPortProxy, type PortProxy } from './proxy/index.js';
 import { checkRuntime, openRuntime, runtimeStatus } from './runtime.js';
@@ -281,6 +282,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       lessons: {
         catalog: { list: () => lessonCatalog.lessons(), get: (id) => lessonCatalog.get(id) ?? null },
         progressOf: (owner) => store.progressOf(owner),
+        solvedOf: (owner) => store.solvedOf(owner),
         sessions: manager,
       },
       classroom: { classroom, secret, log: log.child({ area: 'classroom' }), hostStatus: () => runtimeStatus(config) },
@@ -314,6 +316,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const server = http.createServer(createRequestHandler({ api, proxy, pages: nextApp
           ? (req, res) => {
               ensureOwner(req, res, secret);
+              gateUnknownPage(req, new URL(req.url ?? '/', 'http://pier.invalid').pathname, (id) => store.getSession(id) !== null);
               return nextApp.handleRequest(req, res);
             }
           : null, log, trust, accessLog: createAccessLog(log), ops: createOpsRoutes({ readiness, metrics, metricsToken: config.metricsToken }) }));

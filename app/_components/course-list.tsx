@@ -10,6 +10,7 @@ import { errorText } from '../_lib/error-text';
 import { listLessons } from '../_lib/lesson-client';
 import { rememberSession, rememberedSession, type KeyValueStorage } from '../_lib/lesson-sessions';
 import { usePrefs } from './prefs-provider';
+import { QueueNotice, useQueuedStart } from './queue-notice';
 
 type Loaded = { phase: 'loading' } | { phase: 'failed'; failure: ApiFailure } | { phase: 'ready'; lessons: LessonSummary[] };
 
@@ -29,6 +30,7 @@ function LessonCard({ lesson, index }: { lesson: LessonSummary; index: number })
   const [starting, setStarting] = useState(false);
   const [failure, setFailure] = useState<ApiFailure | null>(null);
   const started = lesson.passed > 0;
+  const queue = useQueuedStart();
 
   async function start() {
     setStarting(true);
@@ -43,7 +45,11 @@ function LessonCard({ lesson, index }: { lesson: LessonSummary; index: number })
       }
       rememberSession(storage, lesson.id, null);
     }
-    const result = await createSession(lesson.id);
+    const result = await queue.run(() => createSession(lesson.id));
+    if (result === null) {
+      setStarting(false);
+      return;
+    }
     if (!result.ok) {
       setStarting(false);
       setFailure(result);
@@ -61,6 +67,7 @@ function LessonCard({ lesson, index }: { lesson: LessonSummary; index: number })
       data-passed={lesson.passed}
       data-steps={lesson.steps}
       data-completed={lesson.completed}
+      data-solved={lesson.solved}
       className="flex flex-col gap-3 rounded-lg border border-line bg-panel p-4 sm:flex-row sm:items-center"
     >
       <span aria-hidden="true" className="font-mono text-2xl font-bold text-muted tabular-nums sm:w-10">
@@ -74,8 +81,17 @@ function LessonCard({ lesson, index }: { lesson: LessonSummary; index: number })
           <span>{t(`course.difficulty.${lesson.difficulty}`)}</span>
           {lesson.requires.includes('docker') && <span>{t('course.requiresDocker')}</span>}
           <span data-testid="course-progress" className={lesson.completed ? 'font-medium text-ok' : ''}>
-            {lesson.completed ? `✓ ${t('course.completed')}` : started ? t('course.progress', { passed: lesson.passed, steps: lesson.steps }) : t('course.notStarted')}
+            {lesson.completed
+              ? `✓ ${lesson.solved > 0 ? t('course.completedWithHelp', { solved: lesson.solved }) : t('course.completed')}`
+              : started
+                ? t('course.progress', { passed: lesson.passed, steps: lesson.steps })
+                : t('course.notStarted')}
           </span>
+          {!lesson.completed && lesson.solved > 0 && (
+            <span data-testid="course-solved" className="text-warn">
+              {t('course.solvedWithHelp', { solved: lesson.solved })}
+            </span>
+          )}
         </p>
         <div
           role="progressbar"
@@ -85,8 +101,12 @@ function LessonCard({ lesson, index }: { lesson: LessonSummary; index: number })
           aria-label={t('course.progress', { passed: lesson.passed, steps: lesson.steps })}
           className="h-1 overflow-hidden rounded-full bg-raised"
         >
-          <div className="h-full rounded-full bg-ok" style={{ width: `${lesson.steps ? (lesson.passed / lesson.steps) * 100 : 0}%` }} />
+          <div className="flex h-full">
+            <div className="h-full bg-ok" style={{ width: `${lesson.steps ? ((lesson.passed - lesson.solved) / lesson.steps) * 100 : 0}%` }} />
+            <div data-testid="course-solved-bar" className="h-full bg-warn" style={{ width: `${lesson.steps ? (lesson.solved / lesson.steps) * 100 : 0}%` }} />
+          </div>
         </div>
+        {queue.place && <QueueNotice place={queue.place} onCancel={queue.cancel} />}
         {failure && (
           <p role="alert" data-testid="course-start-error" className="text-sm text-danger">
             {errorText(lang, failure)}

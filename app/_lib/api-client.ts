@@ -21,6 +21,11 @@ export type ApiFailure = {
   code: string;
   /** The server's English sentence, or a short description of what failed. */
   message: string;
+  /** On a start refused because the host is full: the place in line (1 = next) and how many wait. */
+  queuePosition?: number;
+  queueWaiting?: number;
+  /** The answer's Retry-After, in seconds, when it had one. */
+  retryAfterSeconds?: number;
 };
 
 /** The outcome of an API call. */
@@ -30,9 +35,10 @@ export type ApiResult<T> = { ok: true; value: T } | ApiFailure;
  * The failure for a non-2xx answer: the body's `{ error: { code, message } }` when it has
  * one, else a code derived from the status (503 → UNAVAILABLE).
  */
-export function failureFromResponse(status: number, body: unknown): ApiFailure {
+export function failureFromResponse(status: number, body: unknown, retryAfter: string | null = null): ApiFailure {
   const parsed = ApiError.safeParse(body);
-  if (parsed.success) return { ok: false, status, ...parsed.data.error };
+  const seconds = retryAfter !== null && /^\d{1,6}$/.test(retryAfter.trim()) ? Number(retryAfter.trim()) : undefined;
+  if (parsed.success) return { ok: false, status, ...parsed.data.error, ...(seconds === undefined ? {} : { retryAfterSeconds: seconds }) };
   if (status === 503) return { ok: false, status, code: 'UNAVAILABLE', message: 'Service unavailable' };
   if (status === 429) return { ok: false, status, code: 'RATE_LIMITED', message: 'Too many requests' };
   if (status === 404) return { ok: false, status, code: 'SESSION_NOT_FOUND', message: 'Not found' };
@@ -95,7 +101,7 @@ async function send<T>(
       json = undefined;
     }
   }
-  if (!res.ok) return failureFromResponse(res.status, json);
+  if (!res.ok) return failureFromResponse(res.status, json, res.headers.get('retry-after'));
   if (schema === null) return { ok: true, value: undefined as T };
   const parsed = schema.safeParse(json);
   if (!parsed.success) {

@@ -50,9 +50,9 @@ test('announcements are kept newest first, once each', () => {
   assert.deepEqual(state.announcements.map((x) => x.text), ['again', 'hi']);
 });
 
-test('progress counts passed and solved steps of the class lessons only', () => {
+test('progress counts passed and solved steps of the class lessons only, a solved step not as a pass', () => {
   const s = student(1, 'Ann', [cell('first', 1, 'passed'), cell('first', 2, 'solved'), cell('gone', 1, 'passed'), cell('second', 1, 'in-progress')]);
-  assert.deepEqual(progressOf(s, lessons), { passed: 2, total: 3 });
+  assert.deepEqual(progressOf(s, lessons), { passed: 1, solved: 1, total: 3 });
 });
 
 test('sorting by name, progress and stuck first; filters combine', () => {

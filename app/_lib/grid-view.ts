@@ -70,12 +70,15 @@ export function cellAt(student: GridStudent, lessonId: string, step: number): Ce
   );
 }
 
-/** Steps passed (with or without Solve) out of all steps of the class's lessons. */
-export function progressOf(student: GridStudent, lessons: readonly GridLesson[]): { passed: number; total: number } {
+/**
+ * Steps passed by the student's own check (`passed`) and steps passed only after Solve
+ * (`solved`, not a pass), out of all steps of the class's lessons.
+ */
+export function progressOf(student: GridStudent, lessons: readonly GridLesson[]): { passed: number; solved: number; total: number } {
   const total = lessons.reduce((n, l) => n + l.steps.length, 0);
   const inClass = new Set(lessons.map((l) => l.id));
-  const passed = student.cells.filter((c) => inClass.has(c.lessonId) && (c.status === 'passed' || c.status === 'solved')).length;
-  return { passed, total };
+  const mine = student.cells.filter((c) => inClass.has(c.lessonId));
+  return { passed: mine.filter((c) => c.status === 'passed').length, solved: mine.filter((c) => c.status === 'solved').length, total };
 }
 
 /** Whether any of the student's cells is stuck. */

@@ -162,6 +162,7 @@ export const classroomKo: Record<keyof typeof classroomEn, string> = {
   'dash.noMatch': '맞는 학생이 없습니다.',
   'dash.student': '학생',
   'dash.progressCol': '완료',
+  'dash.solvedCount': '+{n} 풀이 보기',
   'dash.online': '접속 중',
   'dash.offline': '접속 안 함',
   'dash.handUp': '손 들었음',

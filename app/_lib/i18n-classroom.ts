@@ -162,6 +162,7 @@ export const classroomEn = {
   'dash.noMatch': 'No student matches.',
   'dash.student': 'Student',
   'dash.progressCol': 'Done',
+  'dash.solvedCount': '+{n} with Solve',
   'dash.online': 'online',
   'dash.offline': 'offline',
   'dash.handUp': 'Hand raised',

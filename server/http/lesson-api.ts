@@ -28,6 +28,8 @@ export interface LessonApiOptions {
   catalog: ApiLessonCatalog;
   /** An owner's passed steps per lesson id (the store). */
   progressOf: (owner: string) => Map<string, number[]>;
+  /** Of those, the steps passed only after Solve. */
+  solvedOf: (owner: string) => Map<string, number[]>;
   sessions: Pick<SessionManager<unknown>, 'lessonState' | 'openStep' | 'checkStep' | 'solveStep' | 'writeStep'>;
 }
 
@@ -80,11 +82,13 @@ export function addLessonRoutes<R extends LessonRequest>(router: Router<(r: R) =
     .add('GET', '/api/lessons', async ({ req, owner }) => {
       const lang = langOf(req);
       const progress = o.progressOf(owner);
+      const solvedOf = o.solvedOf(owner);
       const lessons: LessonSummary[] = o.catalog
         .list()
         .filter((l) => !l.meta.hidden)
         .map((l) => {
           const passed = (progress.get(l.id) ?? []).filter((s) => s <= l.steps.length).length;
+          const solved = (solvedOf.get(l.id) ?? []).filter((s) => s <= l.steps.length).length;
           return {
             id: l.id,
             title: localize(l.meta.title, lang),
@@ -94,6 +98,7 @@ export function addLessonRoutes<R extends LessonRequest>(router: Router<(r: R) =
             steps: l.steps.length,
             requires: l.meta.requires,
             passed,
+            solved,
             completed: passed === l.steps.length,
           };
         });

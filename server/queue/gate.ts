@@ -16,6 +16,7 @@ export function queuedError(code: BusyCode, position: number, waiting: number): 
   return new ServerError(code, `queued: ${position} of ${waiting}`, {
     userMessage: `${usual} You are ${ordinal(position)} in line (${waiting} waiting): keep this page open, it starts when a place frees up. / 대기 ${position}번째입니다. 이 페이지를 열어 두면 자리가 나는 대로 시작합니다.`,
     retryAfterSeconds: QUEUE_RETRY_S,
+    queue: { position, waiting },
   });
 }
 

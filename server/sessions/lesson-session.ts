@@ -83,9 +83,10 @@ export class LessonSession {
   state(): LessonState {
     const steps = this.#lesson().steps.length;
     const passed = this.#o.store.passedSteps(this.#o.owner, this.lessonId).filter((s) => s <= steps);
+    const solved = this.#o.store.solvedSteps(this.#o.owner, this.lessonId).filter((s) => passed.includes(s));
     let current = 1;
     while (passed.includes(current)) current++;
-    return { lessonId: this.lessonId, phase: this.#phase, progress: this.#progress, message: this.#message, passed, current };
+    return { lessonId: this.lessonId, phase: this.#phase, progress: this.#progress, message: this.#message, passed, solved, current };
   }
 
   /** Marks the lesson ready without preparing (a session adopted after a restart). */

@@ -125,3 +125,23 @@ test('lesson progress is per owner, idempotent, survives reopening, and a versio
   assert.deepEqual(again.passedSteps('carol', 'l1'), []);
   assert.deepEqual([...again.progressOf('alice')], [['l1', [1, 2]], ['l2', [1]]]);
 });
+
+test('a step passed after Solve is recorded as solved, apart from passes of ones own', (t) => {
+  const { file, cleanup } = tempFile();
+  t.after(cleanup);
+  const store = openStore(file);
+  t.after(() => store.close());
+  store.stepPassed('alice', 'l1', 1, 1000); // her own pass
+  store.stepSolved('alice', 'l1', 2, 2000); // Solve, then its check passes
+  store.stepPassed('alice', 'l1', 2, 2100);
+  store.stepSolved('alice', 'l1', 3, 3000); // Solve whose check failed: not passed, not solved
+  store.stepSolved('bob', 'l1', 1, 4000);
+  store.stepPassed('bob', 'l1', 1, 4100);
+  assert.deepEqual(store.passedSteps('alice', 'l1'), [1, 2]);
+  assert.deepEqual(store.solvedSteps('alice', 'l1'), [2]);
+  assert.deepEqual([...store.solvedOf('alice')], [['l1', [2]]]);
+  assert.deepEqual(store.solvedSteps('bob', 'l1'), [1]);
+  assert.deepEqual(store.solvedSteps('carol', 'l1'), []);
+  assert.equal(store.cellOf('alice', 'l1', 1).solved, false);
+  assert.equal(store.cellOf('alice', 'l1', 2).solved, true);
+});

@@ -177,6 +177,26 @@ export class Store {
     return out;
   }
 
+  /**
+   * Every lesson's steps of `owner` that passed only after Solve (a subset of
+   * `progressOf`): lesson id → steps, ascending. These are "solved with help", not passes.
+   */
+  solvedOf(owner: string): Map<string, number[]> {
+    const out = new Map<string, number[]>();
+    for (const raw of this.#stmts.solvedOf.all(owner)) {
+      const r = parseRow(ProgressRow, raw, 'lesson_progress')!;
+      const list = out.get(r.lessonId) ?? [];
+      list.push(r.step);
+      out.set(r.lessonId, list);
+    }
+    return out;
+  }
+
+  /** The steps of `lessonId` that `owner` passed after Solve, ascending. */
+  solvedSteps(owner: string, lessonId: string): number[] {
+    return this.solvedOf(owner).get(lessonId) ?? [];
+  }
+
   /** Runs `fn` in one transaction. */
   transaction<T>(fn: () => T): T {
     return this.#db.transaction(fn)();
@@ -473,6 +493,12 @@ function prepare(db: Database.Database) {
     markStepPassed: db.prepare('INSERT INTO lesson_progress (owner, lesson_id, step, passed_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
     passedSteps: db.prepare('SELECT lesson_id, step FROM lesson_progress WHERE owner = ? AND lesson_id = ? ORDER BY step'),
     progressOf: db.prepare('SELECT lesson_id, step FROM lesson_progress WHERE owner = ? ORDER BY lesson_id, step'),
+    // A pass that came after Solve: step_activity.solved is set before Solve's check runs.
+    solvedOf: db.prepare(
+      `SELECT p.lesson_id AS lesson_id, p.step AS step FROM lesson_progress p
+         JOIN step_activity a ON a.owner = p.owner AND a.lesson_id = p.lesson_id AND a.step = p.step
+        WHERE p.owner = ? AND a.solved = 1 ORDER BY p.lesson_id, p.step`,
+    ),
   };
 }
 

@@ -134,6 +134,11 @@ export function ClassGrid({ lessons, students, selected, onSelect, empty = null 
                 </th>
                 <td className="border-b border-line/60 px-2 text-right font-mono text-xs tabular-nums" data-testid="grid-progress">
                   {progress.passed}/{progress.total}
+                  {progress.solved > 0 && (
+                    <span data-testid="grid-solved" className="block text-muted" title={t('dash.solvedCount', { n: progress.solved })}>
+                      {t('dash.solvedCount', { n: progress.solved })}
+                    </span>
+                  )}
                 </td>
                 {lessons.flatMap((lesson) =>
                   lesson.steps.map((step, i) => {

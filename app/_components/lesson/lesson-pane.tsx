@@ -67,6 +67,7 @@ export function LessonPane({ sessionId, lessonId, state, stateFailure, onState, 
   const stepNo = page?.kind === 'step' ? page.step : null;
   const step: StepView | null = stepNo !== null && view ? (view.steps[stepNo - 1] ?? null) : null;
   const passed = stepNo !== null && !!state?.passed.includes(stepNo);
+  const solvedStep = passed && !!state?.solved.includes(stepNo);
 
   // Tell the server a step was opened (it starts the step's scripts once).
   const opened = useRef(new Set<number>());
@@ -197,6 +198,7 @@ export function LessonPane({ sessionId, lessonId, state, stateFailure, onState, 
             </li>
             {view.steps.map((s) => {
               const isPassed = state.passed.includes(s.index);
+              const isSolved = isPassed && state.solved.includes(s.index);
               const open = stepUnlocked(state, s.index);
               const current = stepNo === s.index;
               return (
@@ -205,14 +207,14 @@ export function LessonPane({ sessionId, lessonId, state, stateFailure, onState, 
                     type="button"
                     data-testid="lesson-step-item"
                     data-step={s.index}
-                    data-state={isPassed ? 'passed' : open ? 'open' : 'locked'}
+                    data-state={isSolved ? 'solved' : isPassed ? 'passed' : open ? 'open' : 'locked'}
                     aria-current={current ? 'step' : undefined}
                     disabled={!open}
                     onClick={() => go({ kind: 'step', step: s.index })}
-                    title={open ? s.title : t('lesson.locked')}
+                    title={open ? (isSolved ? `${s.title} (${t('lesson.solvedMark')})` : s.title) : t('lesson.locked')}
                     className={`min-w-7 rounded px-1.5 py-0.5 text-xs tabular-nums disabled:cursor-not-allowed disabled:opacity-40 ${current ? 'bg-accent text-accent-fg' : isPassed ? 'text-ok hover:bg-raised' : 'text-muted hover:text-fg'}`}
                   >
-                    {isPassed ? '✓' : ''}
+                    {isSolved ? '◐' : isPassed ? '✓' : ''}
                     {s.index}
                   </button>
                 </li>
@@ -286,8 +288,8 @@ export function LessonPane({ sessionId, lessonId, state, stateFailure, onState, 
                   )}
                 </div>
                 {passed ? (
-                  <p role="status" data-testid="lesson-check-result" data-passed="true" className="rounded-md border border-ok/40 bg-ok/10 px-3 py-2 text-sm text-ok">
-                    {t('lesson.passed')}
+                  <p role="status" data-testid="lesson-check-result" data-passed="true" data-solved={solvedStep} className="rounded-md border border-ok/40 bg-ok/10 px-3 py-2 text-sm text-ok">
+                    {solvedStep ? t('lesson.solvedWithHelp') : t('lesson.passed')}
                   </p>
                 ) : (
                   result &&

@@ -4,11 +4,12 @@
 // GET /api/lessons/:id/version every second and reloads the lesson when it changes.
 import { useEffect, useState } from 'react';
 import Link from 'next/link';
-import type { LessonLang, LessonView } from '../../../protocol/lesson';
+import type { LessonLang, LessonSummary, LessonView } from '../../../protocol/lesson';
 import type { ApiFailure } from '../../_lib/api-client';
 import { errorText } from '../../_lib/error-text';
-import { getLesson, getLessonVersion } from '../../_lib/lesson-client';
+import { getLesson, getLessonVersion, listLessons } from '../../_lib/lesson-client';
 import { usePrefs } from '../prefs-provider';
+import { StartButton } from '../start-button';
 import { LessonHtml } from './lesson-html';
 
 /** How often the preview asks whether the lesson changed (ms). */
@@ -22,6 +23,18 @@ export function LessonPreview({ lessonId, lang: forced }: { lessonId: string; la
   const [view, setView] = useState<LessonView | null>(null);
   const [failure, setFailure] = useState<ApiFailure | null>(null);
   const [reloadedAt, setReloadedAt] = useState<Date | null>(null);
+  const [lessons, setLessons] = useState<LessonSummary[]>([]);
+
+  // The other lessons, to switch between their previews.
+  useEffect(() => {
+    let stopped = false;
+    void listLessons(lang).then((r) => {
+      if (!stopped && r.ok) setLessons(r.value.lessons);
+    });
+    return () => {
+      stopped = true;
+    };
+  }, [lang]);
 
   // The version, every second.
   useEffect(() => {
@@ -69,10 +82,49 @@ export function LessonPreview({ lessonId, lang: forced }: { lessonId: string; la
         <p role="status" className="text-xs text-muted">
           {t('preview.live')} {reloadedAt && t('preview.reloaded', { time: reloadedAt.toLocaleTimeString(lang) })}
         </p>
-        <Link href="/" className="text-sm text-accent hover:underline">
-          {t('page.backHome')}
-        </Link>
+        <div className="flex flex-wrap items-center gap-4 pt-2">
+          <nav aria-label={t('preview.language')} data-testid="preview-lang" className="flex gap-1">
+            {(['en', 'ko'] as const).map((l) => (
+              <Link
+                key={l}
+                href={`/lessons/${lessonId}/preview?lang=${l}`}
+                lang={l}
+                aria-current={l === lang ? 'true' : undefined}
+                data-testid={`preview-lang-${l}`}
+                className={`rounded-md border px-2.5 py-1 text-sm ${l === lang ? 'border-accent bg-accent/10 font-medium' : 'border-line text-muted hover:text-fg'}`}
+              >
+                {l === 'en' ? 'English' : '한국어'}
+              </Link>
+            ))}
+          </nav>
+          <Link href="/" className="text-sm text-accent hover:underline">
+            {t('page.backHome')}
+          </Link>
+        </div>
+        <div className="pt-2" data-testid="preview-try">
+          <StartButton lessonId={lessonId} accessibleName={t('preview.tryItName', { title: view?.title ?? lessonId })} label={t('preview.tryIt')} />
+        </div>
       </header>
+      {lessons.length > 1 && (
+        <nav aria-label={t('preview.lessons')} data-testid="preview-lessons">
+          <h2 className="mb-2 text-sm font-semibold text-muted">{t('preview.lessons')}</h2>
+          <ul className="flex flex-wrap gap-2">
+            {lessons.map((l) => (
+              <li key={l.id}>
+                <Link
+                  href={`/lessons/${l.id}/preview?lang=${lang}`}
+                  aria-current={l.id === lessonId ? 'page' : undefined}
+                  data-testid="preview-lesson-link"
+                  data-lesson={l.id}
+                  className={`block rounded-md border px-2.5 py-1 text-sm ${l.id === lessonId ? 'border-accent bg-accent/10 font-medium' : 'border-line hover:bg-raised'}`}
+                >
+                  {l.title}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
       {failure && (
         <p role="alert" data-testid="lesson-load-error" className="rounded-md border border-danger/40 bg-danger/10 px-3 py-2 text-sm text-danger">
           {t('preview.loadFailed', { reason: errorText(lang, failure) })}
