@@ -61,9 +61,11 @@ else
   host=unix://${DOCKER_SOCKET}
 fi
 set -- --host "$host" "$@"
-# The host's image mirror for docker.io, when pier runs one (one line: its URL).
+# The host's image mirror for docker.io, when pier runs one (one line: its http:// URL). It
+# is plain HTTP: named insecure too, or BuildKit (docker build) asks it over HTTPS.
 if [ -s /etc/pier/registry-mirror ]; then
-  set -- "$@" --registry-mirror "$(cat /etc/pier/registry-mirror)"
+  mirror=$(cat /etc/pier/registry-mirror)
+  set -- "$@" --registry-mirror "$mirror" --insecure-registry "\${mirror#http://}"
 fi
 exec /usr/sbin/dockerd "$@"
 `;

@@ -118,6 +118,9 @@ describe('offline: the mirror serves the preloaded set and says plainly what is 
     assert.ok(mirror.counters.forwarded.manifest > before, 'the manifest came through the mirror');
     const run = await rt.driver.run(node.id, { cmd: ['docker', 'run', '--rm', 'hello-world'], timeoutMs: PULL_MS });
     assert.equal(run.exitCode, 0, show(run));
+    // BuildKit resolves a FROM through the same mirror, over plain HTTP.
+    const build = await rt.driver.run(node.id, { cmd: ['sh', '-c', `printf 'FROM busybox\\nCMD ["true"]\\n' | docker build -q -t pier-mirror-build -`], timeoutMs: PULL_MS });
+    assert.equal(build.exitCode, 0, show(build));
   });
 
   test('curl and apt-get fail fast offline, and a login shell says why in one line', async () => {
