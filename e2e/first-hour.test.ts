@@ -49,9 +49,23 @@ describe('the first hour of a class', { ...rootSuite(), timeout: 10 * 60_000 }, 
   test('an unknown playground address answers 404; another browser is told it is not theirs', async () => {
     const bad = await page.request.get(`${server.url}/play/not-a-session`);
     assert.equal(bad.status(), 404);
-    await page.goto(`${server.url}/play/${'f'.repeat(32)}`);
-    await page.waitForSelector('[data-testid="session-ended"][data-reason="not-found"]');
-    assert.match(await page.textContent('[data-testid="session-ended"]') ?? '', /belongs to someone else/);
+    assert.equal((await page.request.get(`${server.url}/play/${'f'.repeat(32)}`)).status(), 404, 'a well-formed id this server never had');
+    // A real session of this browser, opened in another one.
+    await page.goto(server.url);
+    const id = await page.evaluate(async () => {
+      const r = await fetch('/api/sessions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      return ((await r.json()) as { id: string }).id;
+    });
+    const other = await browser.newContext();
+    try {
+      const theirs = await other.newPage();
+      await theirs.goto(`${server.url}/play/${id}`);
+      await theirs.waitForSelector('[data-testid="session-ended"][data-reason="not-found"]');
+      assert.match(await theirs.textContent('[data-testid="session-ended"]') ?? '', /belongs to someone else/);
+    } finally {
+      await other.close();
+      await page.evaluate(async (sid) => void (await fetch(`/api/sessions/${sid}`, { method: 'DELETE' })), id);
+    }
   });
 
   test('the page title and skip link speak the language; the skip link reaches the main content', async () => {

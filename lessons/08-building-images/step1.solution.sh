@@ -11,5 +11,6 @@ RUN chmod +x hello.sh
 COPY greeting.txt .
 CMD ["/app/hello.sh"]
 DOCKERFILE
+docker pull -q busybox >/dev/null
 docker build -t myapp:1 .
 docker run --rm myapp:1

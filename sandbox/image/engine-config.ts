@@ -61,11 +61,9 @@ else
   host=unix://${DOCKER_SOCKET}
 fi
 set -- --host "$host" "$@"
-# The host's image mirror for docker.io, when pier runs one (one line: its http:// URL). It
-# is plain HTTP: named insecure too, or BuildKit (docker build) asks it over HTTPS.
+# The host's image mirror for docker.io, when pier runs one (one line: its URL).
 if [ -s /etc/pier/registry-mirror ]; then
-  mirror=$(cat /etc/pier/registry-mirror)
-  set -- "$@" --registry-mirror "$mirror" --insecure-registry "\${mirror#http://}"
+  set -- "$@" --registry-mirror "$(cat /etc/pier/registry-mirror)"
 fi
 exec /usr/sbin/dockerd "$@"
 `;
