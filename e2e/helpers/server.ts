@@ -36,7 +36,9 @@ export interface RunningServer {
 /** Starts `pier up` on `port` (a free one by default) and waits for /healthz. */
 export async function startServer(port?: number): Promise<RunningServer> {
   const p = port ?? (await freePort());
-  const child = spawn(PIER_BIN, ['up', '--port', String(p), '--host', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // No warm pool unless a test asks: its ready sandboxes would outlive the test's server.
+  const env = { ...process.env, PIER_WARM_POOL: process.env.PIER_WARM_POOL ?? '0' };
+  const child = spawn(PIER_BIN, ['up', '--port', String(p), '--host', '127.0.0.1'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d) => (out += d));
   child.stderr?.on('data', (d) => (out += d));
