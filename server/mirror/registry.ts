@@ -95,7 +95,9 @@ export class SupervisedRegistry {
   #spawn(configFile: string): Promise<void> {
     const log = this.#opts.log;
     // An allowlisted environment: REGISTRY_* variables of the server's would override the file.
-    const child = spawn(REGISTRY_BINARY, ['serve', configFile], { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } });
+    // setpriv --pdeathsig: the registry dies with this server, even when it is SIGKILLed (a
+    // restarted server starts its own; the old one would linger on its port).
+    const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', REGISTRY_BINARY, 'serve', configFile], { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } });
     this.#child = child;
     this.starts += 1;
     const startedAt = Date.now();
