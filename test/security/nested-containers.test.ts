@@ -17,7 +17,7 @@ import { loadOffline } from '../helpers/docker.js';
 import { CGROUP_MODE, MiB, cgroupDir, cgroupNumber, oomKills, sandboxDir, sleep } from '../helpers/host.js';
 import type { SandboxInfo } from '../../sandbox/index.js';
 import { nestedCgroups } from '../../sandbox/spec/nested.js';
-import { initPid, initPid as initPidOf } from '../helpers/init-pid.js';
+import { initPid } from '../helpers/init-pid.js';
 
 const CMD_MS = 60_000;
 const TEST_TIMEOUT_MS = 180_000;
@@ -109,12 +109,12 @@ describe('nested containers stay inside the sandbox (docs/SECURITY.md 32)', root
 
   test('dockerd, containerd and the shims run as the sandbox\'s unprivileged host uid', { timeout: TEST_TIMEOUT_MS }, async () => {
     await shOk(s.id, 'docker run -d --name idle busybox sleep 600');
-    const initPid = await initPidOf(s.id);
-    assert.ok(initPid, 'the sandbox\'s init pid');
+    const init = await initPid(s.id);
+    assert.ok(init, 'the sandbox\'s init pid');
     const hostUid = s.idRange?.hostId;
     assert.ok(hostUid !== undefined && hostUid > 0, 'the sandbox has an unprivileged host range');
     // Every process of the sandbox's pid namespace, dockerd's among them, belongs to its range.
-    const ns = readlinkNs(initPid!);
+    const ns = readlinkNs(init!);
     let daemons = 0;
     for (const pid of hostProcesses()) {
       if (readlinkNs(pid) !== ns) continue;
